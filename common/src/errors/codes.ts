@@ -1,0 +1,59 @@
+// The registry of stable error codes (like fastify's FST_ERR_*). Every error the project raises
+// carries one of these codes; `grpc-status.ts` maps them to gRPC status codes in one place.
+import { status } from '@grpc/grpc-js';
+
+/** How an error code behaves on the wire and in retry logic. */
+export interface ErrorCodeInfo {
+  /** gRPC status sent to clients. */
+  readonly grpc: status;
+  /** One-line description for docs and logs. */
+  readonly description: string;
+  /** Whether the supervisor may retry the call on a new child (only for child-process failures). */
+  readonly retryable?: boolean;
+}
+
+const registry = {
+  TA_ERR_INTERNAL: { grpc: status.INTERNAL, description: 'Unexpected internal error' },
+  TA_ERR_INVALID_ARGUMENT: { grpc: status.INVALID_ARGUMENT, description: 'A request field is invalid' },
+  TA_ERR_UNIMPLEMENTED: { grpc: status.UNIMPLEMENTED, description: 'The capability is not available' },
+  TA_ERR_MODEL_NOT_FOUND: { grpc: status.NOT_FOUND, description: 'Unknown model id' },
+  TA_ERR_MODEL_NOT_LOADED: { grpc: status.FAILED_PRECONDITION, description: 'The model is not loaded' },
+  TA_ERR_MODEL_LOAD_FAILED: { grpc: status.FAILED_PRECONDITION, description: 'The model failed to load' },
+  TA_ERR_DATA_LOSS: { grpc: status.DATA_LOSS, description: 'A file failed its checksum' },
+  TA_ERR_PERMISSION_DENIED: { grpc: status.PERMISSION_DENIED, description: 'Access refused' },
+  TA_ERR_UNAUTHENTICATED: { grpc: status.UNAUTHENTICATED, description: 'Missing or wrong credentials' },
+  TA_ERR_UNSUPPORTED_OP: { grpc: status.FAILED_PRECONDITION, description: 'A model uses an op the converter cannot convert' },
+  TA_ERR_RESOURCE_EXHAUSTED: { grpc: status.RESOURCE_EXHAUSTED, description: 'A queue or memory budget is full' },
+  TA_ERR_CHILD_UNAVAILABLE: { grpc: status.UNAVAILABLE, description: 'The ML process is not ready (starting or restarting)', retryable: true },
+  TA_ERR_CHILD_FAILED: { grpc: status.UNAVAILABLE, description: 'The ML process crashed repeatedly and is in FAILED state' },
+  TA_ERR_DEADLINE_EXCEEDED: { grpc: status.DEADLINE_EXCEEDED, description: 'The deadline passed' },
+  TA_ERR_CANCELLED: { grpc: status.CANCELLED, description: 'The caller cancelled' },
+  TA_ERR_SHUTTING_DOWN: { grpc: status.UNAVAILABLE, description: 'The server is shutting down' },
+} as const satisfies Record<string, ErrorCodeInfo>;
+
+/** A stable error code. */
+export type ErrorCode = keyof typeof registry;
+
+/**
+ * Codes used by self-contained modules (converters, store, pipelines) that do not import this
+ * package, mapped onto registry codes.
+ */
+const aliases: Readonly<Record<string, ErrorCode>> = {
+  TFJS_UNSUPPORTED_OP: 'TA_ERR_UNSUPPORTED_OP',
+  STORE_NOT_FOUND: 'TA_ERR_MODEL_NOT_FOUND',
+  STORE_DATA_LOSS: 'TA_ERR_DATA_LOSS',
+  STORE_PERMISSION_DENIED: 'TA_ERR_PERMISSION_DENIED',
+  STORE_INVALID_CATALOG: 'TA_ERR_INVALID_ARGUMENT',
+  VISION_INVALID_ARGUMENT: 'TA_ERR_INVALID_ARGUMENT',
+  TEXT_INVALID_ARGUMENT: 'TA_ERR_INVALID_ARGUMENT',
+};
+
+/** The full registry, frozen. */
+export const ERROR_CODES: Readonly<Record<ErrorCode, ErrorCodeInfo>> = Object.freeze(registry);
+
+/** Resolves a code string (registry code or alias) to a registry code, or undefined. */
+export function resolveErrorCode(code: unknown): ErrorCode | undefined {
+  if (typeof code !== 'string') return undefined;
+  if (Object.hasOwn(registry, code)) return code as ErrorCode;
+  return aliases[code];
+}

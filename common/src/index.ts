@@ -1,0 +1,8 @@
+// @tabagent/common: errors, logging, health and gRPC helpers shared by the supervisor and the child.
+export { ERROR_CODES, resolveErrorCode, type ErrorCode, type ErrorCodeInfo } from './errors/codes.js';
+export { TabagentError, invalidArgument, modelNotFound, type TabagentErrorOptions } from './errors/tabagent-error.js';
+export { toGrpcStatus, fromServiceError, isServiceError, ERROR_CODE_KEY, RETRY_AFTER_KEY } from './errors/grpc-status.js';
+export { createLogger, LOG_LEVELS, type Logger, type LoggerOptions } from './logger.js';
+export { HealthImplementation, HealthClient, HEALTH_SERVICES, type ServingStatus } from './health.js';
+export { unary, serverStream, checkSecret, guardService, SECRET_KEY } from './grpc-handlers.js';
+export { grpcServerOptions, grpcChannelOptions } from './grpc-options.js';
