@@ -6,3 +6,4 @@ export { createLogger, LOG_LEVELS, type Logger, type LoggerOptions } from './log
 export { HealthImplementation, HealthClient, HEALTH_SERVICES, type ServingStatus } from './health.js';
 export { unary, serverStream, checkSecret, guardService, SECRET_KEY } from './grpc-handlers.js';
 export { grpcServerOptions, grpcChannelOptions } from './grpc-options.js';
+export { MODELS_KEY, encodeRoles, decodeRoles, type ModelRoles } from './model-roles.js';

@@ -28,6 +28,8 @@ const registry = {
   TA_ERR_CHILD_FAILED: { grpc: status.UNAVAILABLE, description: 'The ML process crashed repeatedly and is in FAILED state' },
   TA_ERR_DEADLINE_EXCEEDED: { grpc: status.DEADLINE_EXCEEDED, description: 'The deadline passed' },
   TA_ERR_CANCELLED: { grpc: status.CANCELLED, description: 'The caller cancelled' },
+  TA_ERR_SOURCE_UNAVAILABLE: { grpc: status.UNAVAILABLE, description: 'A model source (registry, hub, URL) could not be reached' },
+  TA_ERR_FAILED_PRECONDITION: { grpc: status.FAILED_PRECONDITION, description: 'The operation needs something that is missing' },
   TA_ERR_SHUTTING_DOWN: { grpc: status.UNAVAILABLE, description: 'The server is shutting down' },
 } as const satisfies Record<string, ErrorCodeInfo>;
 
@@ -44,6 +46,12 @@ const aliases: Readonly<Record<string, ErrorCode>> = {
   STORE_DATA_LOSS: 'TA_ERR_DATA_LOSS',
   STORE_PERMISSION_DENIED: 'TA_ERR_PERMISSION_DENIED',
   STORE_INVALID_CATALOG: 'TA_ERR_INVALID_ARGUMENT',
+  STORE_UNAVAILABLE: 'TA_ERR_SOURCE_UNAVAILABLE',
+  STORE_FAILED_PRECONDITION: 'TA_ERR_FAILED_PRECONDITION',
+  STORE_CANCELLED: 'TA_ERR_CANCELLED',
+  LLAMA2C_INVALID_FORMAT: 'TA_ERR_FAILED_PRECONDITION',
+  LLAMA2C_UNSUPPORTED: 'TA_ERR_FAILED_PRECONDITION',
+  LLAMA2C_MISSING_FILE: 'TA_ERR_FAILED_PRECONDITION',
   VISION_INVALID_ARGUMENT: 'TA_ERR_INVALID_ARGUMENT',
   TEXT_INVALID_ARGUMENT: 'TA_ERR_INVALID_ARGUMENT',
 };

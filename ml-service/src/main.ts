@@ -1,0 +1,65 @@
+// Entry of the ML child: parse flags, read the per-spawn secret, serve, report the bound address
+// on stdout as one JSON line, and exit when the parent goes away or on SIGTERM.
+import { createLogger } from '@tabagent/common';
+import { parseMlArgs, ML_HELP, type MlConfig } from './args.js';
+import { ModelFilesClient } from './files/model-files-client.js';
+import { watchParent } from './parent-watch.js';
+import { readSecretLine } from './read-secret.js';
+import { ModelRegistry } from './runtime/model-registry.js';
+import { onnxLoader } from './runtime/onnx-loader.js';
+import { startMlServer } from './server.js';
+
+/** The control line the child prints once it listens. */
+export interface ListeningMessage {
+  event: 'listening';
+  address: string;
+  pid: number;
+}
+
+/** Runs the child until it is told to stop. Resolves with the exit code. */
+export async function runMl(config: MlConfig): Promise<void> {
+  const log = createLogger({ proc: 'ml', level: config.logLevel });
+  const secret = config.secretFromStdin ? await readSecretLine() : (process.env['TABAGENT_CHILD_SECRET'] ?? '');
+  const files = config.filesEndpoint ? new ModelFilesClient(config.filesEndpoint, secret) : undefined;
+  const registry = new ModelRegistry({
+    loaders: [onnxLoader],
+    defaultThreads: config.threads,
+    log,
+    fileReader: (manifest) => (path) => {
+      if (!files) throw new Error('no --files-endpoint: this ML service cannot fetch model files');
+      const f = manifest.files.find((x) => x.path === path);
+      return files.readFile(manifest.model, path, f?.sha256);
+    },
+  });
+  const server = await startMlServer({ listen: config.listen, secret, registry, log });
+  const hello: ListeningMessage = { event: 'listening', address: server.address, pid: process.pid };
+  process.stdout.write(`${JSON.stringify(hello)}\n`);
+  log.info({ address: server.address }, 'ML service listening');
+
+  let stopping = false;
+  const stop = async (reason: string, code: number): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ reason }, 'ML service stopping');
+    await server.stop(reason.startsWith('signal') ? 5_000 : 0);
+    await registry.disposeAll().catch((err: unknown) => log.error({ err }, 'dispose failed'));
+    files?.close();
+    process.exit(code);
+  };
+  watchParent({
+    stdinEnd: config.exitOnStdinEnd,
+    parentPid: config.parentPid,
+    onGone: (reason) => void stop(reason, 0),
+  });
+  process.on('SIGTERM', () => void stop('signal SIGTERM', 0));
+  process.on('SIGINT', () => void stop('signal SIGINT', 0));
+}
+
+/** CLI entry used by `node ml-service/dist/main.js` and `tabagent-server --mode ml`. */
+export async function mlMain(argv: readonly string[]): Promise<void> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(`${ML_HELP}\n`);
+    return;
+  }
+  await runMl(parseMlArgs(argv));
+}

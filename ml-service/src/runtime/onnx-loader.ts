@@ -1,0 +1,70 @@
+// Loads ONNX models on onnxruntime-node from bytes fetched through the supervisor, choosing the
+// execution provider with fallback to CPU.
+import ort from 'onnxruntime-node';
+import { TabagentError } from '@tabagent/common';
+import type { ModelManifest } from '@tabagent/protos/v1/runtime';
+import type { ReadModelFile, RuntimeHandle, RuntimeLoader } from './loaded-model.js';
+import { withProviderFallback } from './providers.js';
+
+/** The sessions of one ONNX model, keyed by file path. */
+export class OnnxHandle implements RuntimeHandle {
+  readonly kind = 'onnx';
+  readonly sessions: ReadonlyMap<string, ort.InferenceSession>;
+  #disposed = false;
+  /** Objects built on the sessions (pipelines) that must be disposed with them. */
+  readonly attachments = new Map<string, { dispose(): void | Promise<void> }>();
+
+  constructor(sessions: Map<string, ort.InferenceSession>) {
+    this.sessions = sessions;
+  }
+
+  /** The first (or only) session. */
+  get main(): ort.InferenceSession {
+    const first = this.sessions.values().next();
+    if (first.done) throw new TabagentError('TA_ERR_INTERNAL', 'model has no ONNX session');
+    return first.value;
+  }
+
+  async dispose(): Promise<void> {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    for (const a of this.attachments.values()) await a.dispose();
+    this.attachments.clear();
+    for (const s of this.sessions.values()) await s.release();
+  }
+}
+
+/** Session options for a provider. */
+export function sessionOptions(provider: string, threads: number): ort.InferenceSession.SessionOptions {
+  return {
+    executionProviders: [provider],
+    graphOptimizationLevel: 'all',
+    intraOpNumThreads: threads > 0 ? threads : undefined,
+    interOpNumThreads: 1,
+    executionMode: 'sequential',
+  };
+}
+
+/** Loader for runtime "onnxruntime". */
+export const onnxLoader: RuntimeLoader = {
+  runtime: 'onnxruntime',
+  async load(manifest: ModelManifest, _params, readFile: ReadModelFile, plan, threads) {
+    const onnxFiles = manifest.files.filter((f) => f.path.endsWith('.onnx'));
+    if (onnxFiles.length === 0) {
+      throw new TabagentError('TA_ERR_MODEL_LOAD_FAILED', `model "${manifest.model}" lists no .onnx file`);
+    }
+    const bytes = new Map<string, Uint8Array>();
+    for (const f of onnxFiles) bytes.set(f.path, await readFile(f.path));
+    const choice = await withProviderFallback(plan, async (provider) => {
+      const sessions = new Map<string, ort.InferenceSession>();
+      try {
+        for (const [path, data] of bytes) sessions.set(path, await ort.InferenceSession.create(data, sessionOptions(provider, threads)));
+      } catch (err) {
+        for (const s of sessions.values()) await s.release();
+        throw err;
+      }
+      return sessions;
+    });
+    return { handle: new OnnxHandle(choice.value), provider: choice.provider, warnings: choice.warnings };
+  },
+};

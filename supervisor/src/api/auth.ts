@@ -1,0 +1,34 @@
+// Optional bearer-token authentication of public calls ("authorization: Bearer <token>").
+import type { Metadata, UntypedServiceImplementation } from '@grpc/grpc-js';
+import { timingSafeEqual } from 'node:crypto';
+import { TabagentError, toGrpcStatus } from '@tabagent/common';
+
+/** Throws UNAUTHENTICATED unless the metadata carries the token. */
+export function checkBearer(metadata: Metadata, token: string): void {
+  const raw = metadata.get('authorization')[0];
+  const got = Buffer.from(typeof raw === 'string' && raw.startsWith('Bearer ') ? raw.slice(7) : '');
+  const want = Buffer.from(token);
+  if (got.length !== want.length || !timingSafeEqual(got, want)) {
+    throw new TabagentError('TA_ERR_UNAUTHENTICATED', 'missing or wrong bearer token in the "authorization" metadata');
+  }
+}
+
+/** Wraps every handler with the token check; no-op when token is empty. */
+export function requireBearer<T extends UntypedServiceImplementation>(impl: T, token: string): T {
+  if (!token) return impl;
+  const out: Record<string, unknown> = {};
+  for (const [name, handler] of Object.entries(impl)) {
+    out[name] = (call: { metadata: Metadata; destroy?: (e: Error) => void; emit?: (ev: string, e: unknown) => void }, cb?: (e: unknown) => void) => {
+      try {
+        checkBearer(call.metadata, token);
+      } catch (err) {
+        const st = toGrpcStatus(err);
+        if (cb) cb(st);
+        else if (call.destroy) call.destroy(st as unknown as Error);
+        return;
+      }
+      (handler as (c: unknown, cb?: unknown) => void)(call, cb);
+    };
+  }
+  return out as T;
+}

@@ -1,0 +1,52 @@
+// ModelManagement: PullModel (progress stream), LoadModel, UnloadModel, ListModels, GetModel.
+import type { ServerWritableStream } from '@grpc/grpc-js';
+import { invalidArgument, serverStream, unary } from '@tabagent/common';
+import {
+  PullStage, type GetModelRequest, type ListModelsRequest, type ListModelsResponse, type LoadModelRequest,
+  type LoadModelResponse, type ModelInfo, type ModelManagementServer, type PullModelRequest, type PullProgress,
+  type UnloadModelRequest, type UnloadModelResponse,
+} from '@tabagent/protos/v1/model_management';
+import type { ModelRegistry } from '../registry/model-registry.js';
+import type { PullProgress as StoreProgress } from '../store/types.js';
+
+const STAGES: Readonly<Record<StoreProgress['stage'], PullStage>> = {
+  resolving: PullStage.PULL_STAGE_RESOLVING,
+  downloading: PullStage.PULL_STAGE_DOWNLOADING,
+  verifying: PullStage.PULL_STAGE_VERIFYING,
+  converting: PullStage.PULL_STAGE_CONVERTING,
+  done: PullStage.PULL_STAGE_DONE,
+};
+
+function requireModel(model: string): string {
+  if (!model) throw invalidArgument('model', 'is required');
+  return model;
+}
+
+/** Builds the ModelManagement implementation. */
+export function modelManagementService(registry: ModelRegistry): ModelManagementServer {
+  return {
+    pullModel: serverStream(async (req: PullModelRequest, call: ServerWritableStream<PullModelRequest, PullProgress>) => {
+      const id = requireModel(req.model);
+      const abort = new AbortController();
+      call.on('cancelled', () => abort.abort());
+      let last: PullProgress | undefined;
+      await registry.pull(id, (p) => {
+        last = { model: id, stage: STAGES[p.stage], bytesDone: p.bytesDone, bytesTotal: p.bytesTotal, file: p.file ?? '', message: '' };
+        if (!call.cancelled) call.write(last);
+      }, abort.signal);
+      if (last?.stage !== PullStage.PULL_STAGE_DONE && !call.cancelled) {
+        call.write({ model: id, stage: PullStage.PULL_STAGE_DONE, bytesDone: 0, bytesTotal: 0, file: '', message: 'already in the cache' });
+      }
+    }),
+    loadModel: unary(async (req: LoadModelRequest): Promise<LoadModelResponse> => ({
+      model: await registry.load(requireModel(req.model), req.options),
+    })),
+    unloadModel: unary(async (req: UnloadModelRequest): Promise<UnloadModelResponse> => ({
+      model: await registry.unload(requireModel(req.model)),
+    })),
+    listModels: unary(async (req: ListModelsRequest): Promise<ListModelsResponse> => ({
+      models: await registry.list(req.loadedOnly),
+    })),
+    getModel: unary(async (req: GetModelRequest): Promise<ModelInfo> => registry.get(requireModel(req.model))),
+  };
+}

@@ -1,0 +1,49 @@
+// The public gRPC server: health (liveness "" + one status per capability), reflection,
+// ModelManagement, and the Vision / Text proxies, with optional bearer-token auth.
+import { Server, ServerCredentials, type ServiceDefinition, type UntypedServiceImplementation } from '@grpc/grpc-js';
+import { loadSync } from '@grpc/proto-loader';
+import { ReflectionService } from '@grpc/reflection';
+import { HEALTH_SERVICES, HealthImplementation, grpcServerOptions } from '@tabagent/common';
+import { protoDir, protoFiles } from '@tabagent/protos';
+import { ModelManagementService, type ModelManagementServer } from '@tabagent/protos/v1/model_management';
+import { requireBearer } from './auth.js';
+
+/** What the public server serves. */
+export interface PublicServices {
+  modelManagement: ModelManagementServer;
+  vision: { definition: ServiceDefinition; impl: UntypedServiceImplementation };
+  text: { definition: ServiceDefinition; impl: UntypedServiceImplementation };
+  extra?: Array<{ definition: ServiceDefinition; impl: UntypedServiceImplementation }>;
+}
+
+/** A bound public server. */
+export interface PublicServer {
+  readonly server: Server;
+  readonly health: HealthImplementation;
+  readonly port: number;
+}
+
+/** Creates and binds the public server; health "" is SERVING once bound, capabilities follow the child. */
+export async function startPublicServer(host: string, port: number, token: string, services: PublicServices): Promise<PublicServer> {
+  const server = new Server(grpcServerOptions());
+  const health = new HealthImplementation({
+    [HEALTH_SERVICES.server]: 'NOT_SERVING',
+    [HEALTH_SERVICES.modelManagement]: 'SERVING',
+    [HEALTH_SERVICES.ml]: 'NOT_SERVING',
+    [HEALTH_SERVICES.vision]: 'NOT_SERVING',
+    [HEALTH_SERVICES.text]: 'NOT_SERVING',
+  });
+  health.addToServer(server);
+  const pkg = loadSync([...protoFiles], { includeDirs: [protoDir], keepCase: false });
+  new ReflectionService(pkg).addToServer(server);
+  server.addService(ModelManagementService, requireBearer(services.modelManagement, token));
+  server.addService(services.vision.definition, requireBearer(services.vision.impl, token));
+  server.addService(services.text.definition, requireBearer(services.text.impl, token));
+  for (const e of services.extra ?? []) server.addService(e.definition, e.impl);
+  const bound = await new Promise<number>((resolve, reject) => {
+    const addr = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+    server.bindAsync(addr, ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p)));
+  });
+  health.setStatus(HEALTH_SERVICES.server, 'SERVING');
+  return { server, health, port: bound };
+}

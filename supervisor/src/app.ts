@@ -1,0 +1,98 @@
+// Wires the supervisor together: catalog + store, the internal link, the child lifecycle, the model
+// registry and the public server; and shuts it all down in order (drain, stop child, clean up).
+import { HEALTH_SERVICES, type Logger } from '@tabagent/common';
+import { modelManagementService } from './api/model-management.js';
+import { startPublicServer, type PublicServer } from './api/public-server.js';
+import { textProxy, visionProxy } from './api/inference-services.js';
+import { buildChildSupervisor } from './child/build.js';
+import type { ChildSupervisor } from './child/child-supervisor.js';
+import type { GrpcChildLink } from './child/child-link.js';
+import type { Config } from './config.js';
+import { IssuedFiles } from './files/issued-files.js';
+import { startInternalLink, type InternalLink } from './files/internal-server.js';
+import { modelFilesService } from './files/model-files-service.js';
+import { ModelRegistry } from './registry/model-registry.js';
+import { loadCatalog } from './registry/catalog-setup.js';
+import { ModelStore } from './store/store.js';
+import { registerConverters } from './registry/converters-setup.js';
+
+/** A running supervisor. */
+export interface SupervisorApp {
+  readonly port: number;
+  readonly child: ChildSupervisor<GrpcChildLink>;
+  readonly registry: ModelRegistry;
+  /** Graceful shutdown: stop accepting, drain up to the grace period, stop the child. */
+  shutdown(): Promise<void>;
+}
+
+/** Starts the supervisor (modes "all" and "supervisor"). */
+export async function startSupervisor(config: Config, log: Logger): Promise<SupervisorApp> {
+  const catalog = await loadCatalog(config, log);
+  const store = new ModelStore({ catalog, cacheRoot: config.cacheDir, logger: log, localModelsDir: config.sharedModelsDir });
+  registerConverters(store, log);
+  const issued = new IssuedFiles();
+  const secrets: string[] = [];
+  const link: InternalLink = await startInternalLink(modelFilesService(store, issued, () => secrets));
+  const child = buildChildSupervisor(config, log, link, secrets, async (l) => {
+    await registry.reloadAll(l);
+  });
+  const registry: ModelRegistry = new ModelRegistry({
+    store, issued, log,
+    child: { whenReady: (ms) => child.whenReady(ms), pid: () => child.child?.pid ?? 0 },
+    defaultKeepAliveSeconds: config.keepAliveSeconds,
+    maxLoaded: config.maxLoadedModels,
+    budgetBytes: config.memoryBudgetMb * 1024 * 1024,
+    childWaitMs: config.startTimeoutMs + 10_000,
+  });
+  const deps = {
+    whenReady: (ms: number) => child.whenReady(Math.max(0, ms)),
+    acquire: async (roles: Record<string, string>) => {
+      const releases: Array<() => void> = [];
+      try {
+        for (const id of new Set(Object.values(roles).filter(Boolean))) releases.push(await registry.acquire(id));
+      } catch (err) {
+        for (const r of releases) r();
+        throw err;
+      }
+      return () => releases.forEach((r) => r());
+    },
+    defaultTimeoutMs: 60_000,
+  };
+  const pub: PublicServer = await startPublicServer(config.host, config.port, config.authToken, {
+    modelManagement: modelManagementService(registry),
+    vision: visionProxy(deps),
+    text: textProxy(deps),
+  });
+  const capabilities = [HEALTH_SERVICES.ml, HEALTH_SERVICES.vision, HEALTH_SERVICES.text];
+  child.on('state', (s: string) => {
+    for (const c of capabilities) pub.health.setStatus(c, s === 'ready' ? 'SERVING' : 'NOT_SERVING');
+  });
+  child.on('exit', () => registry.childLost('the ML process exited; reloading on the next one'));
+  child.start();
+  for (const id of config.preload) void registry.load(id).catch((err: unknown) => log.error({ model: id, err: (err as Error).message }, 'preload failed'));
+  log.info({ host: config.host, port: pub.port, mode: config.mode }, 'tabagent-server listening');
+
+  let closing: Promise<void> | undefined;
+  return {
+    port: pub.port, child, registry,
+    shutdown: () => (closing ??= (async () => {
+      log.info({ graceMs: config.shutdownGraceMs }, 'shutting down: draining in-flight work');
+      pub.health.setStatus(HEALTH_SERVICES.server, 'NOT_SERVING');
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(() => {
+          pub.server.forceShutdown();
+          resolve();
+        }, config.shutdownGraceMs);
+        pub.server.tryShutdown(() => {
+          clearTimeout(t);
+          resolve();
+        });
+      });
+      await child.stop(Math.min(5_000, Math.max(1_000, config.shutdownGraceMs)));
+      registry.close();
+      store.close();
+      await link.close();
+      log.info('tabagent-server stopped');
+    })()),
+  };
+}

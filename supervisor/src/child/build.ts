@@ -1,0 +1,44 @@
+// Builds the ChildSupervisor from the configuration: spawned children (mode all) or an attached
+// ML service (mode supervisor), with orphan reaping.
+import type { Logger } from '@tabagent/common';
+import type { Config } from '../config.js';
+import type { InternalLink } from '../files/internal-server.js';
+import { DEFAULT_BACKOFF } from './backoff.js';
+import { attachedChildFactory } from './attached.js';
+import { ChildReaper } from './cleanup.js';
+import { grpcChildLinkFactory, type GrpcChildLink } from './child-link.js';
+import { ChildSupervisor } from './child-supervisor.js';
+import type { MlChildFactory } from './ml-child.js';
+import { processChildFactory } from './spawn.js';
+
+/** Creates the lifecycle; `secrets` is kept filled with the secret of the live child. */
+export function buildChildSupervisor(
+  config: Config, log: Logger, link: InternalLink, secrets: string[], onReady: (l: GrpcChildLink) => Promise<void>,
+): ChildSupervisor<GrpcChildLink> {
+  const reaper = new ChildReaper();
+  const base: MlChildFactory = config.mode === 'supervisor'
+    ? attachedChildFactory(config.mlEndpoint)
+    : processChildFactory({ log, logLevel: config.logLevel, threads: config.threads, entry: config.mlEntry || undefined });
+  const factory: MlChildFactory = (opts) => {
+    secrets.splice(0, secrets.length, opts.secret);
+    return base(opts);
+  };
+  return new ChildSupervisor<GrpcChildLink>({
+    factory,
+    connect: grpcChildLinkFactory,
+    listenAddress: (g) => link.childAddress(g),
+    filesEndpoint: link.filesEndpoint,
+    onReady: (l) => onReady(l),
+    log,
+    onPid: (pid, alive) => (alive ? reaper.add(pid) : reaper.remove(pid)),
+    policy: {
+      backoff: DEFAULT_BACKOFF,
+      maxRestarts: config.maxRestarts,
+      restartWindowMs: config.restartWindowSeconds * 1000,
+      retryAfterFailedMs: config.restartRetrySeconds * 1000,
+      hangTimeoutMs: config.hangTimeoutMs,
+      healthIntervalMs: config.healthIntervalMs,
+      startTimeoutMs: config.startTimeoutMs,
+    },
+  });
+}

@@ -1,0 +1,45 @@
+#!/usr/bin/env node
+// tabagent-server: the command-line entry. Mode "all" runs the supervisor and spawns the ML child;
+// "ml" runs the ML service alone; "supervisor" attaches to a running ML service.
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CommanderError } from 'commander';
+import { createLogger } from '@tabagent/common';
+import { mlMain } from '@tabagent/ml-service';
+import { startSupervisor } from './app.js';
+import { parseConfig } from './config.js';
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+async function main(argv: string[]): Promise<void> {
+  if (argv.includes('--mode=ml') || argv.some((a, i) => a === '--mode' && argv[i + 1] === 'ml') || process.env['TABAGENT_MODE'] === 'ml') {
+    const rest = argv.filter((a, i) => a !== '--mode=ml' && !(a === '--mode' && argv[i + 1] === 'ml') && !(a === 'ml' && argv[i - 1] === '--mode'));
+    const mapped = rest.map((a) => (a === '--ml-listen' ? '--listen' : a));
+    await mlMain(mapped);
+    return;
+  }
+  const config = parseConfig(argv, repoRoot);
+  const log = createLogger({ proc: 'supervisor', level: config.logLevel });
+  const app = await startSupervisor(config, log);
+  let signals = 0;
+  const onSignal = (sig: string): void => {
+    signals += 1;
+    if (signals > 1) {
+      log.warn({ sig }, 'second signal: exiting now');
+      process.exit(1);
+    }
+    log.info({ sig }, 'signal received');
+    app.shutdown().then(() => process.exit(0), (err: unknown) => {
+      log.error({ err }, 'shutdown failed');
+      process.exit(1);
+    });
+  };
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
+  process.on('SIGINT', () => onSignal('SIGINT'));
+}
+
+main(process.argv.slice(2)).catch((err: unknown) => {
+  if (err instanceof CommanderError) process.exit(err.exitCode);
+  process.stderr.write(`tabagent-server: ${(err as Error).stack ?? String(err)}\n`);
+  process.exit(1);
+});

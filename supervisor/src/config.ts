@@ -1,0 +1,117 @@
+// The supervisor's configuration: every flag has an env fallback and a help line (like TGI's
+// launcher); parsing yields one frozen, typed object.
+import { Command, Option, InvalidArgumentError } from 'commander';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { LOG_LEVELS } from '@tabagent/common';
+import type { LevelWithSilent } from 'pino';
+
+/** Process mode. */
+export type Mode = 'all' | 'ml' | 'supervisor';
+
+/** The frozen configuration. */
+export interface Config {
+  readonly mode: Mode;
+  readonly host: string;
+  readonly port: number;
+  readonly mlEndpoint: string;
+  readonly mlListen: string;
+  readonly cacheDir: string;
+  readonly catalogFile: string;
+  readonly sharedModelsDir: string;
+  readonly logLevel: LevelWithSilent;
+  readonly threads: number;
+  readonly authToken: string;
+  readonly keepAliveSeconds: number;
+  readonly maxLoadedModels: number;
+  readonly memoryBudgetMb: number;
+  readonly preload: readonly string[];
+  readonly maxRestarts: number;
+  readonly restartWindowSeconds: number;
+  readonly restartRetrySeconds: number;
+  readonly hangTimeoutMs: number;
+  readonly healthIntervalMs: number;
+  readonly shutdownGraceMs: number;
+  readonly startTimeoutMs: number;
+  readonly queueSize: number;
+  readonly mlEntry: string;
+}
+
+const int = (name: string, min: number) => (raw: string): number => {
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be an integer >= ${min}`);
+  return n;
+};
+
+/** Builds the commander program that defines every flag. */
+export function buildCommand(): Command {
+  const cmd = new Command('tabagent-server')
+    .description('Serve real-time vision and language models over gRPC (supervisor + ML child).')
+    .allowExcessArguments(false);
+  const opt = (flags: string, help: string, env: string, def?: unknown, parse?: (v: string) => unknown): void => {
+    const o = new Option(flags, help).env(env);
+    if (def !== undefined) o.default(def);
+    if (parse) o.argParser(parse as (v: string, prev: unknown) => unknown);
+    cmd.addOption(o);
+  };
+  cmd.addOption(new Option('--mode <mode>', 'all: supervisor + spawned ML child; ml: the ML child alone; supervisor: attach to --ml-endpoint')
+    .choices(['all', 'ml', 'supervisor']).default('all').env('TABAGENT_MODE'));
+  opt('--host <host>', 'address of the public gRPC server', 'TABAGENT_HOST', '127.0.0.1');
+  opt('--port <port>', 'port of the public gRPC server (0 = any free port)', 'TABAGENT_PORT', 50051, int('--port', 0));
+  opt('--ml-endpoint <addr>', 'address of a running ML service (mode supervisor)', 'TABAGENT_ML_ENDPOINT', '');
+  opt('--ml-listen <addr>', 'where the ML service listens (mode ml): unix:/path.sock or HOST:PORT', 'TABAGENT_ML_LISTEN', '127.0.0.1:0');
+  opt('--cache-dir <dir>', 'model cache folder', 'TABAGENT_CACHE_DIR', join(homedir(), '.cache', 'tabagent', 'models'));
+  opt('--catalog <file>', 'JSON file with extra catalog entries', 'TABAGENT_CATALOG', '');
+  opt('--shared-models-dir <dir>', 'folder holding stories260K/ (registered as karpathy/stories260K when present)', 'TABAGENT_SHARED_MODELS_DIR', '');
+  cmd.addOption(new Option('--log-level <level>', 'log level').choices([...LOG_LEVELS]).default('info').env('TABAGENT_LOG_LEVEL'));
+  opt('--threads <n>', 'intra-op threads per model (0 = runtime default)', 'TABAGENT_THREADS', 0, int('--threads', 0));
+  opt('--auth-token <token>', 'require "authorization: Bearer <token>" on public calls', 'TABAGENT_AUTH_TOKEN', '');
+  opt('--keep-alive <seconds>', 'default keep-alive of loaded models (-1 = forever, 0 = unload when idle)', 'TABAGENT_KEEP_ALIVE', 300, int('--keep-alive', -1));
+  opt('--max-loaded-models <n>', 'most models loaded at once (0 = no limit); least recently used idle models are evicted', 'TABAGENT_MAX_LOADED_MODELS', 0, int('--max-loaded-models', 0));
+  opt('--memory-budget-mb <mb>', 'memory budget for loaded models in MiB (0 = no limit)', 'TABAGENT_MEMORY_BUDGET_MB', 0, int('--memory-budget-mb', 0));
+  opt('--preload <ids>', 'comma-separated model ids to load at start', 'TABAGENT_PRELOAD', '');
+  opt('--max-restarts <n>', 'crash-loop limit: this many child failures within --restart-window mean FAILED', 'TABAGENT_MAX_RESTARTS', 5, int('--max-restarts', 1));
+  opt('--restart-window <seconds>', 'window of the crash-loop limit', 'TABAGENT_RESTART_WINDOW', 60, int('--restart-window', 1));
+  opt('--restart-retry <seconds>', 'after FAILED, try again after this long (0 = never)', 'TABAGENT_RESTART_RETRY', 300, int('--restart-retry', 0));
+  opt('--hang-timeout-ms <ms>', 'a child that does not answer health checks this long is replaced', 'TABAGENT_HANG_TIMEOUT_MS', 5000, int('--hang-timeout-ms', 100));
+  opt('--health-interval-ms <ms>', 'interval of the liveness Check on the child', 'TABAGENT_HEALTH_INTERVAL_MS', 1000, int('--health-interval-ms', 50));
+  opt('--shutdown-grace-ms <ms>', 'on SIGTERM, drain in-flight work this long', 'TABAGENT_SHUTDOWN_GRACE_MS', 10_000, int('--shutdown-grace-ms', 0));
+  opt('--start-timeout-ms <ms>', 'a child that does not report its address this long is killed', 'TABAGENT_START_TIMEOUT_MS', 20_000, int('--start-timeout-ms', 100));
+  opt('--queue-size <n>', 'per-model queue of waiting requests; more are rejected with RESOURCE_EXHAUSTED', 'TABAGENT_QUEUE_SIZE', 64, int('--queue-size', 1));
+  opt('--ml-entry <file>', 'script run as the ML child (debugging; default the bundled ML service)', 'TABAGENT_ML_ENTRY', '');
+  return cmd;
+}
+
+/** Parses argv (without node and script) into the frozen config. */
+export function parseConfig(argv: readonly string[], repoRoot?: string): Config {
+  const cmd = buildCommand().exitOverride();
+  cmd.parse([...argv], { from: 'user' });
+  const o = cmd.opts<Record<string, unknown>>();
+  const shared = (o['sharedModelsDir'] as string) || (repoRoot ? resolve(repoRoot, '..', 'shared', 'models') : '');
+  return Object.freeze({
+    mode: o['mode'] as Mode,
+    host: o['host'] as string,
+    port: Number(o['port']),
+    mlEndpoint: o['mlEndpoint'] as string,
+    mlListen: o['mlListen'] as string,
+    cacheDir: resolve(o['cacheDir'] as string),
+    catalogFile: o['catalog'] as string,
+    sharedModelsDir: shared,
+    logLevel: o['logLevel'] as LevelWithSilent,
+    threads: Number(o['threads']),
+    authToken: o['authToken'] as string,
+    keepAliveSeconds: Number(o['keepAlive']),
+    maxLoadedModels: Number(o['maxLoadedModels']),
+    memoryBudgetMb: Number(o['memoryBudgetMb']),
+    preload: Object.freeze(String(o['preload'] ?? '').split(',').map((s) => s.trim()).filter(Boolean)),
+    maxRestarts: Number(o['maxRestarts']),
+    restartWindowSeconds: Number(o['restartWindow']),
+    restartRetrySeconds: Number(o['restartRetry']),
+    hangTimeoutMs: Number(o['hangTimeoutMs']),
+    healthIntervalMs: Number(o['healthIntervalMs']),
+    shutdownGraceMs: Number(o['shutdownGraceMs']),
+    startTimeoutMs: Number(o['startTimeoutMs']),
+    queueSize: Number(o['queueSize']),
+    mlEntry: o['mlEntry'] as string,
+  });
+}

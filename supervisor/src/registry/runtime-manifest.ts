@@ -1,0 +1,25 @@
+// Builds the manifest the child receives for a pulled model: the files its runtime needs
+// (converted outputs when there are any), their sizes and sha256, and the catalog parameters.
+import type { LoadOptions } from '@tabagent/protos/v1/common';
+import type { ModelManifest } from '@tabagent/protos/v1/runtime';
+import type { CatalogEntry, LocalManifest } from '../store/types.js';
+
+/** The runtime the child uses once conversion has happened. */
+export function effectiveRuntime(entry: CatalogEntry): string {
+  if (entry.convert === 'tfjs-graph-to-onnx') return 'onnxruntime';
+  if (entry.convert === 'llama2c-to-transformers') return 'transformers';
+  return entry.runtime;
+}
+
+/** The child's manifest. */
+export function buildRuntimeManifest(entry: CatalogEntry, local: LocalManifest, options: LoadOptions): ModelManifest {
+  const files = local.converted.length > 0 ? local.converted : local.files;
+  return {
+    model: entry.id,
+    task: entry.task,
+    runtime: effectiveRuntime(entry),
+    files: files.map((f) => ({ path: f.path, size: f.size, sha256: f.sha256 })),
+    options,
+    paramsJson: JSON.stringify(entry.params ?? {}),
+  };
+}

@@ -1,0 +1,122 @@
+// Starts `tabagent-server` as a real process on a free port for end-to-end tests, waits for
+// grpc.health.v1 SERVING (watched), and stops it, checking that no process of its tree survives.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { HealthClient } from '@tabagent/common';
+import { repoRoot, serverCli } from './paths.js';
+import { childPidsOf, waitGone } from './processes.js';
+
+/** A running server under test. */
+export interface ServerUnderTest {
+  readonly proc: ChildProcess;
+  readonly pid: number;
+  readonly port: number;
+  readonly address: string;
+  readonly logs: string[];
+  /** Resolves when a log line matches. */
+  waitForLog(re: RegExp, timeoutMs?: number): Promise<Record<string, unknown>>;
+  /** Pid of the current ML child (from the process table). */
+  childPids(): number[];
+  /** SIGTERM (or another signal), then waits for exit; returns the exit code. */
+  stop(signal?: NodeJS.Signals, timeoutMs?: number): Promise<number | null>;
+}
+
+/** Options of startServer. */
+export interface StartOptions {
+  args?: string[];
+  env?: Record<string, string>;
+  /** Wait for the ML child to be SERVING too (default true). */
+  waitForChild?: boolean;
+  timeoutMs?: number;
+}
+
+/** Starts the server with a private cache folder unless --cache-dir is given. */
+export async function startServer(opts: StartOptions = {}): Promise<ServerUnderTest> {
+  const args = ['--port', '0', ...(opts.args ?? [])];
+  if (!args.includes('--cache-dir')) args.push('--cache-dir', sharedTestCache());
+  const proc = spawn(process.execPath, [serverCli, ...args], {
+    cwd: repoRoot, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const logs: string[] = [];
+  const waiters: Array<{ re: RegExp; resolve: (v: Record<string, unknown>) => void }> = [];
+  const onLine = (line: string): void => {
+    logs.push(line);
+    if (process.env['TABAGENT_TEST_LOGS']) process.stderr.write(`[server] ${line}\n`);
+    for (const w of [...waiters]) {
+      if (w.re.test(line)) {
+        waiters.splice(waiters.indexOf(w), 1);
+        let parsed: Record<string, unknown> = {};
+        try {
+          parsed = JSON.parse(line) as Record<string, unknown>;
+        } catch {
+          parsed = { line };
+        }
+        w.resolve(parsed);
+      }
+    }
+  };
+  createInterface({ input: proc.stderr! }).on('line', onLine);
+  createInterface({ input: proc.stdout! }).on('line', onLine);
+  const exited = new Promise<number | null>((r) => proc.once('exit', (code) => r(code)));
+  const waitForLog = (re: RegExp, timeoutMs = 30_000): Promise<Record<string, unknown>> => {
+    const hit = logs.find((l) => re.test(l));
+    if (hit) return Promise.resolve(JSON.parse(hit) as Record<string, unknown>);
+    return new Promise((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error(`timed out waiting for log ${re}; last logs:\n${logs.slice(-15).join('\n')}`)), timeoutMs);
+      waiters.push({ re, resolve: (v) => { clearTimeout(t); resolve(v); } });
+      void exited.then((code) => { clearTimeout(t); reject(new Error(`server exited (${code}) before log ${re}:\n${logs.slice(-15).join('\n')}`)); });
+    });
+  };
+  const listening = await waitForLog(/"msg":"tabagent-server listening"/, opts.timeoutMs ?? 30_000);
+  const port = Number(listening['port']);
+  const address = `127.0.0.1:${port}`;
+  await waitServing(address, '', opts.timeoutMs ?? 30_000);
+  if (opts.waitForChild !== false) await waitServing(address, 'tabagent.ml', opts.timeoutMs ?? 30_000);
+  const pid = proc.pid!;
+  return {
+    proc, pid, port, address, logs, waitForLog,
+    childPids: () => childPidsOf(pid),
+    stop: async (signal = 'SIGTERM', timeoutMs = 15_000) => {
+      const tree = [pid, ...childPidsOf(pid)];
+      if (proc.exitCode === null && proc.signalCode === null) proc.kill(signal);
+      const code = await Promise.race([exited, new Promise<null>((r) => setTimeout(() => r(null), timeoutMs))]);
+      await waitGone(tree, timeoutMs);
+      return code;
+    },
+  };
+}
+
+/** Waits until a health service reports SERVING (Watch, not polling). */
+export function waitServing(address: string, service: string, timeoutMs: number): Promise<void> {
+  const client = new HealthClient(address);
+  return new Promise<void>((resolve, reject) => {
+    let stop = (): void => undefined;
+    const t = setTimeout(() => {
+      stop();
+      client.close();
+      reject(new Error(`${service || 'server'} not SERVING within ${timeoutMs} ms`));
+    }, timeoutMs);
+    stop = client.watch(service, (s) => {
+      if (s === 'SERVING') {
+        clearTimeout(t);
+        stop();
+        client.close();
+        resolve();
+      }
+    }, () => undefined);
+  });
+}
+
+/** A model cache shared by the tests of one run (pulled models are reused across tests). */
+export function sharedTestCache(): string {
+  const dir = process.env['TABAGENT_TEST_CACHE'] ?? join(repoRoot, '.cache', 'test-model-cache');
+  return dir;
+}
+
+/** A fresh empty folder. */
+export function tempDir(prefix = 'tabagent-test-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
