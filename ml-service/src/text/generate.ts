@@ -1,0 +1,143 @@
+// The decoding loop: prefill, sample, stream UTF-8-safe deltas, honour stop strings, EOS and cancellation.
+
+import { assertUsable, type TextModel } from './load.js';
+import { DecoderStepper } from './decoder-step.js';
+import { Detokenizer } from './detokenizer.js';
+import { resolveOptions, type GenerateOptions } from './options.js';
+import { decodeIds, promptIds } from './prompt.js';
+import { createRng, randomSeed } from './rng.js';
+import { sampleToken } from './sampling.js';
+import { StopMatcher } from './stop-matcher.js';
+
+export type FinishReason = 'length' | 'stop' | 'eos' | 'cancelled';
+
+/** A piece of generated text and the ids of the tokens that completed it. */
+export interface TextDelta {
+  readonly type: 'delta';
+  readonly delta: string;
+  readonly tokenIds: readonly number[];
+}
+
+/** Last event of every generation. */
+export interface GenerationSummary {
+  readonly type: 'final';
+  readonly promptTokens: number;
+  /** Tokens sampled, including a final EOS. */
+  readonly completionTokens: number;
+  /** From the call to the first sampled token (prompt processing included). */
+  readonly timeToFirstTokenMs: number;
+  /** completionTokens divided by the wall time of the whole call. */
+  readonly tokensPerSecond: number;
+  readonly finishReason: FinishReason;
+}
+
+export type GenerationEvent = TextDelta | GenerationSummary;
+
+/**
+ * Streams a completion: zero or more `delta` events, then exactly one `final` event. Validation
+ * errors are thrown on the first `next()`, before any model work. Aborting `signal` ends the stream
+ * with finishReason `cancelled` before the next token is computed.
+ */
+export async function* generate(m: TextModel, o: GenerateOptions): AsyncGenerator<GenerationEvent, void, undefined> {
+  assertUsable(m);
+  const started = performance.now();
+  const prompt = promptIds(m, o);
+  const r = resolveOptions(o, m.info, prompt.length);
+  const rng = createRng(r.seed ?? randomSeed());
+  const eos = new Set(m.info.eosTokenIds);
+  const stepper = new DecoderStepper(m.model);
+  const detokenizer = new Detokenizer((ids) => decodeIds(m, ids), prompt);
+  const stopper = new StopMatcher(r.stop);
+  const seen = [...prompt];
+  let pending: number[] = [];
+  let completion = 0;
+  let firstTokenAt: number | undefined;
+  let finishReason: FinishReason = 'length';
+  let input: readonly number[] = prompt;
+  const take = (text: string): TextDelta => {
+    const event: TextDelta = { type: 'delta', delta: text, tokenIds: pending };
+    pending = [];
+    return event;
+  };
+
+  while (completion < r.maxNewTokens) {
+    if (r.signal?.aborted) {
+      finishReason = 'cancelled';
+      break;
+    }
+    assertUsable(m);
+    const logits = await stepper.step(input).catch((err: unknown) => {
+      assertUsable(m); // disposed mid-step: report that rather than the session's own error
+      throw err;
+    });
+    if (r.signal?.aborted) {
+      finishReason = 'cancelled';
+      break;
+    }
+    const next = sampleToken(logits, r, seen, rng);
+    completion += 1;
+    firstTokenAt ??= performance.now();
+    if (eos.has(next)) {
+      finishReason = 'eos';
+      break;
+    }
+    seen.push(next);
+    pending.push(next);
+    input = [next];
+    const text = detokenizer.push(next);
+    if (text === '') continue;
+    const s = stopper.push(text);
+    if (s.emit !== '') yield take(s.emit);
+    if (s.stopped) {
+      finishReason = 'stop';
+      break;
+    }
+  }
+
+  if (finishReason !== 'stop') {
+    const s = stopper.push(detokenizer.flush());
+    if (s.stopped) finishReason = 'stop';
+    const rest = s.emit + (s.stopped ? '' : stopper.flush());
+    if (rest !== '') yield take(rest);
+  }
+  const ended = performance.now();
+  yield {
+    type: 'final',
+    promptTokens: prompt.length,
+    completionTokens: completion,
+    timeToFirstTokenMs: firstTokenAt === undefined ? 0 : firstTokenAt - started,
+    tokensPerSecond: completion === 0 ? 0 : completion / ((ended - started) / 1000),
+    finishReason,
+  };
+}
+
+/** A finished generation collected into one value. */
+export interface GenerationResult extends Omit<GenerationSummary, 'type'> {
+  readonly text: string;
+  readonly tokenIds: readonly number[];
+  readonly deltas: readonly string[];
+}
+
+/** Runs `generate` to the end and concatenates its deltas. */
+export async function generateText(m: TextModel, o: GenerateOptions): Promise<GenerationResult> {
+  const deltas: string[] = [];
+  const tokenIds: number[] = [];
+  for await (const event of generate(m, o)) {
+    if (event.type === 'delta') {
+      deltas.push(event.delta);
+      tokenIds.push(...event.tokenIds);
+    } else {
+      return {
+        promptTokens: event.promptTokens,
+        completionTokens: event.completionTokens,
+        timeToFirstTokenMs: event.timeToFirstTokenMs,
+        tokensPerSecond: event.tokensPerSecond,
+        finishReason: event.finishReason,
+        text: deltas.join(''),
+        tokenIds,
+        deltas,
+      };
+    }
+  }
+  throw new Error('generation ended without a final event');
+}
