@@ -1,0 +1,125 @@
+// Hand pipeline: palm detection → rotated hand ROI → 21 landmarks + world landmarks, handedness,
+// presence and a canned gesture per hand (MediaPipe HandLandmarker / GestureRecognizer, image mode).
+
+import type * as ort from 'onnxruntime-node';
+import type { Logger } from 'pino';
+import { Exclusive } from '../calculators/exclusive.js';
+import { classifyGesture, type GestureResult } from '../gestures/classify.js';
+import { BufferPool } from '../image/buffer-pool.js';
+import { VisionError } from '../image/errors.js';
+import { frameToRgb } from '../image/frame.js';
+import type { Frame, Landmark, NormalizedRect, RgbImage } from '../types.js';
+import { palmToHandRect } from './hand-roi.js';
+import { HandLandmarkModel } from './hand-landmarks.js';
+import { resolveHandOptions, type HandRequestOptions, type ResolvedHandOptions } from './hand-options.js';
+import { PalmDetector } from './palm-detector.js';
+
+export type HandednessLabel = 'Left' | 'Right';
+
+export interface Handedness {
+  label: HandednessLabel;
+  /** Probability of `label`. */
+  score: number;
+}
+
+export interface HandResult {
+  /** 21 landmarks normalized to the image (MediaPipe order: wrist, thumb…pinky tips). */
+  landmarks: Landmark[];
+  /** 21 landmarks in metres around the hand's centre, image-aligned axes (y down). */
+  worldLandmarks: Landmark[];
+  handedness: Handedness;
+  /** Hand presence probability from the landmark model. */
+  presence: number;
+  /** Palm detection score. */
+  detectionScore: number;
+  /** The rotated region the landmark model looked at. */
+  roi: NormalizedRect;
+  /** Canned gesture (absent when the request turned gestures off). */
+  gesture?: GestureResult;
+}
+
+export interface HandPipelineModels {
+  /** Palm detector (`handdetect`, 256×256). */
+  palm: ort.InferenceSession;
+  /** Hand landmark model (`handlandmark-full` or `-lite`, 224×224). */
+  landmarks: ort.InferenceSession;
+}
+
+export interface HandPipelineOptions {
+  logger?: Logger;
+  /** Release the sessions on dispose (default true). */
+  ownsSessions?: boolean;
+}
+
+/** One hand pipeline; calls are serialised because buffers are reused between frames. */
+export class HandPipeline {
+  private readonly pool = new BufferPool();
+  private readonly exclusive = new Exclusive();
+  private readonly palm: PalmDetector;
+  private readonly landmarkModel: HandLandmarkModel;
+  private disposed = false;
+
+  constructor(
+    private readonly models: HandPipelineModels,
+    private readonly options: HandPipelineOptions = {},
+  ) {
+    this.palm = new PalmDetector(models.palm, this.pool);
+    this.landmarkModel = new HandLandmarkModel(models.landmarks, this.pool);
+  }
+
+  /** Detects hands in a frame. Throws VISION_INVALID_ARGUMENT for bad frames or options. */
+  async detect(frame: Frame, request: HandRequestOptions = {}): Promise<HandResult[]> {
+    this.assertLive();
+    const opts = resolveHandOptions(request);
+    return this.exclusive.run(async () => {
+      this.assertLive();
+      const image = await frameToRgb(frame, undefined, this.pool);
+      return this.detectRgb(image, opts);
+    });
+  }
+
+  /** Same as detect() on already decoded RGB (for composite pipelines). Callers serialise. */
+  async detectRgb(image: RgbImage, opts: ResolvedHandOptions): Promise<HandResult[]> {
+    const started = performance.now();
+    const palms = await this.palm.detect(image, { minScore: opts.minDetectionConfidence, maxPalms: opts.maxHands });
+    const hands: HandResult[] = [];
+    for (const palm of palms) {
+      const roi = palmToHandRect(palm, image);
+      const raw = await this.landmarkModel.run(image, roi);
+      if (raw.presence < opts.minPresenceConfidence) continue;
+      const right = raw.rightScore >= 0.5;
+      const label: HandednessLabel = right !== opts.selfieMirrored ? 'Right' : 'Left';
+      const hand: HandResult = {
+        landmarks: raw.landmarks,
+        worldLandmarks: raw.worldLandmarks,
+        handedness: { label, score: right ? raw.rightScore : 1 - raw.rightScore },
+        presence: raw.presence,
+        detectionScore: palm.score,
+        roi,
+      };
+      if (opts.gestures) hand.gesture = classifyGesture(raw.landmarks, { xScale: image.width / image.height });
+      hands.push(hand);
+    }
+    this.options.logger?.debug(
+      { palms: palms.length, hands: hands.length, ms: Math.round(performance.now() - started) },
+      'hands detected',
+    );
+    return hands;
+  }
+
+  /** Releases buffers (and the sessions when owned). Safe to call more than once. */
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    await this.exclusive.run(async () => {
+      this.pool.clear();
+      if (this.options.ownsSessions !== false) {
+        await Promise.all([this.models.palm.release(), this.models.landmarks.release()]);
+      }
+    });
+  }
+
+  private assertLive(): void {
+    if (this.disposed) throw new VisionError('VISION_DISPOSED', 'hand pipeline has been disposed');
+  }
+}
