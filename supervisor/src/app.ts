@@ -12,6 +12,7 @@ import { IssuedFiles } from './files/issued-files.js';
 import { startInternalLink, type InternalLink } from './files/internal-server.js';
 import { modelFilesService } from './files/model-files-service.js';
 import { ModelRegistry } from './registry/model-registry.js';
+import { runtimeStatus } from './child/runtime-status.js';
 import { loadCatalog } from './registry/catalog-setup.js';
 import { ModelStore } from './store/store.js';
 import { registerConverters } from './registry/converters-setup.js';
@@ -59,7 +60,7 @@ export async function startSupervisor(config: Config, log: Logger): Promise<Supe
     defaultTimeoutMs: 60_000,
   };
   const pub: PublicServer = await startPublicServer(config.host, config.port, config.authToken, {
-    modelManagement: modelManagementService(registry),
+    modelManagement: modelManagementService(registry, () => runtimeStatus(child)),
     vision: visionProxy(deps),
     text: textProxy(deps),
   });

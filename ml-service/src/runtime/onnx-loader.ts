@@ -36,13 +36,14 @@ export class OnnxHandle implements RuntimeHandle {
 
 /** Session options for a provider. */
 export function sessionOptions(provider: string, threads: number): ort.InferenceSession.SessionOptions {
-  return {
+  const opts: ort.InferenceSession.SessionOptions = {
     executionProviders: [provider],
     graphOptimizationLevel: 'all',
-    intraOpNumThreads: threads > 0 ? threads : undefined,
     interOpNumThreads: 1,
     executionMode: 'sequential',
   };
+  if (threads > 0) opts.intraOpNumThreads = threads;
+  return opts;
 }
 
 /** Loader for runtime "onnxruntime". */

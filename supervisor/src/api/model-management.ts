@@ -6,6 +6,7 @@ import {
   type LoadModelResponse, type ModelInfo, type ModelManagementServer, type PullModelRequest, type PullProgress,
   type UnloadModelRequest, type UnloadModelResponse,
 } from '@tabagent/protos/v1/model_management';
+import type { GetRuntimeStatusResponse } from '@tabagent/protos/v1/model_management';
 import type { ModelRegistry } from '../registry/model-registry.js';
 import type { PullProgress as StoreProgress } from '../store/types.js';
 
@@ -23,7 +24,7 @@ function requireModel(model: string): string {
 }
 
 /** Builds the ModelManagement implementation. */
-export function modelManagementService(registry: ModelRegistry): ModelManagementServer {
+export function modelManagementService(registry: ModelRegistry, runtimeStatus: () => Promise<GetRuntimeStatusResponse>): ModelManagementServer {
   return {
     pullModel: serverStream(async (req: PullModelRequest, call: ServerWritableStream<PullModelRequest, PullProgress>) => {
       const id = requireModel(req.model);
@@ -48,5 +49,6 @@ export function modelManagementService(registry: ModelRegistry): ModelManagement
       models: await registry.list(req.loadedOnly),
     })),
     getModel: unary(async (req: GetModelRequest): Promise<ModelInfo> => registry.get(requireModel(req.model))),
+    getRuntimeStatus: unary(() => runtimeStatus()),
   };
 }

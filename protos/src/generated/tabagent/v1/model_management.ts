@@ -21,6 +21,7 @@ import {
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
 import { Device, deviceFromJSON, deviceToJSON, LoadOptions } from "./common.js";
+import { RuntimeStatusResponse } from "./runtime.js";
 
 export const protobufPackage = "tabagent.v1";
 
@@ -277,6 +278,24 @@ export interface ModelInfo {
   childPid: number;
   /** Load options in force. */
   options: LoadOptions | undefined;
+}
+
+/** Request for the ML child's status. */
+export interface GetRuntimeStatusRequest {
+}
+
+/** The ML child's status as seen by the supervisor. */
+export interface GetRuntimeStatusResponse {
+  /** Lifecycle state: "starting", "ready", "backoff", "failed", "stopping", "stopped". */
+  state: string;
+  /** The child's own Runtime.Status (empty when no child is ready). */
+  runtime:
+    | RuntimeStatusResponse
+    | undefined;
+  /** Restarts since the supervisor started. */
+  restarts: number;
+  /** The last child failure (exit code, signal, stderr tail), empty when none. */
+  lastError: string;
 }
 
 function createBasePullModelRequest(): PullModelRequest {
@@ -1363,6 +1382,181 @@ export const ModelInfo: MessageFns<ModelInfo> = {
   },
 };
 
+function createBaseGetRuntimeStatusRequest(): GetRuntimeStatusRequest {
+  return {};
+}
+
+export const GetRuntimeStatusRequest: MessageFns<GetRuntimeStatusRequest> = {
+  encode(_: GetRuntimeStatusRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetRuntimeStatusRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetRuntimeStatusRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): GetRuntimeStatusRequest {
+    return {};
+  },
+
+  toJSON(_: GetRuntimeStatusRequest): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetRuntimeStatusRequest>, I>>(base?: I): GetRuntimeStatusRequest {
+    return GetRuntimeStatusRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetRuntimeStatusRequest>, I>>(_: I): GetRuntimeStatusRequest {
+    const message = createBaseGetRuntimeStatusRequest();
+    return message;
+  },
+};
+
+function createBaseGetRuntimeStatusResponse(): GetRuntimeStatusResponse {
+  return { state: "", runtime: undefined, restarts: 0, lastError: "" };
+}
+
+export const GetRuntimeStatusResponse: MessageFns<GetRuntimeStatusResponse> = {
+  encode(message: GetRuntimeStatusResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.state !== "") {
+      writer.uint32(10).string(message.state);
+    }
+    if (message.runtime !== undefined) {
+      RuntimeStatusResponse.encode(message.runtime, writer.uint32(18).fork()).join();
+    }
+    if (message.restarts !== 0) {
+      writer.uint32(24).uint32(message.restarts);
+    }
+    if (message.lastError !== "") {
+      writer.uint32(34).string(message.lastError);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetRuntimeStatusResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetRuntimeStatusResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.state = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.runtime = RuntimeStatusResponse.decode(reader, reader.uint32());
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.restarts = reader.uint32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.lastError = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetRuntimeStatusResponse {
+    return {
+      state: isSet(object.state) ? globalThis.String(object.state) : "",
+      runtime: isSet(object.runtime) ? RuntimeStatusResponse.fromJSON(object.runtime) : undefined,
+      restarts: isSet(object.restarts) ? globalThis.Number(object.restarts) : 0,
+      lastError: isSet(object.lastError)
+        ? globalThis.String(object.lastError)
+        : isSet(object.last_error)
+        ? globalThis.String(object.last_error)
+        : "",
+    };
+  },
+
+  toJSON(message: GetRuntimeStatusResponse): unknown {
+    const obj: any = {};
+    if (message.state !== "") {
+      obj.state = message.state;
+    }
+    if (message.runtime !== undefined) {
+      obj.runtime = RuntimeStatusResponse.toJSON(message.runtime);
+    }
+    if (message.restarts !== 0) {
+      obj.restarts = Math.round(message.restarts);
+    }
+    if (message.lastError !== "") {
+      obj.lastError = message.lastError;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetRuntimeStatusResponse>, I>>(base?: I): GetRuntimeStatusResponse {
+    return GetRuntimeStatusResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetRuntimeStatusResponse>, I>>(object: I): GetRuntimeStatusResponse {
+    const message = createBaseGetRuntimeStatusResponse();
+    message.state = object.state ?? "";
+    message.runtime = (object.runtime !== undefined && object.runtime !== null)
+      ? RuntimeStatusResponse.fromPartial(object.runtime)
+      : undefined;
+    message.restarts = object.restarts ?? 0;
+    message.lastError = object.lastError ?? "";
+    return message;
+  },
+};
+
 /** Pulls, loads, unloads and lists models. Served by the supervisor. */
 export type ModelManagementService = typeof ModelManagementService;
 export const ModelManagementService = {
@@ -1419,6 +1613,18 @@ export const ModelManagementService = {
     responseSerialize: (value: ModelInfo): Buffer => Buffer.from(ModelInfo.encode(value).finish()),
     responseDeserialize: (value: Buffer): ModelInfo => ModelInfo.decode(value),
   },
+  /** The ML child's own report (loaded models, memory, runtime versions, providers), plus its lifecycle state. */
+  getRuntimeStatus: {
+    path: "/tabagent.v1.ModelManagement/GetRuntimeStatus" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetRuntimeStatusRequest): Buffer =>
+      Buffer.from(GetRuntimeStatusRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetRuntimeStatusRequest => GetRuntimeStatusRequest.decode(value),
+    responseSerialize: (value: GetRuntimeStatusResponse): Buffer =>
+      Buffer.from(GetRuntimeStatusResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetRuntimeStatusResponse => GetRuntimeStatusResponse.decode(value),
+  },
 } as const;
 
 export interface ModelManagementServer extends UntypedServiceImplementation {
@@ -1435,6 +1641,8 @@ export interface ModelManagementServer extends UntypedServiceImplementation {
   listModels: handleUnaryCall<ListModelsRequest, ListModelsResponse>;
   /** Describes one model. */
   getModel: handleUnaryCall<GetModelRequest, ModelInfo>;
+  /** The ML child's own report (loaded models, memory, runtime versions, providers), plus its lifecycle state. */
+  getRuntimeStatus: handleUnaryCall<GetRuntimeStatusRequest, GetRuntimeStatusResponse>;
 }
 
 export interface ModelManagementClient extends Client {
@@ -1511,6 +1719,22 @@ export interface ModelManagementClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ModelInfo) => void,
+  ): ClientUnaryCall;
+  /** The ML child's own report (loaded models, memory, runtime versions, providers), plus its lifecycle state. */
+  getRuntimeStatus(
+    request: GetRuntimeStatusRequest,
+    callback: (error: ServiceError | null, response: GetRuntimeStatusResponse) => void,
+  ): ClientUnaryCall;
+  getRuntimeStatus(
+    request: GetRuntimeStatusRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GetRuntimeStatusResponse) => void,
+  ): ClientUnaryCall;
+  getRuntimeStatus(
+    request: GetRuntimeStatusRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GetRuntimeStatusResponse) => void,
   ): ClientUnaryCall;
 }
 
