@@ -1,0 +1,29 @@
+// The table of every supported TF op, by name.
+
+import { combineOps } from './combine.js';
+import { convOps } from './conv.js';
+import { elementwiseOps } from './elementwise.js';
+import { matmulOps } from './matmul.js';
+import { padOps } from './pad.js';
+import { poolOps } from './pool.js';
+import { reduceOps } from './reduce.js';
+import { resizeOps } from './resize.js';
+import { shapeOps } from './shape.js';
+import { sliceOps } from './slice.js';
+import type { OpHandler, OpTable } from './types.js';
+import { unaryOps } from './unary.js';
+
+const TABLE: OpTable = Object.freeze({
+  ...elementwiseOps, ...unaryOps, ...convOps, ...poolOps, ...padOps, ...shapeOps, ...combineOps,
+  ...sliceOps, ...reduceOps, ...resizeOps, ...matmulOps,
+});
+
+/** The converter for a TF op, or undefined when the op is not supported. */
+export function opHandler(op: string): OpHandler | undefined {
+  return Object.prototype.hasOwnProperty.call(TABLE, op) ? TABLE[op] : undefined;
+}
+
+/** Names of all supported ops (besides Const and Placeholder), sorted. */
+export function supportedOps(): string[] {
+  return Object.keys(TABLE).sort();
+}
