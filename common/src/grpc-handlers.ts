@@ -30,7 +30,7 @@ export function serverStream<Req, Res>(
     fn(call.request, call).then(
       () => call.end(),
       (err: unknown) => {
-        if (!call.cancelled) call.destroy(toGrpcStatus(err) as unknown as Error);
+        if (!call.cancelled) failStream(call, err);
       },
     );
   };
@@ -58,11 +58,19 @@ export function guardService<T extends UntypedServiceImplementation>(impl: T, se
       } catch (err) {
         const st = toGrpcStatus(err) as ServiceError;
         if (cb) cb(st);
-        else (call as unknown as { destroy(e: Error): void }).destroy(st);
+        else failStream(call as unknown as { emit(e: 'error', x: unknown): boolean }, err);
         return;
       }
       (handler as (c: unknown, cb?: unknown) => void)(call, cb);
     };
   }
   return out as T;
+}
+
+/**
+ * Ends a server stream (server-streaming or bidi) with an error status. grpc-js sends the status
+ * only through the stream's 'error' event; destroy() would drop it and leave the client hanging.
+ */
+export function failStream(call: { emit(event: 'error', err: unknown): boolean }, err: unknown): void {
+  call.emit('error', toGrpcStatus(err));
 }

@@ -4,6 +4,6 @@ export { TabagentError, invalidArgument, modelNotFound, type TabagentErrorOption
 export { toGrpcStatus, fromServiceError, isServiceError, ERROR_CODE_KEY, RETRY_AFTER_KEY } from './errors/grpc-status.js';
 export { createLogger, LOG_LEVELS, type Logger, type LoggerOptions } from './logger.js';
 export { HealthImplementation, HealthClient, HEALTH_SERVICES, type ServingStatus } from './health.js';
-export { unary, serverStream, checkSecret, guardService, SECRET_KEY } from './grpc-handlers.js';
+export { unary, serverStream, checkSecret, guardService, failStream, SECRET_KEY } from './grpc-handlers.js';
 export { grpcServerOptions, grpcChannelOptions } from './grpc-options.js';
 export { MODELS_KEY, encodeRoles, decodeRoles, type ModelRoles } from './model-roles.js';

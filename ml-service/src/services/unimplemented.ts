@@ -19,7 +19,7 @@ export function withUnimplemented(
         metadata: new Metadata(),
       });
     out[name] = def.responseStream || def.requestStream
-      ? (call: { destroy(e: Error): void }) => call.destroy(err())
+      ? (call: { emit(e: 'error', x: unknown): boolean }) => call.emit('error', err())
       : (_call: unknown, cb: (e: ServiceError) => void) => cb(err());
   }
   return out;

@@ -1,7 +1,7 @@
 // Optional bearer-token authentication of public calls ("authorization: Bearer <token>").
 import type { Metadata, UntypedServiceImplementation } from '@grpc/grpc-js';
 import { timingSafeEqual } from 'node:crypto';
-import { TabagentError, toGrpcStatus } from '@tabagent/common';
+import { TabagentError, failStream, toGrpcStatus } from '@tabagent/common';
 
 /** Throws UNAUTHENTICATED unless the metadata carries the token. */
 export function checkBearer(metadata: Metadata, token: string): void {
@@ -18,13 +18,12 @@ export function requireBearer<T extends UntypedServiceImplementation>(impl: T, t
   if (!token) return impl;
   const out: Record<string, unknown> = {};
   for (const [name, handler] of Object.entries(impl)) {
-    out[name] = (call: { metadata: Metadata; destroy?: (e: Error) => void; emit?: (ev: string, e: unknown) => void }, cb?: (e: unknown) => void) => {
+    out[name] = (call: { metadata: Metadata; emit(ev: 'error', e: unknown): boolean }, cb?: (e: unknown) => void) => {
       try {
         checkBearer(call.metadata, token);
       } catch (err) {
-        const st = toGrpcStatus(err);
-        if (cb) cb(st);
-        else if (call.destroy) call.destroy(st as unknown as Error);
+        if (cb) cb(toGrpcStatus(err));
+        else failStream(call, err);
         return;
       }
       (handler as (c: unknown, cb?: unknown) => void)(call, cb);

@@ -2,7 +2,7 @@
 // deadline, loads the models the call needs, and retries a unary call once on a new child when the
 // child died under it (inference has no side effects). Errors of the call itself are never retried.
 import { Metadata, status, type ServiceError, type ServerUnaryCall, type sendUnaryData, type ServerWritableStream } from '@grpc/grpc-js';
-import { ERROR_CODE_KEY, MODELS_KEY, TabagentError, encodeRoles, toGrpcStatus, type ModelRoles } from '@tabagent/common';
+import { ERROR_CODE_KEY, MODELS_KEY, TabagentError, encodeRoles, failStream, toGrpcStatus, type ModelRoles } from '@tabagent/common';
 import type { GrpcChildLink } from '../child/child-link.js';
 import { identity } from './passthrough.js';
 
@@ -95,7 +95,7 @@ export function forwardServerStream(
       }
     };
     run().then(() => call.end(), (err: unknown) => {
-      if (!call.cancelled) call.destroy(toGrpcStatus(err) as unknown as Error);
+      if (!call.cancelled) failStream(call, err);
     });
   };
 }

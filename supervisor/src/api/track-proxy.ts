@@ -2,7 +2,7 @@
 // Frames are forwarded to a stream on the current child; while no child is ready, each frame is
 // answered at once with status "dropped: restarting", and a new child stream is opened when ready.
 import type { ClientDuplexStream, ServerDuplexStream, ServiceError } from '@grpc/grpc-js';
-import { MODELS_KEY, encodeRoles, toGrpcStatus } from '@tabagent/common';
+import { MODELS_KEY, encodeRoles, failStream } from '@tabagent/common';
 import { TrackRequest, TrackResponse } from '@tabagent/protos/v1/vision';
 import type { ForwardDeps } from './forward.js';
 import { isChildLoss } from './forward.js';
@@ -38,7 +38,7 @@ export function forwardTrack(deps: ForwardDeps, path: string) {
       up.on('error', (e: ServiceError) => {
         upstream = undefined;
         releaseAll();
-        if (!isChildLoss(e) && !call.cancelled) call.destroy(toGrpcStatus(e) as unknown as Error);
+        if (!isChildLoss(e) && !call.cancelled) failStream(call, e);
       });
       up.on('end', () => {
         upstream = undefined;

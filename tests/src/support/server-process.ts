@@ -82,7 +82,7 @@ export async function startServer(opts: StartOptions = {}): Promise<ServerUnderT
     stop: async (signal = 'SIGTERM', timeoutMs = 15_000) => {
       const tree = [pid, ...childPidsOf(pid)];
       if (proc.exitCode === null && proc.signalCode === null) proc.kill(signal);
-      const code = await Promise.race([exited, new Promise<null>((r) => setTimeout(() => r(null), timeoutMs))]);
+      const code = await Promise.race([exited, new Promise<null>((r) => setTimeout(() => r(null), timeoutMs).unref())]);
       await waitGone(tree, timeoutMs);
       return code;
     },

@@ -1,0 +1,85 @@
+// End-to-end: Transcribe with Whisper tiny (q8, pulled from the npm registry) through a real
+// tabagent-server, on speech synthesised with espeak-ng: WAV at 22.05 kHz (resampled), raw s16le
+// PCM with its rate, and INVALID_ARGUMENT naming `audio` for bytes that are not audio.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { status } from '@grpc/grpc-js';
+import { AudioEncoding, type TranscribeRequest, type TranscribeResponse } from '@tabagent/protos/v1/text';
+import { call, connect, expectGrpcError, type PublicClients } from '../support/clients.js';
+import { startServer, tempDir, type ServerUnderTest } from '../support/server-process.js';
+
+const MODEL = 'openai/whisper-tiny';
+const PHRASE = 'hello world, the quick brown fox';
+
+/** Speech from espeak-ng as a WAV file; fails with the install line when the tool is missing. */
+function synthesize(text: string): Buffer {
+  const out = join(tempDir('tabagent-speech-'), 'speech.wav');
+  try {
+    execFileSync('espeak-ng', ['-w', out, text], { stdio: 'pipe' });
+  } catch (err) {
+    throw new Error(`espeak-ng is needed to synthesise test speech (apt-get install -y espeak-ng): ${(err as Error).message}`);
+  }
+  return readFileSync(out);
+}
+
+/** The PCM bytes and rate of a canonical 16-bit mono WAV. */
+function wavPcm(wav: Buffer): { pcm: Buffer; rate: number } {
+  const rate = wav.readUInt32LE(24);
+  const data = wav.indexOf('data', 12, 'latin1');
+  assert.ok(data > 0 && wav.readUInt16LE(22) === 1 && wav.readUInt16LE(34) === 16, 'espeak-ng wrote an unexpected WAV layout');
+  return { pcm: wav.subarray(data + 8), rate };
+}
+
+describe('Text.Transcribe through tabagent-server', () => {
+  let server: ServerUnderTest;
+  let clients: PublicClients;
+  const wav = synthesize(PHRASE);
+  const transcribe = (req: Partial<TranscribeRequest>): Promise<TranscribeResponse> =>
+    call(clients.text, clients.text.transcribe, {
+      model: MODEL, audio: Buffer.alloc(0), encoding: AudioEncoding.AUDIO_ENCODING_UNSPECIFIED, sampleRate: 0, language: 'en', ...req,
+    }, { timeoutMs: 300_000 });
+  const assertPhrase = (text: string): void => {
+    const words = text.toLowerCase();
+    for (const w of ['hello', 'world', 'quick', 'fox']) assert.ok(words.includes(w), `"${w}" missing from transcript "${text}"`);
+  };
+
+  before(async () => {
+    server = await startServer({ args: ['--mode', 'all'] });
+    clients = connect(server.address);
+  });
+  after(async () => {
+    clients?.close();
+    if (server) await server.stop();
+  });
+
+  it('transcribes a 22.05 kHz WAV file (header parsed, resampled to 16 kHz)', async () => {
+    const { pcm, rate } = wavPcm(wav);
+    assert.equal(rate, 22050);
+    const r = await transcribe({ audio: wav });
+    assertPhrase(r.text);
+    assert.ok(Math.abs(r.durationSeconds - pcm.length / 2 / rate) < 1e-6, `duration ${r.durationSeconds}`);
+  });
+
+  it('transcribes raw s16le PCM at the rate given in the request', async () => {
+    const { pcm, rate } = wavPcm(wav);
+    const r = await transcribe({ audio: pcm, encoding: AudioEncoding.AUDIO_ENCODING_PCM_S16LE, sampleRate: rate });
+    assertPhrase(r.text);
+  });
+
+  it('rejects bytes that are not audio with INVALID_ARGUMENT naming audio', async () => {
+    const text = await expectGrpcError(transcribe({ audio: Buffer.from('this is plainly a text file, not a recording of anything\n') }));
+    assert.equal(text.code, status.INVALID_ARGUMENT);
+    assert.match(text.details, /^audio: is text/);
+    const jpeg = await expectGrpcError(transcribe({ audio: Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 16, 0x4a, 0x46, 0x49, 0x46, 0, 1]) }));
+    assert.equal(jpeg.code, status.INVALID_ARGUMENT);
+    assert.match(jpeg.details, /^audio: looks like a JPEG/);
+    const notWav = await expectGrpcError(transcribe({ audio: Buffer.from([1, 2, 3, 4, 5, 6]), encoding: AudioEncoding.AUDIO_ENCODING_WAV }));
+    assert.equal(notWav.code, status.INVALID_ARGUMENT);
+    assert.match(notWav.details, /^audio: is not a RIFF\/WAVE file/);
+    const odd = await expectGrpcError(transcribe({ audio: Buffer.from([1, 2, 3]), encoding: AudioEncoding.AUDIO_ENCODING_PCM_S16LE }));
+    assert.match(odd.details, /^audio: s16le PCM must have an even number of bytes/);
+  });
+});
