@@ -11,11 +11,16 @@ import type { Config } from './config.js';
 import { IssuedFiles } from './files/issued-files.js';
 import { startInternalLink, type InternalLink } from './files/internal-server.js';
 import { modelFilesService } from './files/model-files-service.js';
+import { ModelFilesService } from '@tabagent/protos/v1/model_files';
 import { ModelRegistry } from './registry/model-registry.js';
 import { runtimeStatus } from './child/runtime-status.js';
 import { loadCatalog } from './registry/catalog-setup.js';
+import { InFlightCalls } from './drain.js';
 import { ModelStore } from './store/store.js';
 import { registerConverters } from './registry/converters-setup.js';
+
+/** Time given to the statuses of the last drained calls to reach their clients before closing. */
+const STATUS_FLUSH_MS = 250;
 
 /** A running supervisor. */
 export interface SupervisorApp {
@@ -29,11 +34,12 @@ export interface SupervisorApp {
 /** Starts the supervisor (modes "all" and "supervisor"). */
 export async function startSupervisor(config: Config, log: Logger): Promise<SupervisorApp> {
   const catalog = await loadCatalog(config, log);
-  const store = new ModelStore({ catalog, cacheRoot: config.cacheDir, logger: log, localModelsDir: config.sharedModelsDir });
+  const store = new ModelStore({ catalog, cacheRoot: config.cacheDir, logger: log, localModelsDir: config.sharedModelsDir, hfEndpoint: config.hfEndpoint || undefined });
   registerConverters(store, log);
   const issued = new IssuedFiles();
   const secrets: string[] = [];
-  const link: InternalLink = await startInternalLink(modelFilesService(store, issued, () => secrets));
+  const files = modelFilesService(store, issued, () => secrets);
+  const link: InternalLink = await startInternalLink(files);
   const child = buildChildSupervisor(config, log, link, secrets, async (l) => {
     await registry.reloadAll(l);
   });
@@ -59,16 +65,21 @@ export async function startSupervisor(config: Config, log: Logger): Promise<Supe
     },
     defaultTimeoutMs: 60_000,
   };
+  const calls = new InFlightCalls();
+  const vision = visionProxy(deps);
+  const text = textProxy(deps);
   const pub: PublicServer = await startPublicServer(config.host, config.port, config.authToken, {
-    modelManagement: modelManagementService(registry, () => runtimeStatus(child)),
-    vision: visionProxy(deps),
-    text: textProxy(deps),
+    modelManagement: calls.wrap(modelManagementService(registry, () => runtimeStatus(child))),
+    vision: { definition: vision.definition, impl: calls.wrap(vision.impl) },
+    text: { definition: text.definition, impl: calls.wrap(text.impl) },
+    // An attached ML service runs elsewhere: it reads model files here, guarded by the shared secret.
+    extra: config.mode === 'supervisor' ? [{ definition: ModelFilesService, impl: files }] : [],
   });
   const capabilities = [HEALTH_SERVICES.ml, HEALTH_SERVICES.vision, HEALTH_SERVICES.text];
   child.on('state', (s: string) => {
     for (const c of capabilities) pub.health.setStatus(c, s === 'ready' ? 'SERVING' : 'NOT_SERVING');
   });
-  child.on('exit', () => registry.childLost('the ML process exited; reloading on the next one'));
+  child.on('exit', () => registry.childLost(`${child.lastError}; reloading on the next ML process`));
   child.start();
   for (const id of config.preload) void registry.load(id).catch((err: unknown) => log.error({ model: id, err: (err as Error).message }, 'preload failed'));
   log.info({ host: config.host, port: pub.port, mode: config.mode }, 'tabagent-server listening');
@@ -77,18 +88,21 @@ export async function startSupervisor(config: Config, log: Logger): Promise<Supe
   return {
     port: pub.port, child, registry,
     shutdown: () => (closing ??= (async () => {
-      log.info({ graceMs: config.shutdownGraceMs }, 'shutting down: draining in-flight work');
+      log.info({ graceMs: config.shutdownGraceMs, inFlight: calls.count }, 'shutting down: draining in-flight work');
       pub.health.setStatus(HEALTH_SERVICES.server, 'NOT_SERVING');
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(() => {
-          pub.server.forceShutdown();
-          resolve();
-        }, config.shutdownGraceMs);
-        pub.server.tryShutdown(() => {
-          clearTimeout(t);
-          resolve();
-        });
-      });
+      // Stop accepting; let the calls in progress finish within the grace period; then close what
+      // is left (health watches, streams past the grace period).
+      const timers: NodeJS.Timeout[] = [];
+      const after = <T>(ms: number, v: T): Promise<T> => new Promise((r) => timers.push(setTimeout(() => r(v), ms)));
+      const drained = await Promise.race([
+        new Promise<boolean>((r) => pub.server.tryShutdown(() => r(true))),
+        // The last call's status is queued when it counts as done: give it a moment on the wire.
+        calls.whenIdle().then(() => after(STATUS_FLUSH_MS, true)),
+        after(config.shutdownGraceMs, false),
+      ]);
+      for (const t of timers) clearTimeout(t);
+      if (!drained) log.warn({ inFlight: calls.count }, 'grace period over: cancelling the calls still in progress');
+      pub.server.forceShutdown();
       await child.stop(Math.min(5_000, Math.max(1_000, config.shutdownGraceMs)));
       registry.close();
       store.close();

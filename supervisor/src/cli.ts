@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { CommanderError } from 'commander';
 import { createLogger } from '@tabagent/common';
 import { mlMain } from '@tabagent/ml-service';
-import { startSupervisor } from './app.js';
+import { startSupervisor, type SupervisorApp } from './app.js';
 import { parseConfig } from './config.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -20,7 +20,8 @@ async function main(argv: string[]): Promise<void> {
   }
   const config = parseConfig(argv, repoRoot);
   const log = createLogger({ proc: 'supervisor', level: config.logLevel });
-  const app = await startSupervisor(config, log);
+  // Signals are handled from the first moment: one arriving during start-up shuts down once started.
+  const started: { app?: Promise<SupervisorApp> } = {};
   let signals = 0;
   const onSignal = (sig: string): void => {
     signals += 1;
@@ -29,13 +30,15 @@ async function main(argv: string[]): Promise<void> {
       process.exit(1);
     }
     log.info({ sig }, 'signal received');
-    app.shutdown().then(() => process.exit(0), (err: unknown) => {
+    void (started.app ?? Promise.reject(new Error('not started'))).then((a) => a.shutdown()).then(() => process.exit(0), (err: unknown) => {
       log.error({ err }, 'shutdown failed');
       process.exit(1);
     });
   };
   process.on('SIGTERM', () => onSignal('SIGTERM'));
   process.on('SIGINT', () => onSignal('SIGINT'));
+  started.app = startSupervisor(config, log);
+  await started.app;
 }
 
 main(process.argv.slice(2)).catch((err: unknown) => {

@@ -18,6 +18,8 @@ export interface Config {
   readonly mlListen: string;
   readonly cacheDir: string;
   readonly catalogFile: string;
+  /** Hugging Face hub endpoint for `hf:` sources (empty = the public hub). */
+  readonly hfEndpoint: string;
   readonly sharedModelsDir: string;
   readonly logLevel: LevelWithSilent;
   readonly threads: number;
@@ -29,13 +31,21 @@ export interface Config {
   readonly maxRestarts: number;
   readonly restartWindowSeconds: number;
   readonly restartRetrySeconds: number;
+  readonly stableAfterMs: number;
   readonly hangTimeoutMs: number;
   readonly healthIntervalMs: number;
   readonly shutdownGraceMs: number;
   readonly startTimeoutMs: number;
   readonly queueSize: number;
   readonly mlEntry: string;
+  /** Mode supervisor/ml: where the ML service reads model files (the supervisor's public address). */
+  readonly filesEndpoint: string;
+  /** Shared secret between an attached ML service and its supervisor (env TABAGENT_ML_SECRET only). */
+  readonly mlSecret: string;
 }
+
+/** Environment variable holding the secret shared by `--mode supervisor` and `--mode ml`. */
+export const ML_SECRET_ENV = 'TABAGENT_ML_SECRET';
 
 const int = (name: string, min: number) => (raw: string): number => {
   const n = Number(raw);
@@ -60,8 +70,10 @@ export function buildCommand(): Command {
   opt('--port <port>', 'port of the public gRPC server (0 = any free port)', 'TABAGENT_PORT', 50051, int('--port', 0));
   opt('--ml-endpoint <addr>', 'address of a running ML service (mode supervisor)', 'TABAGENT_ML_ENDPOINT', '');
   opt('--ml-listen <addr>', 'where the ML service listens (mode ml): unix:/path.sock or HOST:PORT', 'TABAGENT_ML_LISTEN', '127.0.0.1:0');
+  opt('--files-endpoint <addr>', `mode ml: public address of the supervisor whose ModelFiles serves the model files (both sides share ${ML_SECRET_ENV})`, 'TABAGENT_FILES_ENDPOINT', '');
   opt('--cache-dir <dir>', 'model cache folder', 'TABAGENT_CACHE_DIR', join(homedir(), '.cache', 'tabagent', 'models'));
   opt('--catalog <file>', 'JSON file with extra catalog entries', 'TABAGENT_CATALOG', '');
+  opt('--hf-endpoint <url>', 'Hugging Face hub endpoint for hf: sources (default https://huggingface.co)', 'TABAGENT_HF_ENDPOINT', '');
   opt('--shared-models-dir <dir>', 'folder holding stories260K/ (registered as karpathy/stories260K when present)', 'TABAGENT_SHARED_MODELS_DIR', '');
   cmd.addOption(new Option('--log-level <level>', 'log level').choices([...LOG_LEVELS]).default('info').env('TABAGENT_LOG_LEVEL'));
   opt('--threads <n>', 'intra-op threads per model (0 = runtime default)', 'TABAGENT_THREADS', 0, int('--threads', 0));
@@ -73,6 +85,7 @@ export function buildCommand(): Command {
   opt('--max-restarts <n>', 'crash-loop limit: this many child failures within --restart-window mean FAILED', 'TABAGENT_MAX_RESTARTS', 5, int('--max-restarts', 1));
   opt('--restart-window <seconds>', 'window of the crash-loop limit', 'TABAGENT_RESTART_WINDOW', 60, int('--restart-window', 1));
   opt('--restart-retry <seconds>', 'after FAILED, try again after this long (0 = never)', 'TABAGENT_RESTART_RETRY', 300, int('--restart-retry', 0));
+  opt('--stable-after-ms <ms>', 'a child ready this long counts as stable: its next restart starts again from the shortest delay', 'TABAGENT_STABLE_AFTER_MS', 10_000, int('--stable-after-ms', 0));
   opt('--hang-timeout-ms <ms>', 'a child that does not answer health checks this long is replaced', 'TABAGENT_HANG_TIMEOUT_MS', 5000, int('--hang-timeout-ms', 100));
   opt('--health-interval-ms <ms>', 'interval of the liveness Check on the child', 'TABAGENT_HEALTH_INTERVAL_MS', 1000, int('--health-interval-ms', 50));
   opt('--shutdown-grace-ms <ms>', 'on SIGTERM, drain in-flight work this long', 'TABAGENT_SHUTDOWN_GRACE_MS', 10_000, int('--shutdown-grace-ms', 0));
@@ -83,10 +96,15 @@ export function buildCommand(): Command {
 }
 
 /** Parses argv (without node and script) into the frozen config. */
-export function parseConfig(argv: readonly string[], repoRoot?: string): Config {
+export function parseConfig(argv: readonly string[], repoRoot?: string, env: NodeJS.ProcessEnv = process.env): Config {
   const cmd = buildCommand().exitOverride();
   cmd.parse([...argv], { from: 'user' });
   const o = cmd.opts<Record<string, unknown>>();
+  const mlSecret = env[ML_SECRET_ENV] ?? '';
+  if (o['mode'] === 'supervisor') {
+    if (!o['mlEndpoint']) cmd.error('--mode supervisor needs --ml-endpoint (or TABAGENT_ML_ENDPOINT)');
+    if (!mlSecret) cmd.error(`--mode supervisor needs the shared secret in ${ML_SECRET_ENV}: ModelFiles is served on the public port in this mode`);
+  }
   const shared = (o['sharedModelsDir'] as string) || (repoRoot ? resolve(repoRoot, '..', 'shared', 'models') : '');
   return Object.freeze({
     mode: o['mode'] as Mode,
@@ -96,6 +114,7 @@ export function parseConfig(argv: readonly string[], repoRoot?: string): Config 
     mlListen: o['mlListen'] as string,
     cacheDir: resolve(o['cacheDir'] as string),
     catalogFile: o['catalog'] as string,
+    hfEndpoint: o['hfEndpoint'] as string,
     sharedModelsDir: shared,
     logLevel: o['logLevel'] as LevelWithSilent,
     threads: Number(o['threads']),
@@ -107,11 +126,14 @@ export function parseConfig(argv: readonly string[], repoRoot?: string): Config 
     maxRestarts: Number(o['maxRestarts']),
     restartWindowSeconds: Number(o['restartWindow']),
     restartRetrySeconds: Number(o['restartRetry']),
+    stableAfterMs: Number(o['stableAfterMs']),
     hangTimeoutMs: Number(o['hangTimeoutMs']),
     healthIntervalMs: Number(o['healthIntervalMs']),
     shutdownGraceMs: Number(o['shutdownGraceMs']),
     startTimeoutMs: Number(o['startTimeoutMs']),
     queueSize: Number(o['queueSize']),
     mlEntry: o['mlEntry'] as string,
+    filesEndpoint: o['filesEndpoint'] as string,
+    mlSecret,
   });
 }

@@ -1,8 +1,10 @@
 // Forwards one public call to the current child: waits for a ready child within the caller's
-// deadline, loads the models the call needs, and retries a unary call once on a new child when the
-// child died under it (inference has no side effects). Errors of the call itself are never retried.
+// deadline, loads the models the call needs, and retries once on the next child when the child died
+// under it (inference has no side effects; a stream is retried only before its first message, so
+// nothing is duplicated). Errors of the call itself are never retried. The caller's deadline and
+// cancellation are passed on to the child.
 import { Metadata, status, type ServiceError, type ServerUnaryCall, type sendUnaryData, type ServerWritableStream } from '@grpc/grpc-js';
-import { ERROR_CODE_KEY, MODELS_KEY, TabagentError, encodeRoles, failStream, toGrpcStatus, type ModelRoles } from '@tabagent/common';
+import { ERROR_CODE_KEY, MODELS_KEY, TabagentError, encodeRoles, failStream, isServiceError, toGrpcStatus, type ModelRoles } from '@tabagent/common';
 import type { GrpcChildLink } from '../child/child-link.js';
 import { identity } from './passthrough.js';
 
@@ -14,6 +16,11 @@ export interface ForwardDeps {
   /** Default deadline when the caller set none. */
   defaultTimeoutMs: number;
 }
+
+/** Retries of a call that lost its child. */
+const CHILD_LOSS_RETRIES = 1;
+/** Poll step while the lifecycle has not yet noticed that the failed child is gone. */
+const STALE_LINK_POLL_MS = 20;
 
 /** Deadline of a server call as a Date (or now + default). */
 export function deadlineOf(call: { getDeadline(): Date | number }, defaultMs: number): Date {
@@ -28,74 +35,124 @@ export function isChildLoss(err: ServiceError): boolean {
     err.metadata?.get(ERROR_CODE_KEY).length === 0;
 }
 
+/** Whether any error (a raw ServiceError, or one rebuilt from it while loading) means "the child died". */
+export function lostChild(err: unknown): boolean {
+  if (isServiceError(err)) return isChildLoss(err);
+  if (err instanceof TabagentError && isServiceError(err.cause)) return isChildLoss(err.cause);
+  return false;
+}
+
 function childMetadata(link: GrpcChildLink, roles: ModelRoles): Metadata {
   const m = link.metadata();
   m.set(MODELS_KEY, encodeRoles(roles));
   return m;
 }
 
+/**
+ * A ready link before the deadline, other than `failed` (the child a call just lost: the lifecycle
+ * may not have seen its exit yet).
+ */
+export async function readyLink(deps: ForwardDeps, deadline: Date, failed?: GrpcChildLink): Promise<GrpcChildLink> {
+  for (;;) {
+    const link = await deps.whenReady(deadline.getTime() - Date.now());
+    if (link !== failed) return link;
+    if (Date.now() + STALE_LINK_POLL_MS >= deadline.getTime()) {
+      throw new TabagentError('TA_ERR_CHILD_UNAVAILABLE', 'the ML process was lost and no new one was ready before the deadline', { retryAfterMs: 500 });
+    }
+    await new Promise((r) => setTimeout(r, STALE_LINK_POLL_MS));
+  }
+}
+
+/** Runs `fn` on a ready child with the call's models acquired, retrying on child loss while `mayRetry()`. */
+async function onChild<T>(
+  deps: ForwardDeps, roles: ModelRoles, deadline: Date, mayRetry: () => boolean,
+  fn: (link: GrpcChildLink) => Promise<T>, failed?: GrpcChildLink, retries = CHILD_LOSS_RETRIES,
+): Promise<T> {
+  const link = await readyLink(deps, deadline, failed);
+  let release: (() => void) | undefined;
+  try {
+    release = await deps.acquire(roles);
+    return await fn(link);
+  } catch (err) {
+    if (retries > 0 && lostChild(err) && mayRetry() && deadline.getTime() > Date.now()) {
+      release?.();
+      release = undefined;
+      return onChild(deps, roles, deadline, mayRetry, fn, link, retries - 1);
+    }
+    throw err;
+  } finally {
+    release?.();
+  }
+}
+
 /** Forwards a unary call (bytes in, bytes out) with one retry on child loss. */
 export function forwardUnary(deps: ForwardDeps, path: string, route: (req: Buffer) => ModelRoles) {
   return (call: ServerUnaryCall<Buffer, Buffer>, cb: sendUnaryData<Buffer>): void => {
     const deadline = deadlineOf(call, deps.defaultTimeoutMs);
-    const attempt = async (retry: boolean): Promise<Buffer> => {
+    const run = async (): Promise<Buffer> => {
       const roles = route(call.request);
-      const link = await deps.whenReady(deadline.getTime() - Date.now());
-      const release = await deps.acquire(roles);
-      try {
-        return await new Promise<Buffer>((resolve, reject) => {
-          const c = link.vision.makeUnaryRequest(path, identity, identity, call.request, childMetadata(link, roles), { deadline }, (err, res) => {
-            if (err) reject(err);
-            else resolve(res as Buffer);
-          });
-          call.on('cancelled', () => c.cancel());
+      return onChild(deps, roles, deadline, () => !call.cancelled, (link) => new Promise<Buffer>((resolve, reject) => {
+        const c = link.vision.makeUnaryRequest(path, identity, identity, call.request, childMetadata(link, roles), { deadline }, (err, res) => {
+          call.off('cancelled', cancel);
+          if (err) reject(err);
+          else resolve(res as Buffer);
         });
-      } catch (err) {
-        const e = err as ServiceError;
-        if (retry && isChildLoss(e) && !call.cancelled && deadline.getTime() > Date.now()) return attempt(false);
-        throw err;
-      } finally {
-        release();
-      }
+        const cancel = (): void => c.cancel();
+        call.once('cancelled', cancel);
+      }));
     };
-    attempt(true).then((res) => cb(null, res), (err: unknown) => cb(toGrpcStatus(err) as ServiceError));
+    run().then((res) => cb(null, res), (err: unknown) => cb(toGrpcStatus(err) as ServiceError));
   };
 }
 
-/** Forwards a server-streaming call; a child lost mid-stream ends it with UNAVAILABLE saying so. */
+/**
+ * Forwards a server-streaming call. A child lost before the first message is retried once; lost
+ * mid-stream, the stream ends with UNAVAILABLE and `describeLoss(delivered)`.
+ */
 export function forwardServerStream(
   deps: ForwardDeps, path: string, route: (req: Buffer) => ModelRoles,
   count: (res: Buffer) => number, describeLoss: (delivered: number) => string,
 ) {
   return (call: ServerWritableStream<Buffer, Buffer>): void => {
     const deadline = deadlineOf(call, deps.defaultTimeoutMs);
+    let messages = 0;
+    let delivered = 0;
     const run = async (): Promise<void> => {
       const roles = route(call.request);
-      const link = await deps.whenReady(deadline.getTime() - Date.now());
-      const release = await deps.acquire(roles);
-      let delivered = 0;
-      try {
-        await new Promise<void>((resolve, reject) => {
-          const c = link.text.makeServerStreamRequest(path, identity, identity, call.request, childMetadata(link, roles), { deadline });
-          call.on('cancelled', () => c.cancel());
-          c.on('data', (b: Buffer) => {
-            delivered += count(b);
-            if (!call.write(b)) c.pause();
-          });
-          call.on('drain', () => c.resume());
-          c.on('error', (e: ServiceError) => {
-            if (isChildLoss(e) && !call.cancelled) {
-              reject(new TabagentError('TA_ERR_CHILD_UNAVAILABLE', describeLoss(delivered), { retryAfterMs: 1000 }));
-            } else reject(e);
-          });
-          c.on('end', resolve);
+      await onChild(deps, roles, deadline, () => messages === 0 && !call.cancelled, (link) => new Promise<void>((resolve, reject) => {
+        const c = link.text.makeServerStreamRequest(path, identity, identity, call.request, childMetadata(link, roles), { deadline });
+        const cancel = (): void => c.cancel();
+        const resume = (): void => {
+          c.resume();
+        };
+        const done = (): void => {
+          call.off('cancelled', cancel);
+          call.off('drain', resume);
+        };
+        call.once('cancelled', cancel);
+        call.on('drain', resume);
+        c.on('data', (b: Buffer) => {
+          messages += 1;
+          delivered += count(b);
+          if (!call.write(b)) c.pause();
         });
-      } finally {
-        release();
-      }
+        c.on('error', (e: ServiceError) => {
+          done();
+          if (messages > 0 && isChildLoss(e) && !call.cancelled) {
+            reject(new TabagentError('TA_ERR_CHILD_UNAVAILABLE', describeLoss(delivered), { retryAfterMs: 1000 }));
+          } else reject(e);
+        });
+        c.on('end', () => {
+          done();
+          resolve();
+        });
+      }));
     };
     run().then(() => call.end(), (err: unknown) => {
-      if (!call.cancelled) failStream(call, err);
+      if (call.cancelled) return;
+      // A loss before any message that could not be retried still says what happened.
+      if (lostChild(err)) failStream(call, new TabagentError('TA_ERR_CHILD_UNAVAILABLE', describeLoss(0), { retryAfterMs: 1000 }));
+      else failStream(call, err);
     });
   };
 }

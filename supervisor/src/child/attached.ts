@@ -11,6 +11,7 @@ export function attachedChildFactory(endpoint: string): MlChildFactory {
     const lost = (why: string): void => resolveExit({ code: null, signal: null, stderrTail: [why] });
     const child: MlChild = {
       pid: undefined,
+      remote: true,
       exited,
       start: () => Promise.resolve(endpoint),
       stop: async () => {

@@ -1,22 +1,41 @@
 // Builds the ChildSupervisor from the configuration: spawned children (mode all) or an attached
-// ML service (mode supervisor), with orphan reaping.
+// ML service (mode supervisor: shared secret, reconnects with backoff forever, never FAILED),
+// with orphan reaping.
 import type { Logger } from '@tabagent/common';
 import type { Config } from '../config.js';
 import type { InternalLink } from '../files/internal-server.js';
-import { DEFAULT_BACKOFF } from './backoff.js';
+import { DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.js';
 import { attachedChildFactory } from './attached.js';
 import { ChildReaper } from './cleanup.js';
 import { grpcChildLinkFactory, type GrpcChildLink } from './child-link.js';
-import { ChildSupervisor } from './child-supervisor.js';
+import { ChildSupervisor, type LifecyclePolicy } from './child-supervisor.js';
 import type { MlChildFactory } from './ml-child.js';
 import { processChildFactory } from './spawn.js';
+
+/** Reconnect delays of attach mode: quick first retries, capped low (a reconnect costs nothing). */
+const ATTACH_BACKOFF: BackoffPolicy = Object.freeze({ ...DEFAULT_BACKOFF, initialMs: 200, maxMs: 5_000 });
+
+/** The lifecycle policy of a mode. */
+export function lifecyclePolicy(config: Config): LifecyclePolicy {
+  const attach = config.mode === 'supervisor';
+  return {
+    backoff: { ...(attach ? ATTACH_BACKOFF : DEFAULT_BACKOFF), resetAfterMs: config.stableAfterMs },
+    maxRestarts: attach ? Number.MAX_SAFE_INTEGER : config.maxRestarts,
+    restartWindowMs: config.restartWindowSeconds * 1000,
+    retryAfterFailedMs: config.restartRetrySeconds * 1000,
+    hangTimeoutMs: config.hangTimeoutMs,
+    healthIntervalMs: config.healthIntervalMs,
+    startTimeoutMs: config.startTimeoutMs,
+  };
+}
 
 /** Creates the lifecycle; `secrets` is kept filled with the secret of the live child. */
 export function buildChildSupervisor(
   config: Config, log: Logger, link: InternalLink, secrets: string[], onReady: (l: GrpcChildLink) => Promise<void>,
 ): ChildSupervisor<GrpcChildLink> {
   const reaper = new ChildReaper();
-  const base: MlChildFactory = config.mode === 'supervisor'
+  const attach = config.mode === 'supervisor';
+  const base: MlChildFactory = attach
     ? attachedChildFactory(config.mlEndpoint)
     : processChildFactory({ log, logLevel: config.logLevel, threads: config.threads, entry: config.mlEntry || undefined });
   const factory: MlChildFactory = (opts) => {
@@ -31,14 +50,7 @@ export function buildChildSupervisor(
     onReady: (l) => onReady(l),
     log,
     onPid: (pid, alive) => (alive ? reaper.add(pid) : reaper.remove(pid)),
-    policy: {
-      backoff: DEFAULT_BACKOFF,
-      maxRestarts: config.maxRestarts,
-      restartWindowMs: config.restartWindowSeconds * 1000,
-      retryAfterFailedMs: config.restartRetrySeconds * 1000,
-      hangTimeoutMs: config.hangTimeoutMs,
-      healthIntervalMs: config.healthIntervalMs,
-      startTimeoutMs: config.startTimeoutMs,
-    },
+    secret: attach ? () => config.mlSecret : undefined,
+    policy: lifecyclePolicy(config),
   });
 }

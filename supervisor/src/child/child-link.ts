@@ -5,6 +5,7 @@ import { HealthClient, SECRET_KEY, grpcChannelOptions } from '@tabagent/common';
 import { RuntimeClient } from '@tabagent/protos/v1/runtime';
 import { TextClient } from '@tabagent/protos/v1/text';
 import { VisionClient } from '@tabagent/protos/v1/vision';
+import { healthStub } from './health-stub.js';
 
 /** What the lifecycle needs from a connection (a fake implements it in unit tests). */
 export interface ChildLink {
@@ -32,11 +33,11 @@ export class GrpcChildLink implements ChildLink {
     this.address = address;
     this.#secret = secret;
     const creds: ChannelCredentials = credentials.createInsecure();
-    const opts = grpcChannelOptions();
+    const opts = { ...grpcChannelOptions(), 'grpc.use_local_subchannel_pool': 1 };
     this.runtime = new RuntimeClient(address, creds, opts);
     this.vision = new VisionClient(address, creds, opts);
     this.text = new TextClient(address, creds, opts);
-    this.#health = new HealthClient(address);
+    this.#health = new HealthClient(address, healthStub(address));
   }
 
   /** Metadata carrying the secret, for every call to the child. */

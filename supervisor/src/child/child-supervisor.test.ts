@@ -13,18 +13,18 @@ const policy: LifecyclePolicy = {
   hangTimeoutMs: 3000, healthIntervalMs: 1000, startTimeoutMs: 5000,
 };
 
-function setup(p: LifecyclePolicy = policy) {
+function setup(p: LifecyclePolicy = policy, extra: { remote?: boolean; secret?: (g: number) => string } = {}) {
   const clock = new FakeClock();
   const children: FakeChild[] = [];
   const links: FakeLink[] = [];
   const readyCalls: number[] = [];
   const sup = new ChildSupervisor<FakeLink>({
-    factory: (o) => { const c = new FakeChild(o); children.push(c); return c; },
+    factory: (o) => { const c = new FakeChild(o); c.remote = extra.remote ?? false; children.push(c); return c; },
     connect: (a) => { const l = new FakeLink(a); links.push(l); return l; },
     listenAddress: (g) => `unix:/sock-${g}`,
     filesEndpoint: 'unix:/files',
     onReady: async (_l, g) => { readyCalls.push(g); },
-    policy: p, log: pino({ level: 'silent' }), clock, random: () => 0.5,
+    policy: p, log: pino({ level: 'silent' }), clock, random: () => 0.5, secret: extra.secret,
   });
   /** Brings the newest child up: listening, then SERVING. */
   const up = async (): Promise<void> => {
@@ -158,5 +158,49 @@ describe('ChildSupervisor', () => {
     assert.equal(sup.state, 'stopped');
     await clock.advance(60_000);
     assert.equal(children.length, 1);
+  });
+
+  it('sets lastError (exit code and stderr tail) before emitting "exit", and drops a hang note after use', async () => {
+    const { sup, up, children, links, clock } = setup({ ...policy, maxRestarts: 10 });
+    const seen: string[] = [];
+    sup.on('exit', () => seen.push(sup.lastError));
+    sup.start();
+    await up();
+    links[0]!.healthy = false;
+    await clock.advance(3000);
+    assert.match(seen[0] ?? '', /^ML child \(pid \d+\) stopped answering health checks for \d+ ms; ML child was killed by SIGKILL$/);
+    await clock.advance(clock.pendingDelays()[0]!);
+    await up();
+    children[1]!.crash(139, null, ['segfault in kernel']);
+    await flush();
+    assert.equal(seen[1], 'ML child exited with code 139; last stderr: segfault in kernel');
+  });
+
+  it('attach mode: uses the shared secret, and reconnects and reloads when the service stops serving', async () => {
+    const { sup, up, children, links, readyCalls, clock } = setup({ ...policy, maxRestarts: 10 }, { remote: true, secret: () => 'shared-secret' });
+    sup.start();
+    await up();
+    assert.equal(children[0]!.opts.secret, 'shared-secret');
+    links[0]!.serving!(false); // the watch broke: the service may have restarted without its models
+    await flush();
+    assert.deepEqual(children[0]!.signals, ['SIGTERM']);
+    assert.equal(sup.state, 'backoff');
+    assert.match(sup.lastError, /^ML service connection lost: connection lost$/);
+    await clock.advance(clock.pendingDelays()[0]!);
+    assert.equal(children.length, 2);
+    assert.equal(children[1]!.opts.secret, 'shared-secret');
+    await up();
+    assert.equal(sup.state, 'ready');
+    assert.deepEqual(readyCalls, [1, 2], 'models reloaded on the reconnected service');
+  });
+
+  it('a spawned child that reports NOT_SERVING is left to the liveness check, not killed', async () => {
+    const { sup, up, children, links } = setup();
+    sup.start();
+    await up();
+    links[0]!.serving!(false);
+    await flush();
+    assert.deepEqual(children[0]!.signals, []);
+    assert.equal(sup.state, 'ready');
   });
 });

@@ -42,6 +42,8 @@ export interface ChildSupervisorOptions<L extends ChildLink> {
   readonly random?: () => number;
   /** Called with the pid of each spawned child and again when it exits (orphan reaping). */
   readonly onPid?: (pid: number, alive: boolean) => void;
+  /** The secret of generation N (default: 24 random bytes per spawn; attach mode: a shared one). */
+  readonly secret?: (generation: number) => string;
 }
 
 /** Supervises one ML child at a time. Events: "state" (state), "ready" (generation), "exit" (ChildExit). */
@@ -57,6 +59,7 @@ export class ChildSupervisor<L extends ChildLink> extends EventEmitter {
   #link: L | undefined;
   #readySince = 0;
   #lastError = '';
+  #hangNote = '';
   #lastExit: ChildExit | undefined;
   #timers: Array<() => void> = [];
 
@@ -116,7 +119,7 @@ export class ChildSupervisor<L extends ChildLink> extends EventEmitter {
   #spawn(): void {
     this.#clearTimers();
     const generation = ++this.#generation;
-    const secret = randomBytes(24).toString('base64url');
+    const secret = this.#o.secret?.(generation) ?? randomBytes(24).toString('base64url');
     const child = this.#o.factory({
       listen: this.#o.listenAddress(generation), filesEndpoint: this.#o.filesEndpoint, secret, generation,
       startTimeoutMs: this.#o.policy.startTimeoutMs,
@@ -142,13 +145,23 @@ export class ChildSupervisor<L extends ChildLink> extends EventEmitter {
     let readying = false;
     const stopWatch = link.watchServing((serving) => {
       if (this.#child !== child) return;
+      if (!serving && child.remote && this.#state === 'ready') {
+        // An attached service that stops serving (or whose connection broke) may have restarted
+        // and lost its models: treat it as lost, reconnect and reload.
+        this.#o.log.warn({ address }, 'ML service stopped serving; reconnecting');
+        child.signal('SIGTERM');
+        return;
+      }
       if (serving && this.#state === 'starting' && !readying) {
         readying = true;
+        const servingAt = this.#clock.now();
+        this.#o.log.info({ generation, pid: child.pid }, 'ML child serving; reloading models');
         this.#o.onReady(link, generation).catch((err: unknown) => {
           this.#o.log.error({ err: (err as Error).message, generation }, 'reloading models after start failed');
         }).finally(() => {
           if (this.#child !== child || this.#state !== 'starting') return;
           this.#readySince = this.#clock.now();
+          this.#o.log.info({ generation, pid: child.pid, reloadMs: this.#readySince - servingAt }, 'ML child ready');
           this.#setState('ready');
           this.emit('ready', generation);
           this.#waiters.resolveAll(link);
@@ -173,7 +186,9 @@ export class ChildSupervisor<L extends ChildLink> extends EventEmitter {
         if (ok) lastOk = now;
         else if (now - lastOk >= p.hangTimeoutMs && this.#child === child && this.#state !== 'stopping') {
           this.#o.log.error({ pid: child.pid, silentMs: now - lastOk }, 'ML child stopped answering; killing it');
-          this.#lastError = `ML child (pid ${child.pid}) stopped answering health checks for ${now - lastOk} ms`;
+          const who = child.remote ? `ML service at ${link.address}` : `ML child (pid ${child.pid})`;
+          this.#hangNote = `${who} stopped answering health checks for ${now - lastOk} ms`;
+          this.#lastError = this.#hangNote;
           child.signal('SIGKILL');
         }
       });
@@ -187,11 +202,13 @@ export class ChildSupervisor<L extends ChildLink> extends EventEmitter {
     this.#clearTimers();
     this.#link?.close();
     this.#link = undefined;
+    const stopping = this.#state === 'stopping' || this.#state === 'stopped';
+    if (!stopping) this.#lastError = formatExit(exit, this.#hangNote, child.remote === true);
+    this.#hangNote = '';
     this.emit('exit', exit);
-    if (this.#state === 'stopping' || this.#state === 'stopped') return;
+    if (stopping) return;
     const now = this.#clock.now();
     if (this.#state === 'ready' && now - this.#readySince >= this.#o.policy.backoff.resetAfterMs) this.#attempt = 0;
-    this.#lastError = formatExit(exit, this.#lastError);
     this.#o.log.error({ code: exit.code, signal: exit.signal, stderr: exit.stderrTail.slice(-5) }, 'ML child exited');
     if (this.#crashes.record(now)) {
       this.#setState('failed');

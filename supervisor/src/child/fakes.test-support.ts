@@ -65,6 +65,7 @@ export class FakeChild implements MlChild {
   #rejectStart!: (e: Error) => void;
   stopped = false;
   tail: string[] = [];
+  remote = false;
 
   constructor(opts: ChildSpawnOptions) {
     this.opts = opts;
@@ -95,7 +96,9 @@ export class FakeChild implements MlChild {
 
   signal(sig: NodeJS.Signals): void {
     this.signals.push(sig);
-    if (sig === 'SIGKILL') this.crash(null, 'SIGKILL');
+    // An attached service is "lost" on any signal, like attachedChildFactory's.
+    if (this.remote) this.crash(null, null, ['connection lost']);
+    else if (sig === 'SIGKILL') this.crash(null, 'SIGKILL');
   }
 
   stderrTail(): readonly string[] { return this.tail; }

@@ -25,6 +25,8 @@ export interface MlChild {
   signal(sig: NodeJS.Signals): void;
   /** The last lines the child wrote to stderr. */
   stderrTail(): readonly string[];
+  /** True for an ML service this supervisor attached to rather than spawned. */
+  readonly remote?: boolean;
 }
 
 /** What the factory needs to spawn a child. */
