@@ -78,6 +78,7 @@ export async function startSupervisor(config: Config, log: Logger): Promise<Supe
   const capabilities = [HEALTH_SERVICES.ml, HEALTH_SERVICES.vision, HEALTH_SERVICES.text];
   child.on('state', (s: string) => {
     for (const c of capabilities) pub.health.setStatus(c, s === 'ready' ? 'SERVING' : 'NOT_SERVING');
+    if (s === 'failed') registry.childFailed(child.lastError);
   });
   child.on('exit', () => registry.childLost(`${child.lastError}; reloading on the next ML process`));
   child.start();

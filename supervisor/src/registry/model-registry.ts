@@ -135,7 +135,9 @@ export class ModelRegistry {
       if (r.state !== ModelState.MODEL_STATE_READY) {
         r.state = ModelState.MODEL_STATE_FAILED;
         r.lastError = (err as Error).message;
-        r.wanted = false;
+        // A model that failed because no ML process was ready stays wanted: the next child loads it.
+        const code = (err as { code?: unknown }).code;
+        if (code !== 'TA_ERR_CHILD_FAILED' && code !== 'TA_ERR_CHILD_UNAVAILABLE') r.wanted = false;
       }
       throw err;
     }
@@ -197,6 +199,16 @@ export class ModelRegistry {
       if (r.state === ModelState.MODEL_STATE_READY) {
         r.state = ModelState.MODEL_STATE_LOADING;
         r.lastError = reason;
+      }
+    }
+  }
+
+  /** The lifecycle gave up (crash loop): models waiting for a reload are FAILED with the reason; they stay wanted. */
+  childFailed(reason: string): void {
+    for (const r of this.#records.values()) {
+      if (r.wanted && r.state === ModelState.MODEL_STATE_LOADING) {
+        r.state = ModelState.MODEL_STATE_FAILED;
+        r.lastError = `the ML process is FAILED: ${reason}`;
       }
     }
   }
