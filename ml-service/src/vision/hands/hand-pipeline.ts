@@ -4,39 +4,17 @@
 import type * as ort from 'onnxruntime-node';
 import type { Logger } from 'pino';
 import { Exclusive } from '../calculators/exclusive.js';
-import { classifyGesture, type GestureResult } from '../gestures/classify.js';
 import { BufferPool } from '../image/buffer-pool.js';
 import { VisionError } from '../image/errors.js';
 import { frameToRgb } from '../image/frame.js';
-import type { Frame, Landmark, NormalizedRect, RgbImage } from '../types.js';
+import type { Frame, RgbImage } from '../types.js';
 import { palmToHandRect } from './hand-roi.js';
 import { HandLandmarkModel } from './hand-landmarks.js';
+import { buildHandResult, type HandResult } from './hand-result.js';
 import { resolveHandOptions, type HandRequestOptions, type ResolvedHandOptions } from './hand-options.js';
 import { PalmDetector } from './palm-detector.js';
 
-export type HandednessLabel = 'Left' | 'Right';
-
-export interface Handedness {
-  label: HandednessLabel;
-  /** Probability of `label`. */
-  score: number;
-}
-
-export interface HandResult {
-  /** 21 landmarks normalized to the image (MediaPipe order: wrist, thumb…pinky tips). */
-  landmarks: Landmark[];
-  /** 21 landmarks in metres around the hand's centre, image-aligned axes (y down). */
-  worldLandmarks: Landmark[];
-  handedness: Handedness;
-  /** Hand presence probability from the landmark model. */
-  presence: number;
-  /** Palm detection score. */
-  detectionScore: number;
-  /** The rotated region the landmark model looked at. */
-  roi: NormalizedRect;
-  /** Canned gesture (absent when the request turned gestures off). */
-  gesture?: GestureResult;
-}
+export type { Handedness, HandednessLabel, HandResult } from './hand-result.js';
 
 export interface HandPipelineModels {
   /** Palm detector (`handdetect`, 256×256). */
@@ -87,17 +65,7 @@ export class HandPipeline {
       const roi = palmToHandRect(palm, image);
       const raw = await this.landmarkModel.run(image, roi);
       if (raw.presence < opts.minPresenceConfidence) continue;
-      const right = raw.rightScore >= 0.5;
-      const label: HandednessLabel = right !== opts.selfieMirrored ? 'Right' : 'Left';
-      const hand: HandResult = {
-        landmarks: raw.landmarks,
-        worldLandmarks: raw.worldLandmarks,
-        handedness: { label, score: right ? raw.rightScore : 1 - raw.rightScore },
-        presence: raw.presence,
-        detectionScore: palm.score,
-        roi,
-      };
-      if (opts.gestures) hand.gesture = classifyGesture(raw.landmarks, { xScale: image.width / image.height });
+      const hand = buildHandResult(raw, roi, palm.score, image, opts);
       hands.push(hand);
     }
     this.options.logger?.debug(

@@ -11,7 +11,7 @@ import { invalidArgument, VisionError } from '../image/errors.js';
 import { frameToRgb } from '../image/frame.js';
 import { fullImageRect, warpToTensor } from '../image/warp.js';
 import type { Frame, RgbImage } from '../types.js';
-import { resizeMask } from './mask-resize.js';
+import { resizeMask, unprojectMask } from './mask-resize.js';
 
 export type SegmentationModelKind = 'selfie' | 'meet';
 
@@ -84,9 +84,11 @@ export class SegmentationPipeline {
       for (let i = 0; i < width * height; i++) probs[i] = 1 / (1 + Math.exp(raw[2 * i]! - raw[2 * i + 1]!));
     }
     const src = { data: probs, width, height };
+    // Back to the frame with the inverse of the input warp's pixel mapping (tensor pixel k sampled image
+    // coordinate k · frame/model): a centre-aligned resize would shift the mask by up to half a model pixel.
     const mask = modelSize
       ? { data: resizeMask(src, width, height), width, height }
-      : { data: resizeMask(src, image.width, image.height), width: image.width, height: image.height };
+      : { data: unprojectMask(src, fullImageRect(), image.width, image.height), width: image.width, height: image.height };
     this.options.logger?.debug({ kind: this.kind, ms: Math.round(performance.now() - started) }, 'segmentation done');
     return mask;
   }

@@ -1,0 +1,195 @@
+// VIDEO-mode hand tracker (MediaPipe hand_landmark_tracking): palm detection seeds tracks; afterwards
+// each hand's ROI comes from the previous frame's landmarks. The palm detector runs when nothing is
+// tracked or a track was just lost, and otherwise either while fewer than maxHands are tracked
+// (MediaPipe, redetectInterval 0) or every `redetectInterval` frames. Landmarks are optionally
+// smoothed with one-euro filters on the frame timestamps. One tracker per stream.
+
+import type * as ort from 'onnxruntime-node';
+import { Exclusive } from '../calculators/exclusive.js';
+import { LandmarksSmoother, SMOOTHING_PRESETS } from '../filters/landmarks-smoother.js';
+import { BufferPool } from '../image/buffer-pool.js';
+import { DEFAULT_FRAME_LIMITS, type FrameLimits } from '../image/convert.js';
+import { VisionError, invalidArgument } from '../image/errors.js';
+import { frameToRgb } from '../image/frame.js';
+import { rectIou } from '../tracking/rect-overlap.js';
+import { emptyTimings, type Frame, type NormalizedRect, type RgbImage, type StageTimings } from '../types.js';
+import { FrameClock } from './frame-clock.js';
+import { HandLandmarkModel } from './hand-landmarks.js';
+import { resolveHandOptions, checkBoolean, type HandRequestOptions, type ResolvedHandOptions } from './hand-options.js';
+import { buildHandResult, type HandResult } from './hand-result.js';
+import { landmarksToHandRect, palmToHandRect } from './hand-roi.js';
+import { PalmDetector } from './palm-detector.js';
+
+export interface HandTrackerSessions {
+  palm: ort.InferenceSession;
+  landmarks: ort.InferenceSession;
+}
+
+export interface HandTrackerOptions extends HandRequestOptions {
+  /**
+   * 0 (default): like MediaPipe, run the palm detector on every frame while fewer than maxHands
+   * are tracked. N > 0: while anything is tracked, run it only every N frames.
+   */
+  redetectInterval?: number;
+  /**
+   * With redetectInterval 0: run the palm detector only when nothing is tracked or a track was just
+   * lost, even while fewer than maxHands are tracked (cheaper; later hands are found only then). Default false.
+   */
+  detectOnlyWhenLost?: boolean;
+  /** A palm whose ROI overlaps a tracked ROI by more than this IoU is the same hand (default 0.5). */
+  associationIou?: number;
+  /** One-euro smoothing of landmarks and world landmarks on the frame timestamps (default true). */
+  smoothing?: boolean;
+  limits?: FrameLimits;
+}
+
+/** A hand in video mode: stable id while it stays tracked. */
+export interface TrackedHand extends HandResult {
+  id: number;
+}
+
+export interface HandTrackingResult {
+  hands: TrackedHand[];
+  /** Whether the palm detector ran on this frame. */
+  detectorRan: boolean;
+  frameIndex: number;
+  /** The frame's timestamp (the caller's, or one synthesized at 30 fps when none was given). */
+  timestampUs: number;
+}
+
+interface Track {
+  id: number;
+  roi: NormalizedRect;
+  detectionScore: number;
+  screen?: LandmarksSmoother;
+  world?: LandmarksSmoother;
+}
+
+export class HandTracker {
+  private readonly pool = new BufferPool();
+  private readonly exclusive = new Exclusive();
+  private readonly palm: PalmDetector;
+  private readonly landmarkModel: HandLandmarkModel;
+  private readonly opts: ResolvedHandOptions;
+  private readonly redetectInterval: number;
+  private readonly detectOnlyWhenLost: boolean;
+  private readonly associationIou: number;
+  private readonly smoothing: boolean;
+  private readonly limits: FrameLimits;
+  private readonly clock = new FrameClock();
+  private tracks: Track[] = [];
+  private nextId = 1;
+  private frameIndex = 0;
+  private lastDetectFrame = Number.NEGATIVE_INFINITY;
+  private lostTrack = false;
+  private disposed = false;
+  /** Frames processed and palm detector invocations since creation. */
+  readonly stats = { frames: 0, detectorRuns: 0 };
+  /** Times of the last frame: decode, and model (crops and inference of both models). */
+  timings: StageTimings = emptyTimings();
+
+  /** Sessions stay owned by the caller. Throws VISION_INVALID_ARGUMENT naming a bad option. */
+  constructor(sessions: HandTrackerSessions, options: HandTrackerOptions = {}) {
+    const { redetectInterval, detectOnlyWhenLost, associationIou, smoothing, limits, ...request } = options;
+    this.opts = resolveHandOptions(request);
+    this.redetectInterval = redetectInterval ?? 0;
+    if (!Number.isInteger(this.redetectInterval) || this.redetectInterval < 0) {
+      throw invalidArgument('redetectInterval', 'must be a non-negative integer');
+    }
+    this.detectOnlyWhenLost = detectOnlyWhenLost === undefined ? false : checkBoolean(detectOnlyWhenLost, 'detectOnlyWhenLost');
+    this.associationIou = associationIou ?? 0.5;
+    if (!(this.associationIou >= 0 && this.associationIou <= 1)) throw invalidArgument('associationIou', 'must be within [0, 1]');
+    this.smoothing = smoothing === undefined ? true : checkBoolean(smoothing, 'smoothing');
+    this.limits = limits ?? DEFAULT_FRAME_LIMITS;
+    this.palm = new PalmDetector(sessions.palm, this.pool);
+    this.landmarkModel = new HandLandmarkModel(sessions.landmarks, this.pool);
+  }
+
+  /** Decodes/converts the frame, then tracks. `timestampUs` drives smoothing (see FrameClock). */
+  async process(frame: Frame, timestampUs?: number): Promise<HandTrackingResult> {
+    this.assertLive();
+    return this.exclusive.run(async () => {
+      this.assertLive();
+      const t0 = performance.now();
+      const image = await frameToRgb(frame, this.limits, this.pool);
+      const decodeMs = performance.now() - t0;
+      const result = await this.step(image, timestampUs);
+      this.timings.decodeMs = decodeMs;
+      return result;
+    });
+  }
+
+  /** Same as process() on already decoded RGB. */
+  async processImage(image: RgbImage, timestampUs?: number): Promise<HandTrackingResult> {
+    this.assertLive();
+    return this.exclusive.run(() => this.step(image, timestampUs));
+  }
+
+  /** Forgets all tracks and smoothing history (next frame runs the detector); ids keep increasing. */
+  reset(): void {
+    this.tracks = [];
+    this.lastDetectFrame = Number.NEGATIVE_INFINITY;
+    this.lostTrack = false;
+    this.clock.reset();
+  }
+
+  /** Idempotent; sessions stay owned by the caller. */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.tracks = [];
+    this.pool.clear();
+  }
+
+  private async step(image: RgbImage, timestampUs: number | undefined): Promise<HandTrackingResult> {
+    const time = this.clock.next(timestampUs);
+    const started = performance.now();
+    const frameIndex = this.frameIndex++;
+    this.stats.frames++;
+    const detectorRan = this.shouldDetect(frameIndex);
+    const candidates: Track[] = [...this.tracks];
+    if (detectorRan) {
+      this.stats.detectorRuns++;
+      this.lastDetectFrame = frameIndex;
+      const palms = await this.palm.detect(image, { minScore: this.opts.minDetectionConfidence, maxPalms: this.opts.maxHands });
+      for (const palm of palms) {
+        if (candidates.length >= this.opts.maxHands) break;
+        const roi = palmToHandRect(palm, image);
+        // Tracked ROIs win over palms of the same hand (AssociationNormRectCalculator priority).
+        if (candidates.some((c) => rectIou(c.roi, roi, image) > this.associationIou)) continue;
+        candidates.push({ id: this.nextId++, roi, detectionScore: palm.score });
+      }
+    }
+    const hands: TrackedHand[] = [];
+    const next: Track[] = [];
+    for (const track of candidates) {
+      const raw = await this.landmarkModel.run(image, track.roi);
+      if (raw.presence < this.opts.minPresenceConfidence) continue;
+      const roi = landmarksToHandRect(raw.landmarks, image);
+      if (next.some((n) => rectIou(n.roi, roi, image) > this.associationIou)) continue; // two tracks converged
+      const hand = buildHandResult(raw, track.roi, track.detectionScore, image, this.opts);
+      if (this.smoothing) {
+        track.screen ??= new LandmarksSmoother(SMOOTHING_PRESETS.landmarks);
+        track.world ??= new LandmarksSmoother(SMOOTHING_PRESETS.world);
+        hand.landmarks = track.screen.apply(hand.landmarks, time.smoothingUs, image);
+        hand.worldLandmarks = track.world.apply(hand.worldLandmarks, time.smoothingUs);
+      }
+      next.push({ ...track, roi });
+      hands.push({ ...hand, id: track.id });
+    }
+    this.lostTrack = next.length < candidates.length;
+    this.tracks = next;
+    this.timings = { ...emptyTimings(), modelMs: performance.now() - started };
+    return { hands, detectorRan, frameIndex, timestampUs: time.timestampUs };
+  }
+
+  private shouldDetect(frameIndex: number): boolean {
+    if (this.tracks.length === 0 || this.lostTrack) return true;
+    if (this.redetectInterval === 0) return !this.detectOnlyWhenLost && this.tracks.length < this.opts.maxHands;
+    return frameIndex - this.lastDetectFrame >= this.redetectInterval;
+  }
+
+  private assertLive(): void {
+    if (this.disposed) throw new VisionError('VISION_DISPOSED', 'hand tracker was disposed');
+  }
+}
