@@ -7,7 +7,15 @@ import { watchParent } from './parent-watch.js';
 import { readSecretLine } from './read-secret.js';
 import { ModelRegistry } from './runtime/model-registry.js';
 import { onnxLoader } from './runtime/onnx-loader.js';
+import { tfjsLoader } from './runtime/tfjs-loader.js';
+import { transformersLoader } from './runtime/transformers-loader.js';
 import { startMlServer } from './server.js';
+
+/** Environment variable with the secret shared with an attaching supervisor. */
+export const ML_SECRET_ENV = 'TABAGENT_ML_SECRET';
+
+/** How long a stop may take after its drain before the process exits regardless. */
+const EXIT_WATCHDOG_MS = 1_000;
 
 /** The control line the child prints once it listens. */
 export interface ListeningMessage {
@@ -19,10 +27,13 @@ export interface ListeningMessage {
 /** Runs the child until it is told to stop. Resolves with the exit code. */
 export async function runMl(config: MlConfig): Promise<void> {
   const log = createLogger({ proc: 'ml', level: config.logLevel });
-  const secret = config.secretFromStdin ? await readSecretLine() : (process.env['TABAGENT_CHILD_SECRET'] ?? '');
+  // Spawned children get a per-spawn secret on stdin; a service started on its own (`--mode ml`)
+  // shares one with its supervisor through the environment.
+  const secret = config.secretFromStdin ? await readSecretLine() : (process.env[ML_SECRET_ENV] ?? '');
+  if (!secret) log.warn(`no internal secret (${ML_SECRET_ENV} is empty): any local process can call this ML service`);
   const files = config.filesEndpoint ? new ModelFilesClient(config.filesEndpoint, secret) : undefined;
   const registry = new ModelRegistry({
-    loaders: [onnxLoader],
+    loaders: [onnxLoader, transformersLoader, tfjsLoader],
     defaultThreads: config.threads,
     log,
     fileReader: (manifest) => (path) => {
@@ -41,7 +52,10 @@ export async function runMl(config: MlConfig): Promise<void> {
     if (stopping) return;
     stopping = true;
     log.info({ reason }, 'ML service stopping');
-    await server.stop(reason.startsWith('signal') ? 5_000 : 0);
+    const drainMs = reason.startsWith('signal') ? 5_000 : 0;
+    // Nothing (a stuck dispose, a native call) may keep an orphan alive: exit after the drain regardless.
+    setTimeout(() => process.exit(code), drainMs + EXIT_WATCHDOG_MS);
+    await server.stop(drainMs);
     await registry.disposeAll().catch((err: unknown) => log.error({ err }, 'dispose failed'));
     files?.close();
     process.exit(code);
@@ -58,7 +72,7 @@ export async function runMl(config: MlConfig): Promise<void> {
 /** CLI entry used by `node ml-service/dist/main.js` and `tabagent-server --mode ml`. */
 export async function mlMain(argv: readonly string[]): Promise<void> {
   if (argv.includes('--help') || argv.includes('-h')) {
-    process.stdout.write(`${ML_HELP}\n`);
+    process.stdout.write(`${ML_HELP}\n  env ${ML_SECRET_ENV}    secret shared with the supervisor that attaches (--mode supervisor)\n`);
     return;
   }
   await runMl(parseMlArgs(argv));

@@ -1,7 +1,7 @@
 // The Text gRPC service of the child: Generate / Chat (streams), Embed (dynamic batching per
 // model) and Transcribe, on the models the supervisor named in the "x-tabagent-models" entry.
 import type { Metadata, ServerUnaryCall, ServerWritableStream, UntypedServiceImplementation } from '@grpc/grpc-js';
-import { MODELS_KEY, decodeRoles, invalidArgument, serverStream, toGrpcStatus, unary, type Logger } from '@tabagent/common';
+import { MODELS_KEY, decodeRoles, invalidArgument, serverStream, unary, type Logger } from '@tabagent/common';
 import type {
   ChatRequest, EmbedRequest, EmbedResponse, GenerateRequest, GenerateResponse, TextServer, TranscribeRequest, TranscribeResponse,
 } from '@tabagent/protos/v1/text';
@@ -39,32 +39,18 @@ async function withModel<H, T>(
   }
 }
 
-/**
- * A server-streaming handler that ends failed calls with their status. grpc-js only sends the status
- * of a writable call that is ended, not destroyed, so errors are emitted rather than destroying it.
- */
-function streaming<Req, Res>(fn: (req: Req, call: ServerWritableStream<Req, Res>) => Promise<void>): ReturnType<typeof serverStream<Req, Res>> {
-  return serverStream(async (req: Req, call: ServerWritableStream<Req, Res>) => {
-    try {
-      await fn(req, call);
-    } catch (err) {
-      if (!call.cancelled) call.emit('error', toGrpcStatus(err));
-    }
-  });
-}
-
 /** Builds the Text service implementation. */
 export function textService(registry: ModelRegistry, log: Logger): UntypedServiceImplementation {
   const logDone = (id: string, method: string, f: GenerationSummary | undefined): void => {
     if (f) log.debug({ model: id, method, tokens: f.completionTokens, ttftMs: Math.round(f.timeToFirstTokenMs), finish: f.finishReason }, 'generation finished');
   };
   const impl: TextServer = {
-    generate: streaming(async (req: GenerateRequest, call: ServerWritableStream<GenerateRequest, GenerateResponse>) => {
+    generate: serverStream(async (req: GenerateRequest, call: ServerWritableStream<GenerateRequest, GenerateResponse>) => {
       const id = modelId(call.metadata, req.model);
       const f = await withModel(registry, id, asTextHandle, 'a text-generation model', (h) => serveGenerate(h.model, req, call));
       logDone(id, 'Generate', f);
     }),
-    chat: streaming(async (req: ChatRequest, call: ServerWritableStream<ChatRequest, GenerateResponse>) => {
+    chat: serverStream(async (req: ChatRequest, call: ServerWritableStream<ChatRequest, GenerateResponse>) => {
       const id = modelId(call.metadata, req.model);
       const f = await withModel(registry, id, asTextHandle, 'a text-generation model', (h) => serveChat(h.model, req, call));
       logDone(id, 'Chat', f);

@@ -28,6 +28,8 @@ export interface GenerationSummary {
   readonly timeToFirstTokenMs: number;
   /** completionTokens divided by the wall time of the whole call. */
   readonly tokensPerSecond: number;
+  /** Wall time of the whole call (prompt processing included). */
+  readonly durationMs: number;
   readonly finishReason: FinishReason;
 }
 
@@ -107,6 +109,7 @@ export async function* generate(m: TextModel, o: GenerateOptions): AsyncGenerato
     completionTokens: completion,
     timeToFirstTokenMs: firstTokenAt === undefined ? 0 : firstTokenAt - started,
     tokensPerSecond: completion === 0 ? 0 : completion / ((ended - started) / 1000),
+    durationMs: ended - started,
     finishReason,
   };
 }
@@ -132,6 +135,7 @@ export async function generateText(m: TextModel, o: GenerateOptions): Promise<Ge
         completionTokens: event.completionTokens,
         timeToFirstTokenMs: event.timeToFirstTokenMs,
         tokensPerSecond: event.tokensPerSecond,
+        durationMs: event.durationMs,
         finishReason: event.finishReason,
         text: deltas.join(''),
         tokenIds,

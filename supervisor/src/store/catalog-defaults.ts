@@ -62,7 +62,7 @@ const TEXT_DEFAULTS: readonly CatalogEntry[] = [
     task: 'text-generation',
     runtime: 'transformers',
     convert: 'llama2c-to-transformers',
-    params: { checkpoint: 'stories260K.bin', tokenizer: 'tok512.bin', tokenizerModel: 'tok512.model' },
+    params: { checkpoint: 'stories260K.bin', tokenizer: 'tok512.bin', tokenizerModel: 'tok512.model', threads: 1 },
     description: 'llama2.c stories260K (MIT), converted to a transformers.js Llama folder at pull time',
   },
 ];

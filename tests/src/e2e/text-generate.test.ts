@@ -24,8 +24,8 @@ interface Collected {
   error: ServiceError | undefined;
 }
 
-/** Reads a stream to its end; `onDelta` may cancel it. */
-function collect(stream: ClientReadableStream<GenerateResponse>, onDelta?: (n: number) => void): Promise<Collected> {
+/** Reads a stream to its end; `onDelta` (given the tokens received so far) may cancel it. */
+function collect(stream: ClientReadableStream<GenerateResponse>, onDelta?: (tokens: number) => void): Promise<Collected> {
   const out: Collected = { deltas: [], tokenIds: [], arrivals: [], done: undefined, doneAt: 0, error: undefined };
   return new Promise((resolve) => {
     stream.on('data', (r: GenerateResponse) => {
@@ -33,7 +33,7 @@ function collect(stream: ClientReadableStream<GenerateResponse>, onDelta?: (n: n
         out.deltas.push(r.delta.text);
         out.tokenIds.push(...r.delta.tokenIds);
         out.arrivals.push(performance.now());
-        onDelta?.(out.deltas.length);
+        onDelta?.(out.tokenIds.length);
       } else if (r.done) {
         out.done = r.done;
         out.doneAt = performance.now();
@@ -74,8 +74,9 @@ describe('Text.Generate / Text.Chat through tabagent-server', () => {
     assert.equal(r.done?.promptTokens, 1);
     assert.equal(r.done?.finishReason, 'length');
     assert.equal(r.tokenIds.length, 256);
-    // Streamed: many deltas, none splitting a character, all before the final statistics.
-    assert.ok(r.deltas.length >= 100, `only ${r.deltas.length} deltas`);
+    // Streamed: many deltas (tokens arriving within a few ms share one), none splitting a character,
+    // all before the final statistics.
+    assert.ok(r.deltas.length >= 10, `only ${r.deltas.length} deltas`);
     assert.ok(r.deltas.every((d) => d.length > 0 && !d.includes('\uFFFD')));
     assert.ok(r.arrivals.every((t) => t <= r.doneAt));
     assert.ok(r.done!.timeToFirstTokenMs > 0 && r.done!.timeToFirstTokenMs < 5_000);
@@ -104,13 +105,17 @@ describe('Text.Generate / Text.Chat through tabagent-server', () => {
 
   it('stops generating soon after the client cancels', async () => {
     const stream = generate({ sampling: { maxNewTokens: 500, temperature: 0.8, seed: 7, topK: 0, stop: [] } });
-    const r = await collect(stream, (n) => {
-      if (n === 10) stream.cancel();
+    let atCancel = 0;
+    const r = await collect(stream, (tokens) => {
+      if (atCancel === 0 && tokens >= 10) {
+        atCancel = tokens;
+        stream.cancel();
+      }
     });
     assert.equal(r.error?.code, status.CANCELLED);
-    const line = await server.waitForLog(/"msg":"generation finished".*"finish":"cancelled"/, 10_000);
+    const line = await server.waitForLog(/^(?=.*"msg":"generation finished")(?=.*"finish":"cancelled")/, 10_000);
     const generated = Number(line['tokens']);
-    assert.ok(generated >= 10 && generated < 100, `the engine generated ${generated} tokens after a cancel at 10`);
+    assert.ok(generated >= atCancel && generated < atCancel + 90, `the engine generated ${generated} tokens after a cancel at ${atCancel}`);
   });
 
   it('ends with DEADLINE_EXCEEDED after the tokens produced in time', async () => {

@@ -1,0 +1,20 @@
+// The runtime handle of a loaded speech-to-text model, as kept in the child's model table.
+
+import type { RuntimeHandle } from '../runtime/loaded-model.js';
+import type { SpeechModel } from './whisper.js';
+
+/** Wraps a SpeechModel so the model registry can dispose it. */
+export class SpeechHandle implements RuntimeHandle {
+  readonly kind = 'speech-to-text';
+
+  constructor(readonly model: SpeechModel) {}
+
+  dispose(): Promise<void> {
+    return this.model.dispose();
+  }
+}
+
+/** Narrows a handle to a speech handle, or undefined. */
+export function asSpeechHandle(handle: RuntimeHandle): SpeechHandle | undefined {
+  return handle instanceof SpeechHandle ? handle : undefined;
+}

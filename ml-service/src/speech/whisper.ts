@@ -1,0 +1,75 @@
+// Speech-to-text with transformers.js' automatic-speech-recognition pipeline (Whisper), files read
+// through a readFile callback.
+
+import { pipeline, type AutomaticSpeechRecognitionPipeline } from '@huggingface/transformers';
+import type { Logger } from 'pino';
+import { fileRouter, type ReadFile } from '../text/file-router.js';
+import { SpeechError, invalidAudio } from './errors.js';
+import { WHISPER_SAMPLE_RATE } from './audio-input.js';
+
+/** Whisper's window; longer audio is transcribed in overlapping chunks. */
+const WINDOW_SECONDS = 30;
+
+/** Options of loadSpeechModel. */
+export interface LoadSpeechModelOptions {
+  readonly id: string;
+  readonly readFile: ReadFile;
+  /** transformers.js device (onnxruntime provider), default cpu. */
+  readonly device?: string;
+  readonly threads?: number;
+  /** Weight variant, e.g. q8 (files `*_quantized.onnx`). */
+  readonly dtype?: string;
+  readonly logger?: Logger;
+}
+
+/** A loaded speech recognizer. */
+export interface SpeechModel {
+  readonly id: string;
+  /** Transcribes 16 kHz mono samples; `language` is a hint such as "en" or "english" ('' = detect). */
+  transcribe(samples: Float32Array, language: string): Promise<string>;
+  dispose(): Promise<void>;
+}
+
+/** Loads a Whisper model folder (config, tokenizer, preprocessor, encoder + merged decoder). */
+export async function loadSpeechModel(opts: LoadSpeechModelOptions): Promise<SpeechModel> {
+  const started = performance.now();
+  const { modelId, release } = fileRouter().register(opts.readFile);
+  let asr: AutomaticSpeechRecognitionPipeline;
+  try {
+    asr = (await pipeline('automatic-speech-recognition', modelId, {
+      device: (opts.device ?? 'cpu') as 'cpu',
+      ...(opts.dtype ? { dtype: opts.dtype as 'q8' } : {}),
+      session_options: opts.threads ? { intraOpNumThreads: opts.threads, interOpNumThreads: 1 } : {},
+    })) as AutomaticSpeechRecognitionPipeline;
+  } catch (err) {
+    throw new SpeechError('SPEECH_MODEL_LOAD_FAILED', `loading speech model ${opts.id} failed: ${(err as Error).message}`, undefined, { cause: err });
+  } finally {
+    release();
+  }
+  opts.logger?.info({ model: opts.id, ms: Math.round(performance.now() - started) }, 'speech model loaded');
+  let disposed = false;
+  return {
+    id: opts.id,
+    async transcribe(samples, language) {
+      if (disposed) throw new SpeechError('SPEECH_MODEL_LOAD_FAILED', `speech model ${opts.id} has been disposed`);
+      const long = samples.length > WINDOW_SECONDS * WHISPER_SAMPLE_RATE;
+      try {
+        const out = await asr(samples, {
+          ...(language ? { language, task: 'transcribe' } : {}),
+          ...(long ? { chunk_length_s: WINDOW_SECONDS, stride_length_s: 5 } : {}),
+        });
+        const one = Array.isArray(out) ? out[0] : out;
+        return (one?.text ?? '').trim();
+      } catch (err) {
+        const message = (err as Error).message ?? '';
+        if (language && /language/i.test(message)) throw invalidAudio('language', message);
+        throw err;
+      }
+    },
+    async dispose() {
+      if (disposed) return;
+      disposed = true;
+      await asr.dispose();
+    },
+  };
+}
