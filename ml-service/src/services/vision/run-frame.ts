@@ -1,0 +1,32 @@
+// Runs one request's frame through a pooled pipeline instance: JPEG/PNG frames are decoded before
+// taking an instance (sharp decodes off the main thread, overlapping another call's inference);
+// raw frames are converted inside, into the instance's reusable buffers.
+import type { Timing } from '@tabagent/protos/v1/common';
+import type { Frame as ProtoFrame } from '@tabagent/protos/v1/vision';
+import type { RgbImage } from '../../vision/types.js';
+import { decodeFrame, toPipelineFrame } from './frame-input.js';
+import type { Instance, PipelinePool } from './pipeline-pool.js';
+import { timingOf } from './stage-clock.js';
+
+/** A result and the request's Timing. */
+export interface Timed<R> {
+  value: R;
+  timing: Timing;
+}
+
+/** Decodes `frame` and runs `fn` on it with an instance of `pool`. */
+export async function runFrame<T, R>(
+  pool: PipelinePool<T>,
+  frame: ProtoFrame | undefined,
+  arrived: number,
+  fn: (instance: Instance<T>, image: RgbImage) => Promise<R>,
+): Promise<Timed<R>> {
+  const encoded = 'encoded' in toPipelineFrame(frame);
+  const early = encoded ? await decodeFrame(frame) : undefined;
+  return pool.use(async (instance) => {
+    const decoded = early ?? (await decodeFrame(frame, instance.buffers));
+    instance.clock.reset();
+    const value = await fn(instance, decoded.image);
+    return { value, timing: timingOf(arrived, decoded.decodeMs, instance.clock) };
+  });
+}

@@ -1,0 +1,47 @@
+// The Track bidi handler of the child: frames go through a newest-frame queue into the stream's
+// session; each result echoes its frame's timestamp and lists the frames skipped before it. Any
+// error ends the stream with its status (the child itself keeps serving).
+import type { ServerDuplexStream } from '@grpc/grpc-js';
+import { failStream, type Logger } from '@tabagent/common';
+import type { TrackRequest, TrackResponse } from '@tabagent/protos/v1/vision';
+import type { ModelRegistry } from '../../../runtime/model-registry.js';
+import { rolesOf } from '../models.js';
+import { NewestFrameQueue } from './newest-frame-queue.js';
+import { TrackSession } from './track-session.js';
+
+/** Serves one Track call. */
+export function serveTrack(call: ServerDuplexStream<TrackRequest, TrackResponse>, registry: ModelRegistry, log: Logger): void {
+  const session = new TrackSession(registry, rolesOf(call.metadata));
+  const stats = { frames: 0, results: 0, dropped: 0 };
+  const close = (): void => {
+    session.dispose().catch((err: unknown) => log.warn({ err }, 'track stream cleanup failed'));
+  };
+  const queue = new NewestFrameQueue<TrackRequest, TrackResponse>({
+    process: (req) => session.process(req),
+    deliver: (res, dropped) => {
+      stats.results += 1;
+      stats.dropped += dropped.length;
+      res.droppedTimestampsUs = dropped;
+      call.write(res);
+    },
+    done: () => {
+      log.debug(stats, 'track stream ended');
+      close();
+      call.end();
+    },
+    fail: (err) => {
+      log.debug({ ...stats, err: (err as Error).message }, 'track stream failed');
+      close();
+      if (!call.cancelled) failStream(call, err);
+    },
+  });
+  call.on('data', (req: TrackRequest) => {
+    stats.frames += 1;
+    queue.push(req);
+  });
+  call.on('end', () => queue.end());
+  call.on('cancelled', () => {
+    queue.stop();
+    close();
+  });
+}

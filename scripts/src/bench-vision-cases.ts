@@ -1,0 +1,164 @@
+// The vision benchmark cases: which models each task uses, its 640×480 test frame, its in-process
+// pipeline (and VIDEO-mode tracker), its unary request and Track task, and the model-only timing
+// of the onnxruntime sessions it runs.
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import ort from 'onnxruntime-node';
+import sharp from 'sharp';
+import { PoseModel, TrackTask, type TrackOptions } from '@tabagent/protos/v1/vision';
+import { sessionOptions } from '../../ml-service/dist/runtime/onnx-loader.js';
+import { FaceMesh } from '../../ml-service/dist/vision/face-mesh/face-mesh.js';
+import { FaceDetector } from '../../ml-service/dist/vision/face/face-detector.js';
+import { HandPipeline } from '../../ml-service/dist/vision/hands/hand-pipeline.js';
+import { HandTracker } from '../../ml-service/dist/vision/hands/hand-tracker.js';
+import { PosePipeline } from '../../ml-service/dist/vision/pose/pose-pipeline.js';
+import { PoseTracker } from '../../ml-service/dist/vision/pose/pose-tracker.js';
+import { SegmentationPipeline } from '../../ml-service/dist/vision/segmentation/segmentation-pipeline.js';
+import { FaceTracker } from '../../ml-service/dist/vision/tracking/face-tracker.js';
+import type { RawFrame } from '../../ml-service/dist/vision/types.js';
+import { sharedDir, sharedModelCache } from './bench-support/paths.js';
+
+export const FRAME_WIDTH = 640;
+export const FRAME_HEIGHT = 480;
+
+/** One frame-processing loop body (a pipeline or a tracker) with its cleanup. */
+export interface Loop {
+  step(frame: RawFrame, timestampUs: number): Promise<unknown>;
+  dispose(): void | Promise<void>;
+}
+
+/** A benchmark case. */
+export interface VisionCase {
+  name: string;
+  /** Catalog ids, by role as the supervisor sends them. */
+  roles: Record<string, string>;
+  image: string;
+  method: 'detectFaces' | 'faceMesh' | 'hands' | 'pose' | 'segment';
+  options: Record<string, unknown>;
+  track: { task: TrackTask; options: Partial<TrackOptions> };
+  /** Single-image pipeline (what a unary call runs). */
+  pipeline(s: Sessions): Loop;
+  /** What a Track stream runs per frame (a tracker, or the pipeline again). */
+  tracker(s: Sessions): Loop;
+}
+
+/** Sessions by role. */
+export type Sessions = Record<string, ort.InferenceSession>;
+
+const loop = (step: Loop['step'], dispose: Loop['dispose']): Loop => ({ step, dispose });
+
+function poseCase(name: string, landmarks: string, complexity: PoseModel): VisionCase {
+  const pipeline = (s: Sessions): Loop => {
+    const p = new PosePipeline({ detector: s['detector']!, landmarks: s['landmarks']! }, { ownsSessions: false });
+    return loop((f) => p.detect(f), () => p.dispose());
+  };
+  const tracker = (s: Sessions): Loop => {
+    const t = new PoseTracker({ detector: s['detector']!, landmarks: s['landmarks']! });
+    return loop((f, ts) => t.process(f, ts), () => t.dispose());
+  };
+  return {
+    name, roles: { detector: 'mediapipe/pose-detection', landmarks }, image: 'pose.jpg', method: 'pose', options: { complexity },
+    track: { task: TrackTask.TRACK_TASK_POSE, options: { pose: { complexity, segmentation: false } } }, pipeline, tracker,
+  };
+}
+
+export const CASES: readonly VisionCase[] = [
+  {
+    name: 'face detection', roles: { detector: 'mediapipe/face-detection-short' }, image: 'portrait.jpg', method: 'detectFaces', options: {},
+    track: { task: TrackTask.TRACK_TASK_FACES, options: {} },
+    pipeline: (s) => {
+      const d = new FaceDetector(s['detector']!);
+      return loop((f) => d.detect(f), () => d.dispose());
+    },
+    tracker: (s) => {
+      const d = new FaceDetector(s['detector']!);
+      return loop((f) => d.detect(f), () => d.dispose());
+    },
+  },
+  {
+    name: 'face mesh', roles: { detector: 'mediapipe/face-detection-short', landmarks: 'mediapipe/face-mesh' }, image: 'portrait.jpg', method: 'faceMesh', options: {},
+    track: { task: TrackTask.TRACK_TASK_FACE_MESH, options: { noSmoothing: true } },
+    pipeline: (s) => {
+      const m = new FaceMesh({ detector: s['detector']!, mesh: s['landmarks']! });
+      return loop((f) => m.process(f), () => m.dispose());
+    },
+    tracker: (s) => {
+      const t = new FaceTracker({ detector: s['detector']!, mesh: s['landmarks']! });
+      return loop((f) => t.process(f), () => t.dispose());
+    },
+  },
+  {
+    name: 'hands (2 hands)', roles: { detector: 'mediapipe/palm-detection', landmarks: 'mediapipe/hand-landmark-full' }, image: 'left_hands.jpg', method: 'hands', options: {},
+    track: { task: TrackTask.TRACK_TASK_HANDS, options: {} },
+    pipeline: (s) => {
+      const p = new HandPipeline({ palm: s['detector']!, landmarks: s['landmarks']! }, { ownsSessions: false });
+      return loop((f) => p.detect(f), () => p.dispose());
+    },
+    tracker: (s) => {
+      const t = new HandTracker({ palm: s['detector']!, landmarks: s['landmarks']! });
+      return loop((f, ts) => t.process(f, ts), () => t.dispose());
+    },
+  },
+  poseCase('pose lite', 'mediapipe/pose-landmark-lite', PoseModel.POSE_MODEL_LITE),
+  poseCase('pose full', 'mediapipe/pose-landmark-full', PoseModel.POSE_MODEL_FULL),
+  {
+    name: 'segmentation', roles: { segmenter: 'mediapipe/selfie-segmentation' }, image: 'portrait.jpg', method: 'segment', options: {},
+    track: { task: TrackTask.TRACK_TASK_SEGMENT, options: {} },
+    pipeline: (s) => {
+      const p = new SegmentationPipeline(s['segmenter']!, { ownsSessions: false });
+      return loop((f) => p.segment(f), () => p.dispose());
+    },
+    tracker: (s) => {
+      const p = new SegmentationPipeline(s['segmenter']!, { ownsSessions: false });
+      return loop((f) => p.segment(f), () => p.dispose());
+    },
+  },
+];
+
+/** A test image letterboxed into a 640×480 packed RGB frame. */
+export async function benchFrame(image: string): Promise<RawFrame> {
+  const data = await sharp(join(sharedDir(), 'testdata', 'images', image))
+    .removeAlpha().resize(FRAME_WIDTH, FRAME_HEIGHT, { fit: 'contain', background: { r: 0, g: 0, b: 0 } }).raw().toBuffer();
+  return { data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width: FRAME_WIDTH, height: FRAME_HEIGHT, format: 'RGB' };
+}
+
+/** The cached manifest of a pulled model: its converted ONNX file and input size. */
+function cachedModel(id: string): { onnx: string; width: number; height: number } {
+  const dir = join(sharedModelCache(), id.replace('/', '--'));
+  const version = readdirSync(dir).find((d) => !d.startsWith('.'));
+  if (!version) throw new Error(`${id} is not in the model cache`);
+  const manifest = JSON.parse(readFileSync(join(dir, version, '.manifest.json'), 'utf8')) as {
+    converted: { path: string }[]; params: { inputSize: { width: number; height: number } };
+  };
+  const onnx = manifest.converted.find((f) => f.path.endsWith('.onnx'));
+  if (!onnx) throw new Error(`${id} has no converted ONNX file`);
+  return { onnx: join(dir, version, onnx.path), ...manifest.params.inputSize };
+}
+
+/** In-process sessions with the child's options (CPU, `threads` intra-op threads; 0 = runtime default). */
+export async function loadSessions(roles: Record<string, string>, threads: number): Promise<{ sessions: Sessions; inputs: Record<string, ort.Tensor> }> {
+  const sessions: Sessions = {};
+  const inputs: Record<string, ort.Tensor> = {};
+  for (const [role, id] of Object.entries(roles)) {
+    const m = cachedModel(id);
+    sessions[role] = await ort.InferenceSession.create(m.onnx, sessionOptions('cpu', threads));
+    inputs[role] = new ort.Tensor('float32', new Float32Array(m.width * m.height * 3).fill(0.5), [1, m.height, m.width, 3]);
+  }
+  return { sessions, inputs };
+}
+
+/** Wraps sessions so their runs are counted (how many runs of each model one frame needs). */
+export function countingSessions(sessions: Sessions, counts: Record<string, number>): Sessions {
+  const out: Sessions = {};
+  for (const [role, s] of Object.entries(sessions)) {
+    counts[role] = 0;
+    out[role] = new Proxy(s, {
+      get(target, prop) {
+        if (prop === 'run') return (...args: Parameters<ort.InferenceSession['run']>) => { counts[role]! += 1; return target.run(...args); };
+        const v: unknown = Reflect.get(target, prop, target);
+        return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+      },
+    });
+  }
+  return out;
+}

@@ -1,0 +1,139 @@
+// bench:vision — 640×480 raw RGB frames, side by side in one run for each vision task: model-only
+// time (onnxruntime session.run on a prepared tensor, times the runs one frame needs), the full
+// in-process pipeline, unary calls through tabagent-server and straight to an ML child, and Track
+// throughput against the same loop in process; then tracked face mesh against detect-every-frame.
+// Env: TABAGENT_BENCH_RUNS (default 30), TABAGENT_BENCH_THREADS (intra-op threads, default 0 = runtime default).
+import { credentials } from '@grpc/grpc-js';
+import { grpcChannelOptions } from '@tabagent/common';
+import { ModelManagementClient, type LoadModelRequest, type LoadModelResponse } from '@tabagent/protos/v1/model_management';
+import { benchFrame, CASES, countingSessions, loadSessions, type Loop, type VisionCase } from './bench-vision-cases.js';
+import { endpoint, startDirectChild, trackThroughput, unaryTimes, type Endpoint } from './bench-vision-remote.js';
+import { startBenchServer } from './bench-support/server.js';
+import { median, num } from './bench-support/stats.js';
+import { TrackTask } from '@tabagent/protos/v1/vision';
+import type { RawFrame } from '../../ml-service/dist/vision/types.js';
+
+const RUNS = Number(process.env['TABAGENT_BENCH_RUNS'] ?? 30);
+const THREADS = Number(process.env['TABAGENT_BENCH_THREADS'] ?? 0);
+
+interface Row {
+  name: string;
+  runs: string;
+  modelMs: number;
+  pipelineMs: number;
+  unaryMs: number;
+  directMs: number;
+  trackFps: number;
+  loopFps: number;
+  trackDropped: number;
+}
+
+async function timeLoop(l: Loop, frame: RawFrame, runs: number): Promise<number[]> {
+  const out: number[] = [];
+  for (let i = 0; i < runs + 3; i++) {
+    const t0 = performance.now();
+    await l.step(frame, 1_000_000 + i * 33_333);
+    if (i >= 3) out.push(performance.now() - t0);
+  }
+  return out;
+}
+
+async function inProcess(c: VisionCase, frame: RawFrame): Promise<Pick<Row, 'runs' | 'modelMs' | 'pipelineMs' | 'loopFps'>> {
+  const { sessions, inputs } = await loadSessions(c.roles, THREADS);
+  try {
+    const counts: Record<string, number> = {};
+    const probe = c.pipeline(countingSessions(sessions, counts));
+    await probe.step(frame, 0);
+    await probe.dispose();
+    let modelMs = 0;
+    for (const [role, s] of Object.entries(sessions)) {
+      const feeds = { [s.inputNames[0]!]: inputs[role]! };
+      const times: number[] = [];
+      for (let i = 0; i < RUNS + 3; i++) {
+        const t0 = performance.now();
+        await s.run(feeds);
+        if (i >= 3) times.push(performance.now() - t0);
+      }
+      modelMs += median(times) * (counts[role] ?? 0);
+    }
+    const pipeline = c.pipeline(sessions);
+    const pipelineMs = median(await timeLoop(pipeline, frame, RUNS));
+    await pipeline.dispose();
+    const tracker = c.tracker(sessions);
+    const loopTimes = await timeLoop(tracker, frame, RUNS * 2);
+    await tracker.dispose();
+    const loopFps = loopTimes.length / (loopTimes.reduce((a, b) => a + b, 0) / 1000);
+    return { runs: Object.entries(counts).map(([r, n]) => `${r[0]}×${n}`).join(' '), modelMs, pipelineMs, loopFps };
+  } finally {
+    await Promise.all(Object.values(sessions).map((s) => s.release()));
+  }
+}
+
+function loadModel(models: ModelManagementClient, model: string): Promise<LoadModelResponse> {
+  const req: LoadModelRequest = { model, options: { devices: [], threads: THREADS, keepAliveSeconds: -1 } };
+  return new Promise((resolve, reject) => models.loadModel(req, (err, res) => (err ? reject(err) : resolve(res))));
+}
+
+function ratio(a: number, b: number, target: number, atMost: boolean): string {
+  const r = a / b;
+  const ok = atMost ? r <= target : r >= target;
+  return `${r.toFixed(2)}×${ok ? ' ' : '!'}`.padStart(8);
+}
+
+function print(rows: readonly Row[]): void {
+  console.log('\n640×480 RGB frames, milliseconds are medians; "!" marks a missed target');
+  console.log('task              runs/frame    model  pipeline  pipe/model  unary(server)  unary/pipe  unary(child)   Track fps  loop fps  Track/loop  dropped');
+  console.log('                                                 (≤1.30×)                  (≤1.50×)                                      (≥0.90×)');
+  for (const r of rows) {
+    console.log(
+      `${r.name.padEnd(17)} ${r.runs.padEnd(11)} ${num(r.modelMs, 2, 7)} ${num(r.pipelineMs, 2, 9)} ${ratio(r.pipelineMs, r.modelMs, 1.3, true).padStart(11)}` +
+        ` ${num(r.unaryMs, 2, 14)} ${ratio(r.unaryMs, r.pipelineMs, 1.5, true).padStart(11)} ${num(r.directMs, 2, 13)}` +
+        ` ${num(r.trackFps, 1, 11)} ${num(r.loopFps, 1, 9)} ${ratio(r.trackFps, r.loopFps, 0.9, false).padStart(11)} ${String(r.trackDropped).padStart(8)}`,
+    );
+  }
+}
+
+async function main(): Promise<void> {
+  const server = await startBenchServer();
+  const models = new ModelManagementClient(server.address, credentials.createInsecure(), grpcChannelOptions());
+  const ids = [...new Set(CASES.flatMap((c) => Object.values(c.roles)))];
+  let child: { stop(): void } | undefined;
+  const eps: Endpoint[] = [];
+  try {
+    for (const id of ids) await loadModel(models, id);
+    const direct = await startDirectChild(ids, THREADS);
+    child = direct;
+    const viaServer = endpoint(server.address, false);
+    const toChild = endpoint(direct.address, true);
+    eps.push(viaServer, toChild);
+    const rows: Row[] = [];
+    let meshTrack = 0;
+    for (const c of CASES) {
+      const frame = await benchFrame(c.image);
+      const local = await inProcess(c, frame);
+      const unaryMs = median(await unaryTimes(viaServer, c, frame, RUNS));
+      const directMs = median(await unaryTimes(toChild, c, frame, RUNS));
+      const track = await trackThroughput(viaServer, c, frame, RUNS * 2);
+      rows.push({ name: c.name, ...local, unaryMs, directMs, trackFps: track.fps, trackDropped: track.dropped });
+      if (c.track.task === TrackTask.TRACK_TASK_FACE_MESH) meshTrack = track.fps;
+      process.stderr.write(`${c.name}: done (Track detector runs ${track.detectorRuns}/${track.results})\n`);
+    }
+    print(rows);
+    const mesh = rows.find((r) => r.name === 'face mesh');
+    if (mesh) {
+      const detectEvery = 1000 / mesh.pipelineMs;
+      console.log(`\nface mesh in process: tracked ${mesh.loopFps.toFixed(1)} fps vs detect-every-frame ${detectEvery.toFixed(1)} fps = ${ratio(mesh.loopFps, detectEvery, 2, false).trim()} (target ≥ 2×)`);
+      console.log(`face mesh end to end: Track (tracked) ${meshTrack.toFixed(1)} fps vs unary (detect every frame) ${(1000 / mesh.unaryMs).toFixed(1)} fps = ${(meshTrack * mesh.unaryMs / 1000).toFixed(2)}×`);
+    }
+  } finally {
+    for (const e of eps) e.close();
+    models.close();
+    child?.stop();
+    await server.stop();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
