@@ -1,5 +1,5 @@
 // Fetches model files from the supervisor's ModelFiles service into memory (no temp files),
-// resuming from the last offset on a broken stream and verifying sha256 at the end.
+// resuming from the last offset on a broken stream; sha256 is computed while the chunks arrive.
 import { createHash } from 'node:crypto';
 import { credentials, Metadata, type ServiceError } from '@grpc/grpc-js';
 import { grpcChannelOptions, SECRET_KEY, TabagentError, fromServiceError, isServiceError } from '@tabagent/common';
@@ -24,6 +24,7 @@ export class ModelFilesClient {
     let total = -1;
     let announced = '';
     let offset = 0;
+    const hash = createHash('sha256');
     for (let attempt = 0; attempt < 3; attempt++) {
       try {
         await this.#stream(model, path, offset, (chunk) => {
@@ -37,6 +38,7 @@ export class ModelFilesClient {
             throw new TabagentError('TA_ERR_DATA_LOSS', `${path}: chunk at ${chunk.offset}, expected ${offset}`);
           }
           buffer.set(chunk.data, offset);
+          hash.update(chunk.data);
           offset += chunk.data.length;
           onProgress?.(offset, total);
         });
@@ -49,7 +51,7 @@ export class ModelFilesClient {
     if (!buffer || offset !== total) {
       throw new TabagentError('TA_ERR_DATA_LOSS', `${model}/${path}: got ${offset} of ${total} bytes`);
     }
-    const digest = createHash('sha256').update(buffer).digest('hex');
+    const digest = hash.digest('hex');
     for (const want of [announced, expectedSha256]) {
       if (want && want !== digest) {
         throw new TabagentError('TA_ERR_DATA_LOSS', `${model}/${path}: sha256 ${digest} does not match ${want}`);

@@ -5,7 +5,8 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { grpcServerOptions } from '@tabagent/common';
-import { ModelFilesService, type ModelFilesServer } from '@tabagent/protos/v1/model_files';
+import type { ModelFilesServer } from '@tabagent/protos/v1/model_files';
+import { modelFilesDefinition } from './file-chunk-codec.js';
 
 /** The bound internal server. */
 export interface InternalLink {
@@ -24,7 +25,7 @@ export async function startInternalLink(files: ModelFilesServer): Promise<Intern
   await chmod(dir, 0o700);
   const sock = join(dir, 'files.sock');
   const server = new Server(grpcServerOptions());
-  server.addService(ModelFilesService, files);
+  server.addService(modelFilesDefinition, files);
   await new Promise<number>((resolve, reject) => {
     server.bindAsync(`unix:${sock}`, ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p)));
   });
