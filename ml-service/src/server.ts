@@ -2,7 +2,7 @@
 // loopback port chosen by the OS.
 import { Server, ServerCredentials } from '@grpc/grpc-js';
 import { chmod } from 'node:fs/promises';
-import { HEALTH_SERVICES, HealthImplementation, grpcServerOptions, guardService, type Logger } from '@tabagent/common';
+import { bindGrpcServer, HEALTH_SERVICES, HealthImplementation, grpcServerOptions, guardService, type Logger } from '@tabagent/common';
 import { RuntimeService } from '@tabagent/protos/v1/runtime';
 import { TextService } from '@tabagent/protos/v1/text';
 import { VisionService } from '@tabagent/protos/v1/vision';
@@ -33,9 +33,7 @@ export async function startMlServer(opts: { listen: string; secret: string; regi
   server.addService(RuntimeService, guardService(runtimeService(opts.registry, opts.log), opts.secret));
   server.addService(VisionService, guardService(visionService(opts.registry, opts.log), opts.secret));
   server.addService(TextService, guardService(textService(opts.registry, opts.log), opts.secret));
-  const port = await new Promise<number>((resolve, reject) => {
-    server.bindAsync(opts.listen, ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p)));
-  });
+  const port = await bindGrpcServer(server, opts.listen, ServerCredentials.createInsecure());
   if (opts.listen.startsWith('unix:')) await chmod(opts.listen.slice('unix:'.length), 0o600);
   const address = opts.listen.startsWith('unix:') ? opts.listen : opts.listen.replace(/:\d+$/, `:${port}`);
   for (const s of Object.values(HEALTH_SERVICES)) if (s !== HEALTH_SERVICES.modelManagement && s !== HEALTH_SERVICES.ml) health.setStatus(s, 'SERVING');

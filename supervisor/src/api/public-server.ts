@@ -3,7 +3,7 @@
 import { Server, ServerCredentials, type ServiceDefinition, type UntypedServiceImplementation } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 import { ReflectionService } from '@grpc/reflection';
-import { HEALTH_SERVICES, HealthImplementation, grpcServerOptions } from '@tabagent/common';
+import { bindGrpcServer, HEALTH_SERVICES, HealthImplementation, grpcServerOptions } from '@tabagent/common';
 import { protoDir, protoFiles } from '@tabagent/protos';
 import { ModelManagementService, type ModelManagementServer } from '@tabagent/protos/v1/model_management';
 import { requireBearer } from './auth.js';
@@ -40,10 +40,8 @@ export async function startPublicServer(host: string, port: number, token: strin
   server.addService(services.vision.definition, requireBearer(services.vision.impl, token));
   server.addService(services.text.definition, requireBearer(services.text.impl, token));
   for (const e of services.extra ?? []) server.addService(e.definition, e.impl);
-  const bound = await new Promise<number>((resolve, reject) => {
-    const addr = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
-    server.bindAsync(addr, ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p)));
-  });
+  const addr = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+  const bound = await bindGrpcServer(server, addr, ServerCredentials.createInsecure());
   health.setStatus(HEALTH_SERVICES.server, 'SERVING');
   return { server, health, port: bound };
 }

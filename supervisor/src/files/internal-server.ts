@@ -4,7 +4,7 @@ import { Server, ServerCredentials } from '@grpc/grpc-js';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { grpcServerOptions } from '@tabagent/common';
+import { bindGrpcServer, grpcServerOptions } from '@tabagent/common';
 import type { ModelFilesServer } from '@tabagent/protos/v1/model_files';
 import { modelFilesDefinition } from './file-chunk-codec.js';
 
@@ -26,9 +26,7 @@ export async function startInternalLink(files: ModelFilesServer): Promise<Intern
   const sock = join(dir, 'files.sock');
   const server = new Server(grpcServerOptions());
   server.addService(modelFilesDefinition, files);
-  await new Promise<number>((resolve, reject) => {
-    server.bindAsync(`unix:${sock}`, ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p)));
-  });
+  await bindGrpcServer(server, `unix:${sock}`, ServerCredentials.createInsecure());
   await chmod(sock, 0o600);
   return {
     dir,
