@@ -7,4 +7,4 @@ export { HealthImplementation, HealthClient, HEALTH_SERVICES, type ServingStatus
 export { unary, serverStream, checkSecret, guardService, failStream, SECRET_KEY } from './grpc-handlers.js';
 export { grpcServerOptions, grpcChannelOptions } from './grpc-options.js';
 export { MODELS_KEY, encodeRoles, decodeRoles, type ModelRoles } from './model-roles.js';
-export { bindGrpcServer, widenStreamWindows, widenSessionWindows, SERVER_WINDOW_BYTES } from './grpc-window.js';
+export { bindGrpcServer } from './grpc-window.js';
