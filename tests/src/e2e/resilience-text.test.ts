@@ -76,17 +76,14 @@ describe('Text.Generate when the ML child dies mid-stream', () => {
     assert.equal(r.error.metadata.get(ERROR_CODE_KEY)[0], 'TA_ERR_CHILD_UNAVAILABLE');
     const m = /restarted during generation after (\d+) tokens were delivered/.exec(r.error.details);
     assert.ok(m, `message: ${r.error.details}`);
-    // The count is what the supervisor handed to the transport. Under load the grpc-js client can end the
-    // call on the trailing status before it has surfaced the last message, so the client may see one
-    // delta fewer than reported — never more.
-    const reported = Number(m[1]);
-    assert.ok(reported >= r.tokens && reported <= r.tokens + 8, `reported ${reported}, client received ${r.tokens}`);
+    assert.equal(Number(m[1]), r.tokens, 'the count in the message is what the client received');
     assert.ok(r.tokens >= killedAtTokens && r.tokens < LONG, `delivered ${r.tokens}`);
     assert.equal(r.done, undefined, 'no final statistics after a cut stream');
     // Until the new child has it again, GetModel says why the model is not ready.
+    // (A restart takes well under a second, so the new child may already have it back.)
     const info = await call(c.models, c.models.getModel, { model: STORIES });
-    assert.equal(info.state, ModelState.MODEL_STATE_LOADING);
-    assert.match(info.lastError, /ML child was killed by SIGKILL/);
+    if (info.state === ModelState.MODEL_STATE_LOADING) assert.match(info.lastError, /ML child was killed by SIGKILL/);
+    else assert.equal(info.state, ModelState.MODEL_STATE_READY);
   });
 
   it('generates again once the new child has reloaded the model', async () => {
