@@ -1,19 +1,12 @@
 // Errors of the embedding engine: a stable `code` string that the service layer maps to a gRPC status.
+import { EngineError } from '../engine-error.js';
 
 /** Stable error codes of the embedding engine. */
 export type EmbedErrorCode = 'EMBED_INVALID_ARGUMENT' | 'EMBED_MODEL_LOAD_FAILED';
 
 /** An error of the embedding engine; `field` names the offending request field. */
-export class EmbedError extends Error {
+export class EmbedError extends EngineError<EmbedErrorCode> {
   override readonly name = 'EmbedError';
-  readonly code: EmbedErrorCode;
-  readonly field: string | undefined;
-
-  constructor(code: EmbedErrorCode, message: string, field?: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.code = code;
-    this.field = field;
-  }
 }
 
 /** An EMBED_INVALID_ARGUMENT error whose message starts with the field name. */

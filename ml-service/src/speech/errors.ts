@@ -1,19 +1,12 @@
 // Errors of the speech engine: a stable `code` string that the service layer maps to a gRPC status.
+import { EngineError } from '../engine-error.js';
 
 /** Stable error codes of the speech engine. */
 export type SpeechErrorCode = 'SPEECH_INVALID_ARGUMENT' | 'SPEECH_MODEL_LOAD_FAILED';
 
 /** An error of the speech engine; `field` names the offending request field. */
-export class SpeechError extends Error {
+export class SpeechError extends EngineError<SpeechErrorCode> {
   override readonly name = 'SpeechError';
-  readonly code: SpeechErrorCode;
-  readonly field: string | undefined;
-
-  constructor(code: SpeechErrorCode, message: string, field?: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.code = code;
-    this.field = field;
-  }
 }
 
 /** A SPEECH_INVALID_ARGUMENT error whose message starts with the field name. */

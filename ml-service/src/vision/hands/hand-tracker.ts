@@ -5,12 +5,12 @@
 // smoothed with one-euro filters on the frame timestamps. One tracker per stream.
 
 import type * as ort from 'onnxruntime-node';
+import { decodeThenStep, resolveTrackingOptions } from './tracker-common.js';
 import { Exclusive } from '../calculators/exclusive.js';
 import { LandmarksSmoother, SMOOTHING_PRESETS } from '../filters/landmarks-smoother.js';
 import { BufferPool } from '../image/buffer-pool.js';
 import { DEFAULT_FRAME_LIMITS, type FrameLimits } from '../image/convert.js';
-import { VisionError, invalidArgument } from '../image/errors.js';
-import { frameToRgb } from '../image/frame.js';
+import { VisionError } from '../image/errors.js';
 import { rectIou } from '../tracking/rect-overlap.js';
 import { emptyTimings, type Frame, type NormalizedRect, type RgbImage, type StageTimings } from '../types.js';
 import { FrameClock } from './frame-clock.js';
@@ -92,14 +92,9 @@ export class HandTracker {
   constructor(sessions: HandTrackerSessions, options: HandTrackerOptions = {}) {
     const { redetectInterval, detectOnlyWhenLost, associationIou, smoothing, limits, ...request } = options;
     this.opts = resolveHandOptions(request);
-    this.redetectInterval = redetectInterval ?? 0;
-    if (!Number.isInteger(this.redetectInterval) || this.redetectInterval < 0) {
-      throw invalidArgument('redetectInterval', 'must be a non-negative integer');
-    }
+    ({ redetectInterval: this.redetectInterval, associationIou: this.associationIou, smoothing: this.smoothing } =
+      resolveTrackingOptions({ redetectInterval, associationIou, smoothing }));
     this.detectOnlyWhenLost = detectOnlyWhenLost === undefined ? false : checkBoolean(detectOnlyWhenLost, 'detectOnlyWhenLost');
-    this.associationIou = associationIou ?? 0.5;
-    if (!(this.associationIou >= 0 && this.associationIou <= 1)) throw invalidArgument('associationIou', 'must be within [0, 1]');
-    this.smoothing = smoothing === undefined ? true : checkBoolean(smoothing, 'smoothing');
     this.limits = limits ?? DEFAULT_FRAME_LIMITS;
     this.palm = new PalmDetector(sessions.palm, this.pool);
     this.landmarkModel = new HandLandmarkModel(sessions.landmarks, this.pool);
@@ -110,12 +105,7 @@ export class HandTracker {
     this.assertLive();
     return this.exclusive.run(async () => {
       this.assertLive();
-      const t0 = performance.now();
-      const image = await frameToRgb(frame, this.limits, this.pool);
-      const decodeMs = performance.now() - t0;
-      const result = await this.step(image, timestampUs);
-      this.timings.decodeMs = decodeMs;
-      return result;
+      return decodeThenStep(frame, this.limits, this.pool, this, (image) => this.step(image, timestampUs));
     });
   }
 

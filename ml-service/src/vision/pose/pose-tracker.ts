@@ -6,13 +6,12 @@
 // unless smoothing is off. One tracker per stream.
 
 import type * as ort from 'onnxruntime-node';
+import { decodeThenStep, resolveTrackingOptions } from '../hands/tracker-common.js';
 import { Exclusive } from '../calculators/exclusive.js';
-import { checkBoolean } from '../hands/hand-options.js';
 import { FrameClock } from '../hands/frame-clock.js';
 import { BufferPool } from '../image/buffer-pool.js';
 import { DEFAULT_FRAME_LIMITS, type FrameLimits } from '../image/convert.js';
-import { VisionError, invalidArgument } from '../image/errors.js';
-import { frameToRgb } from '../image/frame.js';
+import { VisionError } from '../image/errors.js';
 import { unprojectMask } from '../segmentation/mask-resize.js';
 import { MaskSmoother } from '../segmentation/mask-smoothing.js';
 import { rectIou } from '../tracking/rect-overlap.js';
@@ -91,13 +90,8 @@ export class PoseTracker {
   constructor(sessions: PoseTrackerSessions, options: PoseTrackerOptions = {}) {
     const { redetectInterval, associationIou, smoothing, limits, ...request } = options;
     this.opts = resolvePoseOptions({ ...request, maxPoses: 1 });
-    this.redetectInterval = redetectInterval ?? 0;
-    if (!Number.isInteger(this.redetectInterval) || this.redetectInterval < 0) {
-      throw invalidArgument('redetectInterval', 'must be a non-negative integer');
-    }
-    this.associationIou = associationIou ?? 0.5;
-    if (!(this.associationIou >= 0 && this.associationIou <= 1)) throw invalidArgument('associationIou', 'must be within [0, 1]');
-    this.smoothing = smoothing === undefined ? true : checkBoolean(smoothing, 'smoothing');
+    ({ redetectInterval: this.redetectInterval, associationIou: this.associationIou, smoothing: this.smoothing } =
+      resolveTrackingOptions({ redetectInterval, associationIou, smoothing }));
     this.limits = limits ?? DEFAULT_FRAME_LIMITS;
     this.detector = new PoseDetector(sessions.detector, this.pool);
     this.landmarkModel = new PoseLandmarkModel(sessions.landmarks, this.pool);
@@ -108,12 +102,7 @@ export class PoseTracker {
     this.assertLive();
     return this.exclusive.run(async () => {
       this.assertLive();
-      const t0 = performance.now();
-      const image = await frameToRgb(frame, this.limits, this.pool);
-      const decodeMs = performance.now() - t0;
-      const result = await this.step(image, timestampUs);
-      this.timings.decodeMs = decodeMs;
-      return result;
+      return decodeThenStep(frame, this.limits, this.pool, this, (image) => this.step(image, timestampUs));
     });
   }
 
