@@ -1,9 +1,11 @@
 // Fetches model files from the supervisor's ModelFiles service into memory (no temp files),
-// resuming from the last offset on a broken stream; sha256 is computed while the chunks arrive.
-import { createHash } from 'node:crypto';
+// resuming from the last offset on a broken stream; the file is assembled and its sha256 computed
+// while the chunks arrive (off the main thread for big files, see FileAssembler).
 import { credentials, Metadata, type ServiceError } from '@grpc/grpc-js';
 import { grpcChannelOptions, SECRET_KEY, TabagentError, fromServiceError, isServiceError } from '@tabagent/common';
 import { ModelFilesClient as GrpcModelFilesClient, type FileChunk } from '@tabagent/protos/v1/model_files';
+import { FileAssembler, type Assembly } from './file-assembler.js';
+import { advertiseLargeHttp2Frames } from './http2-frames.js';
 
 /** Progress of one file download. */
 export type FileProgress = (bytesDone: number, bytesTotal: number) => void;
@@ -12,52 +14,63 @@ export type FileProgress = (bytesDone: number, bytesTotal: number) => void;
 export class ModelFilesClient {
   readonly #client: GrpcModelFilesClient;
   readonly #secret: string;
+  readonly #assembler = new FileAssembler();
 
   constructor(endpoint: string, secret: string) {
+    advertiseLargeHttp2Frames();
     this.#client = new GrpcModelFilesClient(endpoint, credentials.createInsecure(), grpcChannelOptions());
     this.#secret = secret;
   }
 
   /** Downloads one file; verifies the sha256 announced by the server (and `expectedSha256` if given). */
   async readFile(model: string, path: string, expectedSha256?: string, onProgress?: FileProgress): Promise<Uint8Array> {
-    let buffer: Uint8Array | undefined;
+    let assembly: Assembly | undefined;
     let total = -1;
     let announced = '';
     let offset = 0;
-    const hash = createHash('sha256');
-    for (let attempt = 0; attempt < 3; attempt++) {
-      try {
-        await this.#stream(model, path, offset, (chunk) => {
-          if (chunk.offset === offset && offset === 0 && chunk.totalSize >= 0 && buffer === undefined) {
-            total = chunk.totalSize;
-            announced = chunk.sha256;
-            buffer = new Uint8Array(total);
-          }
-          if (!buffer) throw new TabagentError('TA_ERR_INTERNAL', `${path}: first chunk carried no size`);
-          if (chunk.offset !== offset || offset + chunk.data.length > total) {
-            throw new TabagentError('TA_ERR_DATA_LOSS', `${path}: chunk at ${chunk.offset}, expected ${offset}`);
-          }
-          buffer.set(chunk.data, offset);
-          hash.update(chunk.data);
-          offset += chunk.data.length;
-          onProgress?.(offset, total);
-        });
-        break;
-      } catch (err) {
-        // Only a broken transport is resumed; anything the server said on purpose is final.
-        if (!isServiceError(err) || (err as ServiceError).code !== 14 || attempt === 2) throw toError(err);
+    try {
+      for (let attempt = 0; attempt < 3; attempt++) {
+        try {
+          await this.#stream(model, path, offset, (chunk) => {
+            if (chunk.offset === offset && offset === 0 && chunk.totalSize >= 0 && assembly === undefined) {
+              total = chunk.totalSize;
+              announced = chunk.sha256;
+              assembly = this.#assembler.begin(total);
+            }
+            if (!assembly) throw new TabagentError('TA_ERR_INTERNAL', `${path}: first chunk carried no size`);
+            const length = chunk.data.length;
+            if (chunk.offset !== offset || offset + length > total) {
+              throw new TabagentError('TA_ERR_DATA_LOSS', `${path}: chunk at ${chunk.offset}, expected ${offset}`);
+            }
+            assembly.push(chunk.data); // may detach chunk.data (handed over to the assembler thread)
+            offset += length;
+            onProgress?.(offset, total);
+          });
+          break;
+        } catch (err) {
+          // Only a broken transport is resumed; anything the server said on purpose is final.
+          if (!isServiceError(err) || (err as ServiceError).code !== 14 || attempt === 2) throw toError(err);
+        }
       }
+      if (!assembly || offset !== total) {
+        throw new TabagentError('TA_ERR_DATA_LOSS', `${model}/${path}: got ${offset} of ${total} bytes`);
+      }
+    } catch (err) {
+      assembly?.abort();
+      throw err;
     }
-    if (!buffer || offset !== total) {
-      throw new TabagentError('TA_ERR_DATA_LOSS', `${model}/${path}: got ${offset} of ${total} bytes`);
+    let done: { bytes: Uint8Array; sha256: string };
+    try {
+      done = await assembly.finish();
+    } catch (err) {
+      throw new TabagentError('TA_ERR_INTERNAL', `${model}/${path}: assembling the file failed: ${(err as Error).message}`, { cause: err });
     }
-    const digest = hash.digest('hex');
     for (const want of [announced, expectedSha256]) {
-      if (want && want !== digest) {
-        throw new TabagentError('TA_ERR_DATA_LOSS', `${model}/${path}: sha256 ${digest} does not match ${want}`);
+      if (want && want !== done.sha256) {
+        throw new TabagentError('TA_ERR_DATA_LOSS', `${model}/${path}: sha256 ${done.sha256} does not match ${want}`);
       }
     }
-    return buffer;
+    return done.bytes;
   }
 
   #stream(model: string, path: string, offset: number, onChunk: (c: FileChunk) => void): Promise<void> {
@@ -81,6 +94,7 @@ export class ModelFilesClient {
   /** Closes the channel. */
   close(): void {
     this.#client.close();
+    this.#assembler.close();
   }
 }
 

@@ -1,10 +1,9 @@
 // ModelFiles.GetModelFile on the internal link: streams a file of an issued manifest to a child
 // that presents the per-spawn secret, in chunks of at most 1 MiB, the first carrying size + sha256.
 import type { ServerWritableStream } from '@grpc/grpc-js';
-import { once } from 'node:events';
 import { TabagentError, checkSecret, invalidArgument, serverStream } from '@tabagent/common';
 import type { FileChunk, GetModelFileRequest, ModelFilesServer } from '@tabagent/protos/v1/model_files';
-import type { ModelStore } from '../store/store.js';
+import type { ModelStore, OpenedFile } from '../store/store.js';
 import type { IssuedFiles } from './issued-files.js';
 
 /** Largest chunk sent. */
@@ -36,27 +35,59 @@ export function modelFilesService(store: ModelStore, issued: IssuedFiles, secret
         throw new TabagentError('TA_ERR_PERMISSION_DENIED', `file "${req.path}" of model "${req.model}" was not issued to this child`);
       }
       const file = await store.open(req.model, req.path, { start: req.offset });
-      if (req.offset > file.size) {
-        file.stream.destroy();
-        throw invalidArgument('offset', `${req.offset} is past the end of the file (${file.size} bytes)`);
-      }
-      let offset = req.offset;
-      let first = true;
       try {
-        for await (const buf of file.stream as AsyncIterable<Buffer>) {
-          for (let i = 0; i < buf.length; i += MAX_CHUNK_BYTES) {
-            if (call.cancelled) return;
-            const data = buf.subarray(i, Math.min(buf.length, i + MAX_CHUNK_BYTES));
-            const chunk: FileChunk = { offset, data, totalSize: first ? file.size : 0, sha256: first ? file.sha256 : '' };
-            first = false;
-            offset += data.length;
-            if (!call.write(chunk)) await once(call, 'drain');
-          }
+        if (req.offset > file.size) {
+          throw invalidArgument('offset', `${req.offset} is past the end of the file (${file.size} bytes)`);
         }
-        if (first) call.write({ offset, data: Buffer.alloc(0), totalSize: file.size, sha256: file.sha256 });
+        await sendChunks(call, file, req.offset);
       } finally {
-        file.stream.destroy();
+        await file.close();
       }
     }),
   };
+}
+
+/** Read buffers per transfer: one being read, others waiting to be framed or on their way out. */
+const SLOTS = 4;
+
+/**
+ * Streams the file from `offset`, the first chunk carrying size + sha256. Reads go into a few
+ * reused buffers, so no fresh memory is touched per chunk: a buffer is reused only after the
+ * write callback of the chunk it held (grpc-js has copied it into its frame by then).
+ */
+async function sendChunks(call: ServerWritableStream<GetModelFileRequest, FileChunk>, file: OpenedFile, from: number): Promise<void> {
+  const slots = Array.from({ length: SLOTS }, () => ({ buffer: Buffer.allocUnsafeSlow(MAX_CHUNK_BYTES), free: Promise.resolve() }));
+  const ended = new Promise<void>((resolve) => {
+    call.once('cancelled', resolve);
+    call.once('close', resolve);
+  });
+  let offset = from;
+  for (let i = 0; ; i++) {
+    const slot = slots[i % SLOTS]!;
+    await Promise.race([slot.free, ended]);
+    if (call.cancelled) return;
+    const data = await file.read(slot.buffer);
+    if (data.length === 0 && i > 0) return;
+    const first = i === 0;
+    const chunk: FileChunk = { offset, data, totalSize: first ? file.size : 0, sha256: first ? file.sha256 : '' };
+    offset += data.length;
+    let release!: () => void;
+    slot.free = new Promise<void>((resolve) => (release = resolve));
+    if (!call.write(chunk, () => release())) await drainedOrEnded(call, ended);
+    if (data.length === 0) return; // an empty file (or range): the one chunk says so
+  }
+}
+
+/** Resolves on 'drain' or when the call ends, whichever comes first; leaves no listener behind. */
+async function drainedOrEnded(call: ServerWritableStream<GetModelFileRequest, FileChunk>, ended: Promise<void>): Promise<void> {
+  let onDrain!: () => void;
+  const drained = new Promise<void>((resolve) => {
+    onDrain = resolve;
+    call.once('drain', onDrain);
+  });
+  try {
+    await Promise.race([drained, ended]);
+  } finally {
+    call.off('drain', onDrain);
+  }
 }

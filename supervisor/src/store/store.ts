@@ -3,9 +3,9 @@
 
 import { constants } from 'node:fs';
 import { open as openFile } from 'node:fs/promises';
-import { Readable } from 'node:stream';
 import type { Logger } from 'pino';
 import { ModelCache } from './cache.js';
+import { CacheFileRange, type OpenedFile } from './opened-file.js';
 import type { VerifyResult } from './cache.js';
 import type { Catalog } from './catalog.js';
 import { ConverterRegistry } from './converters.js';
@@ -36,12 +36,7 @@ export interface PullOptions {
   readonly convert?: boolean;
 }
 
-export interface OpenedFile {
-  readonly path: string;
-  readonly size: number;
-  readonly sha256: string;
-  readonly stream: Readable;
-}
+export type { OpenedFile } from './opened-file.js';
 
 export class ModelStore {
   readonly cache: ModelCache;
@@ -159,10 +154,7 @@ export class ModelStore {
     // clamp the range to the file; an empty range yields an empty stream
     const start = Math.min(Math.max(0, Math.trunc(range.start ?? 0)), file.size);
     const end = Math.max(start - 1, Math.min(Math.trunc(range.end ?? file.size - 1), file.size - 1));
-    const stream = end < start
-      ? Readable.from([]).on('close', () => { void handle.close(); })
-      : handle.createReadStream({ start, end, highWaterMark: 1 << 20 });
-    return { path, size: file.size, sha256: file.sha256, stream };
+    return new CacheFileRange(handle, path, file.size, file.sha256, start, end);
   }
 
   /** Stops running pulls (their partial downloads stay for resuming). */
