@@ -1,12 +1,13 @@
 // bench:vision — 640×480 raw RGB frames, side by side in one run for each vision task: model-only
-// time (onnxruntime session.run on a prepared tensor, times the runs one frame needs), the full
+// time (onnxruntime session.run on the tensors the pipeline prepared from the frame, each run one frame needs), the full
 // in-process pipeline, unary calls through tabagent-server and straight to an ML child, and Track
 // throughput against the same loop in process; then tracked face mesh against detect-every-frame.
 // Env: TABAGENT_BENCH_RUNS (default 30), TABAGENT_BENCH_THREADS (intra-op threads, default 0 = runtime default).
 import { credentials } from '@grpc/grpc-js';
 import { grpcChannelOptions } from '@tabagent/common';
 import { ModelManagementClient, type LoadModelRequest, type LoadModelResponse } from '@tabagent/protos/v1/model_management';
-import { benchFrame, CASES, countingSessions, loadSessions, type Loop, type VisionCase } from './bench-vision-cases.js';
+import ort from 'onnxruntime-node';
+import { benchFrame, CASES, loadSessions, type Loop, type Sessions, type VisionCase } from './bench-vision-cases.js';
 import { endpoint, startDirectChild, trackThroughput, unaryTimes, type Endpoint } from './bench-vision-remote.js';
 import { startBenchServer } from './bench-support/server.js';
 import { median, num } from './bench-support/stats.js';
@@ -20,6 +21,8 @@ interface Row {
   name: string;
   runs: string;
   modelMs: number;
+  /** Model-only time on a constant 0.5 tensor instead of the frame's own input (for comparison). */
+  constModelMs: number;
   pipelineMs: number;
   unaryMs: number;
   directMs: number;
@@ -38,23 +41,58 @@ async function timeLoop(l: Loop, frame: RawFrame, runs: number): Promise<number[
   return out;
 }
 
-async function inProcess(c: VisionCase, frame: RawFrame): Promise<Pick<Row, 'runs' | 'modelMs' | 'pipelineMs' | 'loopFps'>> {
+/**
+ * Wraps sessions so that every run is counted and a copy of its feeds kept: the model-only time is
+ * then measured on the very tensors one frame of the pipeline feeds. (Model speed depends on the
+ * input values: PRelu layers, as in face mesh, run several times faster on a constant tensor than
+ * on a real image, so a constant tensor understates the model.)
+ */
+function recordingSessions(sessions: Sessions, feeds: Array<{ role: string; feeds: Record<string, ort.Tensor> }>): Sessions {
+  const out: Sessions = {};
+  for (const [role, s] of Object.entries(sessions)) {
+    out[role] = new Proxy(s, {
+      get(target, prop) {
+        if (prop === 'run') {
+          return (f: Record<string, ort.Tensor>, ...rest: unknown[]) => {
+            const copy: Record<string, ort.Tensor> = {};
+            for (const [name, t] of Object.entries(f)) copy[name] = new ort.Tensor(t.type, (t.data as Float32Array).slice(), t.dims);
+            feeds.push({ role, feeds: copy });
+            return (target.run as (...a: unknown[]) => Promise<unknown>)(f, ...rest);
+          };
+        }
+        const v: unknown = Reflect.get(target, prop, target);
+        return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+      },
+    });
+  }
+  return out;
+}
+
+async function medianRun(s: ort.InferenceSession, feeds: Record<string, ort.Tensor>): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < RUNS + 3; i++) {
+    const t0 = performance.now();
+    await s.run(feeds);
+    if (i >= 3) times.push(performance.now() - t0);
+  }
+  return median(times);
+}
+
+async function inProcess(c: VisionCase, frame: RawFrame): Promise<Pick<Row, 'runs' | 'modelMs' | 'constModelMs' | 'pipelineMs' | 'loopFps'>> {
   const { sessions, inputs } = await loadSessions(c.roles, THREADS);
   try {
-    const counts: Record<string, number> = {};
-    const probe = c.pipeline(countingSessions(sessions, counts));
+    const recorded: Array<{ role: string; feeds: Record<string, ort.Tensor> }> = [];
+    const probe = c.pipeline(recordingSessions(sessions, recorded));
     await probe.step(frame, 0);
     await probe.dispose();
+    const counts: Record<string, number> = {};
     let modelMs = 0;
-    for (const [role, s] of Object.entries(sessions)) {
-      const feeds = { [s.inputNames[0]!]: inputs[role]! };
-      const times: number[] = [];
-      for (let i = 0; i < RUNS + 3; i++) {
-        const t0 = performance.now();
-        await s.run(feeds);
-        if (i >= 3) times.push(performance.now() - t0);
-      }
-      modelMs += median(times) * (counts[role] ?? 0);
+    let constModelMs = 0;
+    for (const r of recorded) {
+      const s = sessions[r.role]!;
+      counts[r.role] = (counts[r.role] ?? 0) + 1;
+      modelMs += await medianRun(s, r.feeds);
+      constModelMs += await medianRun(s, { [s.inputNames[0]!]: inputs[r.role]! });
     }
     const pipeline = c.pipeline(sessions);
     const pipelineMs = median(await timeLoop(pipeline, frame, RUNS));
@@ -63,7 +101,7 @@ async function inProcess(c: VisionCase, frame: RawFrame): Promise<Pick<Row, 'run
     const loopTimes = await timeLoop(tracker, frame, RUNS * 2);
     await tracker.dispose();
     const loopFps = loopTimes.length / (loopTimes.reduce((a, b) => a + b, 0) / 1000);
-    return { runs: Object.entries(counts).map(([r, n]) => `${r[0]}×${n}`).join(' '), modelMs, pipelineMs, loopFps };
+    return { runs: Object.entries(counts).map(([r, n]) => `${r[0]}×${n}`).join(' '), modelMs, constModelMs, pipelineMs, loopFps };
   } finally {
     await Promise.all(Object.values(sessions).map((s) => s.release()));
   }
@@ -91,6 +129,8 @@ function print(rows: readonly Row[]): void {
         ` ${num(r.trackFps, 1, 11)} ${num(r.loopFps, 1, 9)} ${ratio(r.trackFps, r.loopFps, 0.9, false).padStart(11)} ${String(r.trackDropped).padStart(8)}`,
     );
   }
+  console.log('model = session.run on the tensors the pipeline fed for this frame; on a constant 0.5 tensor instead:');
+  console.log(rows.map((r) => `  ${r.name} ${r.constModelMs.toFixed(2)} ms (pipeline ${(r.pipelineMs / r.constModelMs).toFixed(2)}×)`).join('\n'));
 }
 
 async function main(): Promise<void> {

@@ -42,3 +42,21 @@ export function rotationFromPoints(
   const dy = (end.y - start.y) * imageHeight;
   return normalizeRadians(targetAngle - Math.atan2(-dy, dx));
 }
+
+/*
+ * Per-pixel rounding without Math.floor/Math.round: V8 compiles those to a legacy-SSE `roundsd`, which
+ * runs several times slower right after onnxruntime's AVX-512 kernels (dirty upper register state;
+ * measured: a 192×192 rotated warp takes 0.75 ms after a session run instead of 0.3 ms). Integer
+ * truncation (`| 0`) does not suffer from it.
+ */
+
+/** Math.floor(x) for |x| < 2³¹. */
+export function floorInt(x: number): number {
+  const t = x | 0;
+  return t > x ? t - 1 : t;
+}
+
+/** Math.round(x) (half up) for 0 ≤ x < 2³¹ − 1. */
+export function roundNonNegative(x: number): number {
+  return (x + 0.5) | 0;
+}

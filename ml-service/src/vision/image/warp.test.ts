@@ -65,3 +65,56 @@ test('NCHW layout and uint8 normalisation', () => {
   near(f[2]!, 0.2);
   assert.throws(() => warpToTensor(ramp(), fullImageRect(), { width: 4, height: 4, range: [0, 1] }, new Float32Array(10)), RangeError);
 });
+
+/** Plain per-pixel bilinear sampling (the rule the kernels implement), for comparison. */
+function referenceWarp(image: RgbImage, roi: { xCenter: number; yCenter: number; width: number; height: number; rotation: number }, tw: number, th: number, replicate: boolean, flip: boolean): Float32Array {
+  const out = new Float32Array(tw * th * 3);
+  const { width: iw, height: ih, data } = image;
+  const cos = Math.cos(roi.rotation);
+  const sin = Math.sin(roi.rotation);
+  const rw = roi.width * iw;
+  const rh = roi.height * ih;
+  const pixel = (x: number, y: number, c: number): number => {
+    if (replicate) return data[(Math.min(ih - 1, Math.max(0, y)) * iw + Math.min(iw - 1, Math.max(0, x))) * 3 + c]!;
+    return x < 0 || y < 0 || x >= iw || y >= ih ? 0 : data[(y * iw + x) * 3 + c]!;
+  };
+  for (let j = 0; j < th; j++) {
+    for (let i = 0; i < tw; i++) {
+      const u = ((flip ? tw - i : i) / tw - 0.5) * rw;
+      const v = (j / th - 0.5) * rh;
+      const sx = roi.xCenter * iw + u * cos - v * sin;
+      const sy = roi.yCenter * ih + u * sin + v * cos;
+      const x0 = Math.floor(sx);
+      const y0 = Math.floor(sy);
+      const fx = sx - x0;
+      const fy = sy - y0;
+      for (let c = 0; c < 3; c++) {
+        const top = pixel(x0, y0, c) * (1 - fx) + pixel(x0 + 1, y0, c) * fx;
+        const bottom = pixel(x0, y0 + 1, c) * (1 - fx) + pixel(x0 + 1, y0 + 1, c) * fx;
+        out[(j * tw + i) * 3 + c] = (top * (1 - fy) + bottom * fy) / 255;
+      }
+    }
+  }
+  return out;
+}
+
+test('axis-aligned and rotated kernels match per-pixel bilinear sampling, inside and across the border', () => {
+  let seed = 12345;
+  const rnd = (): number => (seed = (seed * 16807) % 2147483647) / 2147483647;
+  let worst = 0;
+  for (let t = 0; t < 60; t++) {
+    const w = 5 + Math.floor(rnd() * 30);
+    const h = 5 + Math.floor(rnd() * 30);
+    const image: RgbImage = { data: new Uint8Array(w * h * 3).map(() => Math.floor(rnd() * 256)), width: w, height: h };
+    const roi = { xCenter: rnd() * 1.2 - 0.1, yCenter: rnd() * 1.2 - 0.1, width: 0.1 + rnd(), height: 0.1 + rnd(), rotation: t % 2 === 0 ? 0 : (rnd() - 0.5) * 6 };
+    const tw = 3 + Math.floor(rnd() * 20);
+    const th = 3 + Math.floor(rnd() * 20);
+    const replicate = t % 3 === 0;
+    const flip = t % 5 === 0;
+    const out = new Float32Array(tw * th * 3);
+    warpToTensor(image, roi, { width: tw, height: th, range: [0, 1], border: replicate ? 'replicate' : 'zero', flipHorizontal: flip }, out);
+    const ref = referenceWarp(image, roi, tw, th, replicate, flip);
+    for (let i = 0; i < out.length; i++) worst = Math.max(worst, Math.abs(out[i]! - ref[i]!));
+  }
+  assert.ok(worst < 1e-4, `largest difference ${worst}`);
+});

@@ -2,6 +2,7 @@
 // optional horizontal flip and value normalization in one pass (MediaPipe ImageToTensorCalculator).
 
 import type { LetterboxPadding, NormalizedRect, RgbImage } from '../types.js';
+import { warpAxisAligned, warpRotated, type WarpMap } from './warp-kernels.js';
 
 export type BorderMode = 'zero' | 'replicate';
 
@@ -76,59 +77,12 @@ export function warpToTensor(image: RgbImage, roi: NormalizedRect, options: Warp
   const ox = r.xCenter * iw - 0.5 * flip * cos * rw + 0.5 * sin * rh;
   const oy = r.yCenter * ih - 0.5 * flip * sin * rw - 0.5 * cos * rh;
   const [lo, hi] = options.range;
-  const scale = (hi - lo) / 255;
-  const replicate = options.border === 'replicate';
-  const nchw = options.layout === 'nchw';
-  const plane = tw * th;
-  const src = image.data;
-  const rowStride = iw * 3;
-  for (let j = 0; j < th; j++) {
-    let sx = ox + j * bx;
-    let sy = oy + j * by;
-    for (let i = 0; i < tw; i++, sx += ax, sy += ay) {
-      let x0 = Math.floor(sx);
-      let y0 = Math.floor(sy);
-      const fx = sx - x0;
-      const fy = sy - y0;
-      let x1 = x0 + 1;
-      let y1 = y0 + 1;
-      let w00 = (1 - fx) * (1 - fy);
-      let w10 = fx * (1 - fy);
-      let w01 = (1 - fx) * fy;
-      let w11 = fx * fy;
-      if (x0 < 0 || y0 < 0 || x1 >= iw || y1 >= ih) {
-        if (replicate) {
-          x0 = x0 < 0 ? 0 : x0 >= iw ? iw - 1 : x0;
-          x1 = x1 < 0 ? 0 : x1 >= iw ? iw - 1 : x1;
-          y0 = y0 < 0 ? 0 : y0 >= ih ? ih - 1 : y0;
-          y1 = y1 < 0 ? 0 : y1 >= ih ? ih - 1 : y1;
-        } else {
-          // Zero border: outside neighbours contribute nothing (pixel value 0).
-          if (x0 < 0 || x0 >= iw) { w00 = 0; w01 = 0; x0 = 0; }
-          if (x1 < 0 || x1 >= iw) { w10 = 0; w11 = 0; x1 = 0; }
-          if (y0 < 0 || y0 >= ih) { w00 = 0; w10 = 0; y0 = 0; }
-          if (y1 < 0 || y1 >= ih) { w01 = 0; w11 = 0; y1 = 0; }
-        }
-      }
-      const p00 = y0 * rowStride + x0 * 3;
-      const p10 = y0 * rowStride + x1 * 3;
-      const p01 = y1 * rowStride + x0 * 3;
-      const p11 = y1 * rowStride + x1 * 3;
-      const r0 = src[p00]! * w00 + src[p10]! * w10 + src[p01]! * w01 + src[p11]! * w11;
-      const g0 = src[p00 + 1]! * w00 + src[p10 + 1]! * w10 + src[p01 + 1]! * w01 + src[p11 + 1]! * w11;
-      const b0 = src[p00 + 2]! * w00 + src[p10 + 2]! * w10 + src[p01 + 2]! * w01 + src[p11 + 2]! * w11;
-      const pix = j * tw + i;
-      if (nchw) {
-        out[pix] = r0 * scale + lo;
-        out[plane + pix] = g0 * scale + lo;
-        out[2 * plane + pix] = b0 * scale + lo;
-      } else {
-        const d = pix * 3;
-        out[d] = r0 * scale + lo;
-        out[d + 1] = g0 * scale + lo;
-        out[d + 2] = b0 * scale + lo;
-      }
-    }
-  }
+  const map: WarpMap = {
+    ox, oy, ax, ay, bx, by, tw, th, scale: (hi - lo) / 255, lo,
+    replicate: options.border === 'replicate',
+    nchw: options.layout === 'nchw',
+  };
+  if (ay === 0 && bx === 0) warpAxisAligned(image, map, out);
+  else warpRotated(image, map, out);
   return fitted;
 }

@@ -1,5 +1,7 @@
 // Fast separable box blur of packed RGB on typed arrays; three passes approximate a Gaussian.
 
+import { roundNonNegative } from '../calculators/math.js';
+
 /** One horizontal running-sum pass of radius r over packed RGB rows (edges clamped). */
 function blurRows(src: Uint8Array, dst: Uint8Array, width: number, height: number, r: number): void {
   const div = 2 * r + 1;
@@ -9,7 +11,7 @@ function blurRows(src: Uint8Array, dst: Uint8Array, width: number, height: numbe
       let sum = 0;
       for (let k = -r; k <= r; k++) sum += src[row + Math.min(width - 1, Math.max(0, k)) * 3 + c]!;
       for (let x = 0; x < width; x++) {
-        dst[row + x * 3 + c] = Math.round(sum / div);
+        dst[row + x * 3 + c] = roundNonNegative(sum / div);
         const addX = Math.min(width - 1, x + r + 1);
         const subX = Math.max(0, x - r);
         sum += src[row + addX * 3 + c]! - src[row + subX * 3 + c]!;
@@ -28,7 +30,7 @@ function blurCols(src: Uint8Array, dst: Uint8Array, width: number, height: numbe
       let sum = 0;
       for (let k = -r; k <= r; k++) sum += src[Math.min(height - 1, Math.max(0, k)) * stride + col]!;
       for (let y = 0; y < height; y++) {
-        dst[y * stride + col] = Math.round(sum / div);
+        dst[y * stride + col] = roundNonNegative(sum / div);
         const addY = Math.min(height - 1, y + r + 1);
         const subY = Math.max(0, y - r);
         sum += src[addY * stride + col]! - src[subY * stride + col]!;

@@ -2,6 +2,7 @@
 // image replacement, or the mask itself; output as raw pixels or JPEG/PNG encoded with sharp.
 
 import sharp from 'sharp';
+import { roundNonNegative } from '../calculators/math.js';
 import { decodeImage } from '../image/decode.js';
 import { invalidArgument } from '../image/errors.js';
 import type { EncodedFrame, RgbImage } from '../types.js';
@@ -69,9 +70,9 @@ export function composite(frame: RgbImage, mask: MaskImage, background: Uint8Arr
       dst[p + 2] = background[p + 2]!;
     } else {
       const w = a / 255;
-      dst[p] = Math.round(f[p]! * w + background[p]! * (1 - w));
-      dst[p + 1] = Math.round(f[p + 1]! * w + background[p + 1]! * (1 - w));
-      dst[p + 2] = Math.round(f[p + 2]! * w + background[p + 2]! * (1 - w));
+      dst[p] = roundNonNegative(f[p]! * w + background[p]! * (1 - w));
+      dst[p + 1] = roundNonNegative(f[p + 1]! * w + background[p + 1]! * (1 - w));
+      dst[p + 2] = roundNonNegative(f[p + 2]! * w + background[p + 2]! * (1 - w));
     }
   }
   return dst;

@@ -2,6 +2,8 @@
 // each pixel mixes in the previous frame's value in proportion to how uncertain the new value is
 // (near 0.5 → mostly the previous value; near 0 or 1 → the new one), which removes edge flicker.
 
+import { roundNonNegative } from '../calculators/math.js';
+
 /** MediaPipe's default weight of the previous mask (combine_with_previous_ratio). */
 export const DEFAULT_PREVIOUS_RATIO = 0.7;
 
@@ -45,7 +47,7 @@ export class MaskSmoother {
       const before = prev.data;
       for (let i = 0; i < now.length; i++) {
         const p = now[i]!;
-        out[i] = Math.round(p + (before[i]! - p) * this.weights[p]!);
+        out[i] = roundNonNegative(p + (before[i]! - p) * this.weights[p]!);
       }
     }
     this.previous = { data: out, width: mask.width, height: mask.height };
