@@ -41,3 +41,28 @@ export function runTfjs(model: tf.GraphModel, input: Float32Array, shape: readon
     return list.map((t) => ({ data: Float32Array.from(t.dataSync()), shape: t.shape }));
   });
 }
+
+/** A named input of `runTfjsAsync`. */
+export interface TfjsFeed {
+  readonly data: Float32Array | Int32Array;
+  readonly shape: readonly number[];
+}
+
+/**
+ * Executes with `executeAsync` (needed by ops whose output size depends on the data, like Where) on named
+ * inputs and downloads every output as float32.
+ */
+export async function runTfjsAsync(model: tf.GraphModel, feeds: Readonly<Record<string, TfjsFeed>>,
+  outputs?: readonly string[]): Promise<RunOutput[]> {
+  const inputs = Object.fromEntries(Object.entries(feeds).map(([name, f]) =>
+    [name, tf.tensor(f.data, [...f.shape], f.data instanceof Int32Array ? 'int32' : 'float32')]));
+  try {
+    const result = await model.executeAsync(inputs, outputs === undefined ? undefined : [...outputs]);
+    const list = Array.isArray(result) ? result : [result];
+    const out = await Promise.all(list.map(async (t) => ({ data: Float32Array.from(await t.data()), shape: t.shape })));
+    tf.dispose(list);
+    return out;
+  } finally {
+    tf.dispose(Object.values(inputs));
+  }
+}

@@ -6,7 +6,7 @@ import { invalidModel, unsupportedOp, unsupportedOps } from './errors.js';
 import { resolveIo } from './io.js';
 import { type TfGraphModel, type TfNode, parseModelJson, splitTensorName } from './model-json.js';
 import { opHandler } from './ops/registry.js';
-import { constValue, type Dim, type Value, shapeOf } from './values.js';
+import { constValue, type Dim, type Value, dtypeOf, shapeOf } from './values.js';
 import { decodeWeights } from './weights.js';
 
 /** ONNX opset the converter targets. */
@@ -107,7 +107,8 @@ export function convertTfjsGraphModel(modelJson: unknown, weights: Uint8Array, o
     const v = ctx.get(node, index);
     ctx.g.node('Identity', [ctx.nhwc(v)], {}, e.name, [e.name]);
     const shape = shapeOf(v);
-    return { name: e.name, elemType: onnxType(e.dtype), dims: [...shape] };
+    // The converted value's own dtype: a signature may omit it, and TFJS returns int64 as int32 anyway.
+    return { name: e.name, elemType: onnxType(dtypeOf(v)), dims: [...shape] };
   });
   const bytes = ctx.g.encode({
     graphName: opts.name ?? 'tfjs-model',

@@ -8,14 +8,18 @@ import { padOps } from './pad.js';
 import { poolOps } from './pool.js';
 import { reduceOps } from './reduce.js';
 import { resizeOps } from './resize.js';
+import { scatterGatherOps } from './scatter-gather.js';
+import { selectOps } from './select.js';
 import { shapeOps } from './shape.js';
 import { sliceOps } from './slice.js';
+import { softmaxOps } from './softmax.js';
+import { splitOps } from './split.js';
 import type { OpHandler, OpTable } from './types.js';
 import { unaryOps } from './unary.js';
 
 const TABLE: OpTable = Object.freeze({
   ...elementwiseOps, ...unaryOps, ...convOps, ...poolOps, ...padOps, ...shapeOps, ...combineOps,
-  ...sliceOps, ...reduceOps, ...resizeOps, ...matmulOps,
+  ...sliceOps, ...reduceOps, ...resizeOps, ...matmulOps, ...selectOps, ...scatterGatherOps, ...splitOps, ...softmaxOps,
 });
 
 /** The converter for a TF op, or undefined when the op is not supported. */

@@ -1,4 +1,4 @@
-// StridedSlice (all TF masks) and GatherV2, evaluated at conversion time for constant / shape inputs.
+// StridedSlice (all TF masks), Slice and GatherV2, evaluated at conversion time for constant / shape inputs.
 
 import type { ConvertContext } from '../context.js';
 import type { TfNode } from '../model-json.js';
@@ -101,23 +101,42 @@ const stridedSlice: OpHandler = (ctx, node, inputs) => {
   const shape = shapeOf(x);
   const d = dense(node, shape.length, constInts(node, b, 'begin'), constInts(node, e, 'end'),
     constInts(node, s, 'strides'));
+  return [applySlice(ctx, node, x, d)];
+};
+
+/** Slice(x, begin, size): a size of -1 takes the rest of the axis. */
+const slice: OpHandler = (ctx, node, inputs) => {
+  const [x, b, s] = inputs;
+  if (x === undefined || b === undefined || s === undefined) throw unsupportedOp(node.op, node.name, 'expects three inputs');
+  const begin = constInts(node, b, 'begin');
+  const size = constInts(node, s, 'size');
+  const dims: DimSlice[] = begin.map((at, i) => {
+    const n = size[i] ?? -1;
+    return { begin: at, end: n < 0 ? 0 : at + n, stride: 1, beginMasked: at === 0, endMasked: n < 0, shrink: false };
+  });
+  return [applySlice(ctx, node, x, { dims, layout: dims.map((_, i) => i) })];
+};
+
+/** A slice folded at conversion time when `x` is known, else emitted as ONNX Slice. */
+function applySlice(ctx: ConvertContext, node: TfNode, x: Value, d: DenseSlice): Value {
+  const shape = shapeOf(x);
   const out = outputShape(ctx, d, shape);
   const elems = symbolicElems(x);
   if ((x.kind === 'const' || x.kind === 'sym') && elems !== undefined) {
     const picked = sliceElems(elems, shape as number[], d);
     if (x.kind === 'const' || picked.every((v) => typeof v === 'number')) {
-      return [ctx.konst({ dtype: 'int32', shape: out as number[], data: Int32Array.from(picked as number[]) })];
+      return ctx.konst({ dtype: 'int32', shape: out as number[], data: Int32Array.from(picked as number[]) });
     }
-    return [{ kind: 'sym', shape: out as number[], elems: picked }];
+    return { kind: 'sym', shape: out as number[], elems: picked };
   }
   if (x.kind === 'const') {
     const picked = sliceElems(Array.from(x.t.data), x.t.shape, d);
     const data = allocData(x.t.dtype, picked.length);
     data.set(picked);
-    return [ctx.konst({ dtype: x.t.dtype, shape: out as number[], data })];
+    return ctx.konst({ dtype: x.t.dtype, shape: out as number[], data });
   }
-  return [emitSlice(ctx, node, x, d, out)];
-};
+  return emitSlice(ctx, node, x, d, out);
+}
 
 function emitSlice(ctx: ConvertContext, node: TfNode, x: Value, d: DenseSlice, out: Dim[]): Value {
   const reshapes = d.layout.some((p) => p === 'new') || d.dims.some((s) => s.shrink);
@@ -170,6 +189,7 @@ const gather: OpHandler = (ctx, node, inputs) => {
 /** Slicing and gathering converters. */
 export const sliceOps: OpTable = {
   StridedSlice: stridedSlice,
+  Slice: slice,
   GatherV2: gather,
   Gather: (ctx, node, inputs) => gather(ctx, node, inputs.slice(0, 2)),
 };
