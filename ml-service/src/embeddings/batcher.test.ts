@@ -39,6 +39,28 @@ test('a lone request runs after the maximum queue delay', async () => {
   assert.ok(waited >= 28 && waited < 500, `waited ${waited} ms`);
 });
 
+test('after a lone request a lone request runs at once; requests that queue up together are merged', async () => {
+  const r = recorder(0);
+  const delay = 300;
+  const b = new DynamicBatcher(r.run, { enabled: true, maxBatchSize: 8, maxQueueDelayMs: delay });
+  const timed = async (items: string[][]): Promise<number> => {
+    const t0 = performance.now();
+    await Promise.all(items.map((i) => b.submit('k', i)));
+    return performance.now() - t0;
+  };
+  const first = await timed([['a']]);
+  const second = await timed([['b']]);
+  const pair = await timed([['c'], ['d']]);
+  const afterPair = await timed([['e']]);
+  assert.deepEqual(r.calls, [['a'], ['b'], ['c', 'd'], ['e']]);
+  // Nothing is known at first, so the first request waits; the second follows a lone call and does not.
+  assert.ok(first >= delay - 2, `first waited ${first} ms`);
+  assert.ok(second < delay / 2, `second waited ${second} ms`);
+  assert.ok(pair < delay / 2, `the pair waited ${pair} ms`);
+  // The pair was merged: traffic is concurrent again, so a lone request waits for partners.
+  assert.ok(afterPair >= delay - 2, `after the pair, waited ${afterPair} ms`);
+});
+
 test('requests with different keys never share a call; a big request runs alone', async () => {
   const r = recorder();
   const b = new DynamicBatcher(r.run, { enabled: true, maxBatchSize: 3, maxQueueDelayMs: 5 });
@@ -52,6 +74,21 @@ test('with batching off every request is its own call, one at a time', async () 
   const b = new DynamicBatcher(r.run, { enabled: false, maxBatchSize: 32, maxQueueDelayMs: 2 });
   await Promise.all(['a', 'b', 'c'].map((x) => b.submit('k', [x])));
   assert.deepEqual(r.calls, [['a'], ['b'], ['c']]);
+});
+
+test('the next call starts only after work queued by the previous answers had a turn of the event loop', async () => {
+  const order: string[] = [];
+  const b = new DynamicBatcher<string, string>(async (_k, items) => {
+    order.push(`run ${items.join()}`);
+    return items;
+  }, { enabled: false, maxBatchSize: 32, maxQueueDelayMs: 2 });
+  // Like a gRPC answer, whose bytes are written on a later turn: it must not wait behind the next model call.
+  const first = b.submit('k', ['a']).then(() => new Promise<void>((r) => setImmediate(() => {
+    order.push('answer a sent');
+    r();
+  })));
+  await Promise.all([first, b.submit('k', ['b'])]);
+  assert.deepEqual(order, ['run a', 'answer a sent', 'run b']);
 });
 
 test('a failing call rejects every request of its batch, and later batches still run', async () => {

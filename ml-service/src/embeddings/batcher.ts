@@ -31,11 +31,18 @@ interface Pending<I, O> {
 /**
  * Runs `run` on merged batches, one call at a time. Only requests with the same `key` (e.g. the
  * same pooling options) share a call. Results are handed back in each request's item order.
+ *
+ * A request that finds the model idle and alone in the queue waits for partners (up to the maximum
+ * queue delay) only while traffic is concurrent, i.e. the previous call merged several requests;
+ * after a call that served one lone request it runs at once, so sequential callers pay no delay.
+ * Requests that queue up behind a running call are merged as before.
  */
 export class DynamicBatcher<I, O> {
   private readonly queue: Pending<I, O>[] = [];
   private running = false;
   private timer: NodeJS.Timeout | undefined;
+  /** Whether the last call merged several requests (concurrent traffic); true until the first call. */
+  private concurrent = true;
 
   constructor(
     private readonly run: (key: string, items: I[]) => Promise<O[]>,
@@ -63,10 +70,15 @@ export class DynamicBatcher<I, O> {
     const waited = performance.now() - oldest.at;
     let ready = 0;
     for (const p of this.queue) if (p.key === oldest.key) ready += p.items.length;
-    if (!this.options.enabled || ready >= this.options.maxBatchSize || waited >= this.options.maxQueueDelayMs) {
+    const alone = this.queue.length === 1 && !this.concurrent;
+    if (!this.options.enabled || alone || ready >= this.options.maxBatchSize || waited >= this.options.maxQueueDelayMs) {
       clearTimeout(this.timer);
       this.timer = undefined;
-      this.dispatch();
+      // Start the call on the next turn of the event loop: a model call may block the thread (TFJS on wasm
+      // runs synchronously), so the answers of the previous batch must reach the socket first, and requests
+      // that arrived meanwhile can still join this batch.
+      this.running = true;
+      setImmediate(() => this.dispatch());
     } else {
       this.timer ??= setTimeout(() => {
         this.timer = undefined;
@@ -92,11 +104,15 @@ export class DynamicBatcher<I, O> {
   }
 
   private dispatch(): void {
+    if (this.queue.length === 0) {
+      this.running = false;
+      return;
+    }
     const batch = this.takeBatch();
+    this.concurrent = batch.length > 1;
     const items = batch.flatMap((p) => p.items);
     const started = performance.now();
     const report = (): void => this.onBatch?.({ items: items.length, requests: batch.length, queueMs: started - batch[0]!.at, runMs: performance.now() - started });
-    this.running = true;
     this.run(batch[0]!.key, items)
       .then((out) => {
         if (out.length !== items.length) throw new Error(`batch returned ${out.length} results for ${items.length} items`);
