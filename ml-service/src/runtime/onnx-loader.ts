@@ -6,16 +6,29 @@ import type { ModelManifest } from '@tabagent/protos/v1/runtime';
 import type { ReadModelFile, RuntimeHandle, RuntimeLoader } from './loaded-model.js';
 import { withProviderFallback } from './providers.js';
 
+/** How the sessions of a handle were made: their bytes, provider and threads (to make more alike). */
+export interface OnnxSource {
+  /** ONNX file bytes by path, as the sessions were created from. */
+  readonly files: ReadonlyMap<string, Uint8Array>;
+  /** Execution provider the sessions run on (after any fallback). */
+  readonly provider: string;
+  /** Intra-op threads asked for (0 = runtime default). */
+  readonly threads: number;
+}
+
 /** The sessions of one ONNX model, keyed by file path. */
 export class OnnxHandle implements RuntimeHandle {
   readonly kind = 'onnx';
   readonly sessions: ReadonlyMap<string, ort.InferenceSession>;
+  /** Where the sessions came from, when known: lets pipelines start extra sessions (e.g. on worker threads). */
+  readonly source: OnnxSource | undefined;
   #disposed = false;
-  /** Objects built on the sessions (pipelines) that must be disposed with them. */
+  /** Objects built on the sessions (pipelines, worker-thread sessions) that must be disposed with them. */
   readonly attachments = new Map<string, { dispose(): void | Promise<void> }>();
 
-  constructor(sessions: Map<string, ort.InferenceSession>) {
+  constructor(sessions: Map<string, ort.InferenceSession>, source?: OnnxSource) {
     this.sessions = sessions;
+    this.source = source;
   }
 
   /** The first (or only) session. */
@@ -69,6 +82,7 @@ export const onnxLoader: RuntimeLoader = {
       }
       return sessions;
     });
-    return { handle: new OnnxHandle(choice.value), provider: choice.provider, warnings: choice.warnings };
+    const source: OnnxSource = { files: bytes, provider: choice.provider, threads };
+    return { handle: new OnnxHandle(choice.value, source), provider: choice.provider, warnings: choice.warnings };
   },
 };

@@ -1,18 +1,24 @@
 // Holistic: pose, face mesh and both hands of one person. The unary method runs the pipeline in
-// image mode from a pool; Track builds a tracking instance of its own with the same helpers.
+// image mode from a pool; Track builds a tracking instance of its own with the same helpers. The face
+// mesh and hand landmark models run on worker threads (sessions made from the same model bytes and
+// provider, owned by the model's handle), so the face and both hands infer in parallel.
 import type { Metadata } from '@grpc/grpc-js';
 import type { ModelRoles } from '@tabagent/common';
 import type { HolisticRequest, HolisticResponse } from '@tabagent/protos/v1/vision';
+import type * as ort from 'onnxruntime-node';
 import type { ModelRegistry } from '../../runtime/model-registry.js';
+import { sessionOptions } from '../../runtime/onnx-loader.js';
 import { hasRefinementOutputs } from '../../vision/face-mesh/mesh-model.js';
 import { invalidArgument } from '../../vision/image/errors.js';
 import { HolisticPipeline } from '../../vision/holistic/holistic-pipeline.js';
 import type { HolisticOptions, HolisticResult } from '../../vision/holistic/holistic-types.js';
+import { ThreadedSession } from '../../vision/holistic/threaded-session.js';
+import type { WorkerSessionOptions } from '../../vision/holistic/worker-session.js';
 import { modelsFor, rolesOf, withModels, type VisionModel } from './models.js';
 import { poseComplexity } from './options.js';
 import { cachedPool, PipelinePool } from './pipeline-pool.js';
 import { runFrame } from './run-frame.js';
-import { timedSession, type RunClock } from './stage-clock.js';
+import type { RunClock } from './stage-clock.js';
 import { handToProto, meshToProto, poseToProto } from './to-proto.js';
 
 /** The four models of Holistic, by the roles the supervisor sends. */
@@ -27,17 +33,72 @@ export function holisticModels(registry: ModelRegistry, roles: ModelRoles): Holi
   return modelsFor(registry, roles, { detector: 'pose detection', landmarks: 'pose landmark', face: 'face mesh', hand: 'hand landmark' });
 }
 
-/** A pipeline on timed views of the sessions. */
+/** Attachment key of a model's worker-thread session for Holistic. */
+export const HOLISTIC_WORKERS_KEY = 'holistic:workers';
+/** Worker threads per model: the face on one, each hand on its own, so all three infer at once. */
+const WORKERS = { face: 1, hand: 2 } as const;
+export type HolisticPart = keyof typeof WORKERS;
+
+/** Worker-thread options for a part's model loaded on `provider` with `threads` intra-op threads. */
+export function holisticWorkerOptions(part: HolisticPart, provider: string, threads: number): WorkerSessionOptions {
+  // One intra-op thread per worker on CPU: the parallelism is across the models instead.
+  return { workers: WORKERS[part], sessionOptions: sessionOptions(provider, provider === 'cpu' ? 1 : threads) };
+}
+
+/**
+ * The worker-thread session of a face or hand model, made on first use from the bytes the model was
+ * loaded from, on the provider its in-process session runs on, and disposed with the model. The
+ * in-process session when the model has no single ONNX file to start workers from.
+ */
+export function threadedSessionOf(model: VisionModel, part: HolisticPart): ort.InferenceSession {
+  const existing = model.handle.attachments.get(HOLISTIC_WORKERS_KEY);
+  if (existing instanceof ThreadedSession) return existing.asInferenceSession();
+  const source = model.handle.source;
+  const files = source === undefined ? [] : [...source.files.values()];
+  if (source === undefined || files.length !== 1) return model.session;
+  const threaded = new ThreadedSession(model.session, files[0]!, holisticWorkerOptions(part, source.provider, source.threads));
+  model.handle.attachments.set(HOLISTIC_WORKERS_KEY, threaded);
+  return threaded.asInferenceSession();
+}
+
+/** A pipeline on timed views of the sessions; face and hands on their worker-thread sessions. */
 export function holisticPipeline(m: HolisticModels, clock: RunClock, options: HolisticOptions): HolisticPipeline {
   if (options.refineFace && !hasRefinementOutputs(m.face.session)) {
     throw invalidArgument('options.refine_face_landmarks', `model "${m.face.id}" has no refined (attention) outputs`);
   }
+  const timed = busyTimed(clock);
   return new HolisticPipeline({
-    poseDetector: timedSession(m.detector.session, clock),
-    poseLandmarks: timedSession(m.landmarks.session, clock),
-    faceMesh: timedSession(m.face.session, clock),
-    handLandmarks: timedSession(m.hand.session, clock),
+    poseDetector: timed(m.detector.session),
+    poseLandmarks: timed(m.landmarks.session),
+    faceMesh: timed(threadedSessionOf(m.face, 'face')),
+    handLandmarks: timed(threadedSessionOf(m.hand, 'hand')),
   }, options);
+}
+
+/**
+ * Timed views of sessions that share one busy period: runs that overlap (face and hands) are recorded
+ * once, from the first start to the last end, so the inference time never exceeds the wall time.
+ */
+function busyTimed(clock: RunClock): (session: ort.InferenceSession) => ort.InferenceSession {
+  let running = 0;
+  let since = 0;
+  return (session) => {
+    const run = async (...args: Parameters<ort.InferenceSession['run']>): Promise<ort.InferenceSession.ReturnType> => {
+      if (running++ === 0) since = performance.now();
+      try {
+        return await (session.run as (...a: typeof args) => Promise<ort.InferenceSession.ReturnType>)(...args);
+      } finally {
+        if (--running === 0) clock.record(since, performance.now());
+      }
+    };
+    return new Proxy(session, {
+      get(target, prop) {
+        if (prop === 'run') return run;
+        const value: unknown = Reflect.get(target, prop, target);
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+  };
 }
 
 /** The proto response for one person (parts that were not found are left unset). */

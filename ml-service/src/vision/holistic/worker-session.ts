@@ -2,15 +2,20 @@
 // thread, so sessions awaited together on the main thread still run one after another; holistic's face
 // and hand models become truly concurrent when given WorkerSessions. Implements the part of
 // ort.InferenceSession the vision pipelines use (inputNames, outputNames, run, release).
+// Idle workers are unreferenced: they never keep the process alive, only a run or release in flight does.
 
 import { Worker } from 'node:worker_threads';
 import type * as ort from 'onnxruntime-node';
-import type { SessionWorkerData, WireTensor, WorkerReply, WorkerRequest } from './session-worker.js';
+import type { RunSpan, SessionWorkerData, WireTensor, WorkerReply, WorkerRequest } from './session-worker.js';
+
+export type { RunSpan } from './session-worker.js';
 
 export interface WorkerSessionOptions {
   /** Worker threads, each with its own copy of the session; requests go to the least busy (default 1). */
   workers?: number;
-  /** Intra-op threads per worker's session (default 1). */
+  /** Session options of every worker's session (plain data); default: CPU with `intraOpNumThreads`. */
+  sessionOptions?: ort.InferenceSession.SessionOptions;
+  /** Intra-op threads per worker's session when `sessionOptions` is not given (default 1). */
   intraOpNumThreads?: number;
 }
 
@@ -34,6 +39,8 @@ interface Slot {
 export class WorkerSession {
   private nextId = 1;
   private released = false;
+  /** Called with the worker-side compute time of every successful run. */
+  onRun: ((span: RunSpan) => void) | undefined;
 
   private constructor(
     private readonly slots: Slot[],
@@ -45,7 +52,8 @@ export class WorkerSession {
   static async create(model: Uint8Array, options: WorkerSessionOptions = {}): Promise<WorkerSession> {
     const count = options.workers ?? 1;
     if (!Number.isInteger(count) || count < 1) throw new RangeError(`workers must be a positive integer, got ${count}`);
-    const data: SessionWorkerData = { model, intraOpNumThreads: options.intraOpNumThreads ?? 1 };
+    const sessionOptions = options.sessionOptions ?? { intraOpNumThreads: options.intraOpNumThreads ?? 1, executionProviders: ['cpu'] };
+    const data: SessionWorkerData = { model, options: sessionOptions };
     const started = await Promise.allSettled(Array.from({ length: count }, () => startWorker(data)));
     const ok = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
     const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
@@ -55,8 +63,21 @@ export class WorkerSession {
     }
     const first = ok[0]!;
     const session = new WorkerSession(ok.map((s) => ({ worker: s.worker, pending: new Map(), alive: true })), first.inputNames, first.outputNames);
-    for (const slot of session.slots) session.listen(slot);
+    for (const slot of session.slots) {
+      session.listen(slot);
+      slot.worker.unref();
+    }
     return session;
+  }
+
+  /** Whether runs can still be served: not released and at least one worker alive. */
+  get alive(): boolean {
+    return !this.released && this.slots.some((s) => s.alive);
+  }
+
+  /** Worker threads still running. */
+  get liveWorkers(): number {
+    return this.slots.filter((s) => s.alive).length;
   }
 
   /** Runs on the least busy worker. Inputs are copied, so their buffers may be reused at once. */
@@ -65,14 +86,13 @@ export class WorkerSession {
     const live = this.slots.filter((s) => s.alive);
     if (live.length === 0) return Promise.reject(new WorkerSessionError('every session worker has exited'));
     const slot = live.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
-    const id = this.nextId++;
     const wire: Record<string, WireTensor> = {};
     for (const [name, t] of Object.entries(feeds)) {
       if (!(t.data instanceof Float32Array)) return Promise.reject(new WorkerSessionError(`input ${name} must be float32`));
       wire[name] = { data: t.data, dims: t.dims, type: t.type };
     }
     return new Promise((resolve, reject) => {
-      slot.pending.set(id, { resolve, reject });
+      const id = this.expect(slot, { resolve, reject });
       slot.worker.postMessage({ id, feeds: wire } satisfies WorkerRequest);
     });
   }
@@ -83,13 +103,17 @@ export class WorkerSession {
     this.released = true;
     await Promise.all(
       this.slots.map(async (slot) => {
-        const id = this.nextId++;
-        const done = new Promise<unknown>((resolve) => slot.pending.set(id, { resolve, reject: resolve }));
-        slot.worker.postMessage({ id, release: true } satisfies WorkerRequest);
-        const timer = setTimeout(() => failAll(slot, new WorkerSessionError('worker did not release in time')), 2000);
-        await done;
-        clearTimeout(timer);
+        if (slot.alive) {
+          const done = new Promise<unknown>((resolve) => {
+            const id = this.expect(slot, { resolve, reject: resolve });
+            slot.worker.postMessage({ id, release: true } satisfies WorkerRequest);
+          });
+          const timer = setTimeout(() => failAll(slot, new WorkerSessionError('worker did not release in time')), 2000);
+          await done;
+          clearTimeout(timer);
+        }
         await slot.worker.terminate();
+        slot.alive = false;
         failAll(slot, new WorkerSessionError('worker session was released'));
       }),
     );
@@ -100,14 +124,25 @@ export class WorkerSession {
     return this as unknown as ort.InferenceSession;
   }
 
+  /** Registers a reply to wait for; the worker is referenced while any is pending. */
+  private expect(slot: Slot, p: Pending): number {
+    const id = this.nextId++;
+    if (slot.pending.size === 0) slot.worker.ref();
+    slot.pending.set(id, p);
+    return id;
+  }
+
   private listen(slot: Slot): void {
     slot.worker.on('message', (reply: WorkerReply) => {
       if (!('id' in reply) || reply.id === undefined) return;
       const p = slot.pending.get(reply.id);
       if (p === undefined) return;
       slot.pending.delete(reply.id);
-      if ('outputs' in reply) p.resolve(reply.outputs);
-      else if ('released' in reply) p.resolve({});
+      if (slot.pending.size === 0) slot.worker.unref();
+      if ('outputs' in reply) {
+        this.onRun?.(reply.span);
+        p.resolve(reply.outputs);
+      } else if ('released' in reply) p.resolve({});
       else if ('error' in reply) p.reject(new WorkerSessionError(reply.error));
     });
     slot.worker.on('error', (e) => {
@@ -124,6 +159,7 @@ export class WorkerSession {
 function failAll(slot: Slot, e: Error): void {
   for (const p of slot.pending.values()) p.reject(e);
   slot.pending.clear();
+  slot.worker.unref();
 }
 
 function startWorker(data: SessionWorkerData): Promise<{ worker: Worker; inputNames: string[]; outputNames: string[] }> {
