@@ -1,6 +1,6 @@
 // The vision benchmark cases: which models each task uses, its 640×480 test frame, its in-process
 // pipeline (and VIDEO-mode tracker), its unary request and Track task, and the model-only timing
-// of the onnxruntime sessions it runs.
+// of the onnxruntime sessions it runs. Holistic runs face and hands on worker threads, as the child does.
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import ort from 'onnxruntime-node';
@@ -15,6 +15,9 @@ import { PosePipeline } from '../../ml-service/dist/vision/pose/pose-pipeline.js
 import { PoseTracker } from '../../ml-service/dist/vision/pose/pose-tracker.js';
 import { SegmentationPipeline } from '../../ml-service/dist/vision/segmentation/segmentation-pipeline.js';
 import { FaceTracker } from '../../ml-service/dist/vision/tracking/face-tracker.js';
+import { HolisticPipeline } from '../../ml-service/dist/vision/holistic/holistic-pipeline.js';
+import { ThreadedSession } from '../../ml-service/dist/vision/holistic/threaded-session.js';
+import { holisticWorkerOptions } from '../../ml-service/dist/services/vision/holistic.js';
 import type { RawFrame } from '../../ml-service/dist/vision/types.js';
 import { sharedDir, sharedModelCache } from './bench-support/paths.js';
 
@@ -33,7 +36,7 @@ export interface VisionCase {
   /** Catalog ids, by role as the supervisor sends them. */
   roles: Record<string, string>;
   image: string;
-  method: 'detectFaces' | 'faceMesh' | 'hands' | 'pose' | 'segment';
+  method: 'detectFaces' | 'faceMesh' | 'hands' | 'pose' | 'holistic' | 'segment';
   options: Record<string, unknown>;
   track: { task: TrackTask; options: Partial<TrackOptions> };
   /** Single-image pipeline (what a unary call runs). */
@@ -60,6 +63,35 @@ function poseCase(name: string, landmarks: string, complexity: PoseModel): Visio
     name, roles: { detector: 'mediapipe/pose-detection', landmarks }, image: 'pose.jpg', method: 'pose', options: { complexity },
     track: { task: TrackTask.TRACK_TASK_POSE, options: { pose: { complexity, segmentation: false } } }, pipeline, tracker,
   };
+}
+
+const HOLISTIC_ROLES = {
+  detector: 'mediapipe/pose-detection', landmarks: 'mediapipe/pose-landmark-full', face: 'mediapipe/face-mesh', hand: 'mediapipe/hand-landmark-full',
+} as const;
+
+/**
+ * Holistic as the child runs it: face mesh and hand landmarks on worker threads made from the same ONNX
+ * bytes. The first step runs on the given sessions (so the bench's run counting sees it) while the
+ * workers start; later steps run on the workers.
+ */
+function holisticLoop(s: Sessions, tracking: boolean): Loop {
+  const base = { poseDetector: s['detector']!, poseLandmarks: s['landmarks']! };
+  const plain = new HolisticPipeline({ ...base, faceMesh: s['face']!, handLandmarks: s['hand']! }, { tracking });
+  const face = new ThreadedSession(s['face']!, readFileSync(cachedModel(HOLISTIC_ROLES.face).onnx), holisticWorkerOptions('face', 'cpu', 1));
+  const hand = new ThreadedSession(s['hand']!, readFileSync(cachedModel(HOLISTIC_ROLES.hand).onnx), holisticWorkerOptions('hand', 'cpu', 1));
+  let threaded: HolisticPipeline | undefined;
+  return loop(async (f, ts) => {
+    if (threaded) return threaded.process(f, ts);
+    const r = await plain.process(f, ts);
+    const started = await Promise.all([face.start(), hand.start()]);
+    if (!started.every(Boolean)) throw new Error(`holistic workers did not start: ${face.fallbackReason ?? hand.fallbackReason}`);
+    threaded = new HolisticPipeline({ ...base, faceMesh: face.asInferenceSession(), handLandmarks: hand.asInferenceSession() }, { tracking });
+    return r;
+  }, async () => {
+    plain.dispose();
+    threaded?.dispose();
+    await Promise.all([face.dispose(), hand.dispose()]);
+  });
 }
 
 export const CASES: readonly VisionCase[] = [
@@ -101,6 +133,12 @@ export const CASES: readonly VisionCase[] = [
   },
   poseCase('pose lite', 'mediapipe/pose-landmark-lite', PoseModel.POSE_MODEL_LITE),
   poseCase('pose full', 'mediapipe/pose-landmark-full', PoseModel.POSE_MODEL_FULL),
+  {
+    name: 'holistic', roles: HOLISTIC_ROLES, image: 'squats_standing_frame000.png', method: 'holistic', options: { complexity: PoseModel.POSE_MODEL_FULL },
+    track: { task: TrackTask.TRACK_TASK_HOLISTIC, options: { pose: { complexity: PoseModel.POSE_MODEL_FULL, segmentation: false } } },
+    pipeline: (s) => holisticLoop(s, false),
+    tracker: (s) => holisticLoop(s, true),
+  },
   {
     name: 'segmentation', roles: { segmenter: 'mediapipe/selfie-segmentation' }, image: 'portrait.jpg', method: 'segment', options: {},
     track: { task: TrackTask.TRACK_TASK_SEGMENT, options: {} },

@@ -7,13 +7,13 @@ import { createInterface } from 'node:readline';
 import { credentials, Metadata, type ServiceError } from '@grpc/grpc-js';
 import { grpcChannelOptions, MODELS_KEY, encodeRoles } from '@tabagent/common';
 import {
-  DetectFacesRequest, FaceMeshRequest, HandsRequest, PixelFormat, PoseRequest, SegmentRequest, TrackRequest, VisionClient, type TrackResponse,
+  DetectFacesRequest, FaceMeshRequest, HandsRequest, HolisticRequest, PixelFormat, PoseRequest, SegmentRequest, TrackRequest, VisionClient, type TrackResponse,
 } from '@tabagent/protos/v1/vision';
 import type { RawFrame } from '../../ml-service/dist/vision/types.js';
 import type { VisionCase } from './bench-vision-cases.js';
 import { repoRoot } from './bench-support/paths.js';
 
-const REQUESTS = { detectFaces: DetectFacesRequest, faceMesh: FaceMeshRequest, hands: HandsRequest, pose: PoseRequest, segment: SegmentRequest } as const;
+const REQUESTS = { detectFaces: DetectFacesRequest, faceMesh: FaceMeshRequest, hands: HandsRequest, pose: PoseRequest, holistic: HolisticRequest, segment: SegmentRequest } as const;
 
 /** A Vision endpoint: the client and the metadata every call carries. */
 export interface Endpoint {

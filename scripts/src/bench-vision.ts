@@ -120,11 +120,11 @@ function ratio(a: number, b: number, target: number, atMost: boolean): string {
 
 function print(rows: readonly Row[]): void {
   console.log('\n640×480 RGB frames, milliseconds are medians; "!" marks a missed target');
-  console.log('task              runs/frame    model  pipeline  pipe/model  unary(server)  unary/pipe  unary(child)   Track fps  loop fps  Track/loop  dropped');
-  console.log('                                                 (≤1.30×)                  (≤1.50×)                                      (≥0.90×)');
+  console.log('task              runs/frame        model  pipeline  pipe/model  unary(server)  unary/pipe  unary(child)   Track fps  loop fps  Track/loop  dropped');
+  console.log('                                                     (≤1.30×)                  (≤1.50×)                                      (≥0.90×)');
   for (const r of rows) {
     console.log(
-      `${r.name.padEnd(17)} ${r.runs.padEnd(11)} ${num(r.modelMs, 2, 7)} ${num(r.pipelineMs, 2, 9)} ${ratio(r.pipelineMs, r.modelMs, 1.3, true).padStart(11)}` +
+      `${r.name.padEnd(17)} ${r.runs.padEnd(15)} ${num(r.modelMs, 2, 7)} ${num(r.pipelineMs, 2, 9)} ${ratio(r.pipelineMs, r.modelMs, 1.3, true).padStart(11)}` +
         ` ${num(r.unaryMs, 2, 14)} ${ratio(r.unaryMs, r.pipelineMs, 1.5, true).padStart(11)} ${num(r.directMs, 2, 13)}` +
         ` ${num(r.trackFps, 1, 11)} ${num(r.loopFps, 1, 9)} ${ratio(r.trackFps, r.loopFps, 0.9, false).padStart(11)} ${String(r.trackDropped).padStart(8)}`,
     );
