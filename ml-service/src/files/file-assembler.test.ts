@@ -98,3 +98,17 @@ test('close() fails files in progress; abort() forgets one', async () => {
   assembler.close();
   await assert.rejects(pending, /closed/);
 });
+
+test('a file begun before close() fails at finish() instead of waiting forever', async () => {
+  const assembler = new FileAssembler();
+  const a = assembler.begin(WORKER_MIN_BYTES);
+  a.push(new Uint8Array(WORKER_MIN_BYTES));
+  assembler.close();
+  await assert.rejects(a.finish(), /closed/);
+  // a new file after close() starts a fresh worker
+  const again = randomBytes(WORKER_MIN_BYTES);
+  const b = assembler.begin(again.length);
+  b.push(new Uint8Array(again));
+  assert.equal((await b.finish()).sha256, sha(again));
+  assembler.close();
+});

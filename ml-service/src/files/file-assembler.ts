@@ -51,6 +51,7 @@ class InPlaceAssembly implements Assembly {
 }
 
 interface Waiter {
+  readonly worker: Worker;
   resolve(r: { bytes: Uint8Array; sha256: string }): void;
   reject(e: Error): void;
 }
@@ -60,6 +61,8 @@ export class FileAssembler {
   #worker: Worker | undefined;
   #nextId = 1;
   readonly #waiters = new Map<number, Waiter>();
+  /** Why a worker went away, for files begun on it that finish after it did. */
+  readonly #lost = new WeakMap<Worker, string>();
   /** Files that failed on the worker, with the reason, until their finish() collects it. */
   readonly #failed = new Map<number, string>();
 
@@ -78,7 +81,9 @@ export class FileAssembler {
         post({ op: 'chunk', id, offset: at, data }, ownsItsMemory(data) ? [data.buffer as ArrayBuffer] : []);
       },
       finish: () => new Promise((resolve, reject) => {
-        this.#waiters.set(id, { resolve, reject });
+        // A worker that died (or was closed) since begin() would never answer.
+        if (this.#worker !== worker) return reject(new Error(this.#lost.get(worker) ?? 'the file assembler thread is gone'));
+        this.#waiters.set(id, { worker, resolve, reject });
         post({ op: 'finish', id });
       }),
       abort: () => post({ op: 'abort', id }),
@@ -88,9 +93,10 @@ export class FileAssembler {
   /** Stops the worker; assemblies in progress fail. */
   close(): void {
     const w = this.#worker;
+    if (!w) return;
     this.#worker = undefined;
-    if (w) void w.terminate();
-    this.#rejectAll(new Error('the file assembler was closed'));
+    this.#lose(w, new Error('the file assembler was closed'));
+    void w.terminate();
   }
 
   #ensureWorker(): Worker {
@@ -111,7 +117,7 @@ export class FileAssembler {
     });
     const lost = (err: Error): void => {
       if (this.#worker === worker) this.#worker = undefined;
-      this.#rejectAll(err);
+      this.#lose(worker, err);
     };
     worker.on('error', lost);
     worker.on('exit', (code) => lost(new Error(`the file assembler thread exited with code ${code}`)));
@@ -119,8 +125,14 @@ export class FileAssembler {
     return worker;
   }
 
-  #rejectAll(err: Error): void {
-    for (const w of this.#waiters.values()) w.reject(err);
-    this.#waiters.clear();
+  /** Fails the files waiting on `worker` (once: a closed worker's later exit changes nothing). */
+  #lose(worker: Worker, err: Error): void {
+    if (this.#lost.has(worker)) return;
+    this.#lost.set(worker, err.message);
+    for (const [id, w] of this.#waiters) {
+      if (w.worker !== worker) continue;
+      this.#waiters.delete(id);
+      w.reject(err);
+    }
   }
 }
