@@ -3,11 +3,8 @@
 
 import type * as ort from 'onnxruntime-node';
 import type { Logger } from 'pino';
-import { Exclusive } from '../calculators/exclusive.js';
-import { BufferPool } from '../image/buffer-pool.js';
-import { VisionError } from '../image/errors.js';
-import { frameToRgb } from '../image/frame.js';
-import type { Frame, RgbImage } from '../types.js';
+import { SerialPipeline } from '../image/serial-pipeline.js';
+import type { RgbImage } from '../types.js';
 import { palmToHandRect } from './hand-roi.js';
 import { HandLandmarkModel } from './hand-landmarks.js';
 import { buildHandResult, type HandResult } from './hand-result.js';
@@ -30,30 +27,18 @@ export interface HandPipelineOptions {
 }
 
 /** One hand pipeline; calls are serialised because buffers are reused between frames. */
-export class HandPipeline {
-  private readonly pool = new BufferPool();
-  private readonly exclusive = new Exclusive();
+export class HandPipeline extends SerialPipeline<HandRequestOptions, ResolvedHandOptions, HandResult> {
   private readonly palm: PalmDetector;
   private readonly landmarkModel: HandLandmarkModel;
-  private disposed = false;
 
-  constructor(
-    private readonly models: HandPipelineModels,
-    private readonly options: HandPipelineOptions = {},
-  ) {
+  constructor(models: HandPipelineModels, private readonly options: HandPipelineOptions = {}) {
+    super('hand pipeline', () => (options.ownsSessions === false ? [] : [models.palm, models.landmarks]));
     this.palm = new PalmDetector(models.palm, this.pool);
     this.landmarkModel = new HandLandmarkModel(models.landmarks, this.pool);
   }
 
-  /** Detects hands in a frame. Throws VISION_INVALID_ARGUMENT for bad frames or options. */
-  async detect(frame: Frame, request: HandRequestOptions = {}): Promise<HandResult[]> {
-    this.assertLive();
-    const opts = resolveHandOptions(request);
-    return this.exclusive.run(async () => {
-      this.assertLive();
-      const image = await frameToRgb(frame, undefined, this.pool);
-      return this.detectRgb(image, opts);
-    });
+  protected resolve(request: HandRequestOptions | undefined): ResolvedHandOptions {
+    return resolveHandOptions(request);
   }
 
   /** Same as detect() on already decoded RGB (for composite pipelines). Callers serialise. */
@@ -73,21 +58,5 @@ export class HandPipeline {
       'hands detected',
     );
     return hands;
-  }
-
-  /** Releases buffers (and the sessions when owned). Safe to call more than once. */
-  async dispose(): Promise<void> {
-    if (this.disposed) return;
-    this.disposed = true;
-    await this.exclusive.run(async () => {
-      this.pool.clear();
-      if (this.options.ownsSessions !== false) {
-        await Promise.all([this.models.palm.release(), this.models.landmarks.release()]);
-      }
-    });
-  }
-
-  private assertLive(): void {
-    if (this.disposed) throw new VisionError('VISION_DISPOSED', 'hand pipeline has been disposed');
   }
 }

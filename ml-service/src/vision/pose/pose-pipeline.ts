@@ -3,13 +3,11 @@
 
 import type * as ort from 'onnxruntime-node';
 import type { Logger } from 'pino';
-import { Exclusive } from '../calculators/exclusive.js';
 import { checkBoolean, checkIntRange, checkUnit } from '../hands/hand-options.js';
-import { BufferPool } from '../image/buffer-pool.js';
-import { invalidArgument, VisionError } from '../image/errors.js';
-import { frameToRgb } from '../image/frame.js';
+import { invalidArgument } from '../image/errors.js';
+import { SerialPipeline } from '../image/serial-pipeline.js';
 import { unprojectMask } from '../segmentation/mask-resize.js';
-import type { Frame, Landmark, NormalizedRect, RgbImage } from '../types.js';
+import type { Landmark, NormalizedRect, RgbImage } from '../types.js';
 import { computeJointAngles, type JointAngles } from './joint-angles.js';
 import { PoseDetector, poseDetectionToRect } from './pose-detector.js';
 import { POSE_LANDMARK_INPUT_SIZE, POSE_LANDMARKS, PoseLandmarkModel } from './pose-landmarks.js';
@@ -70,30 +68,18 @@ export function resolvePoseOptions(o: PoseRequestOptions = {}): Required<PoseReq
   };
 }
 
-export class PosePipeline {
-  private readonly pool = new BufferPool();
-  private readonly exclusive = new Exclusive();
+export class PosePipeline extends SerialPipeline<PoseRequestOptions, Required<PoseRequestOptions>, PoseResult> {
   private readonly detector: PoseDetector;
   private readonly landmarkModel: PoseLandmarkModel;
-  private disposed = false;
 
-  constructor(
-    private readonly models: PosePipelineModels,
-    private readonly options: PosePipelineOptions = {},
-  ) {
+  constructor(models: PosePipelineModels, private readonly options: PosePipelineOptions = {}) {
+    super('pose pipeline', () => (options.ownsSessions === false ? [] : [models.detector, models.landmarks]));
     this.detector = new PoseDetector(models.detector, this.pool);
     this.landmarkModel = new PoseLandmarkModel(models.landmarks, this.pool);
   }
 
-  /** Detects poses in a frame. Throws VISION_INVALID_ARGUMENT for bad frames or options. */
-  async detect(frame: Frame, request: PoseRequestOptions = {}): Promise<PoseResult[]> {
-    this.assertLive();
-    const opts = resolvePoseOptions(request);
-    return this.exclusive.run(async () => {
-      this.assertLive();
-      const image = await frameToRgb(frame, undefined, this.pool);
-      return this.detectRgb(image, opts);
-    });
+  protected resolve(request: PoseRequestOptions | undefined): Required<PoseRequestOptions> {
+    return resolvePoseOptions(request);
   }
 
   /** Same as detect() on decoded RGB (for composite pipelines). Callers serialise. */
@@ -122,21 +108,5 @@ export class PosePipeline {
     }
     this.options.logger?.debug({ detections: detections.length, poses: poses.length, ms: Math.round(performance.now() - started) }, 'poses detected');
     return poses;
-  }
-
-  /** Releases buffers (and the sessions when owned). Safe to call more than once. */
-  async dispose(): Promise<void> {
-    if (this.disposed) return;
-    this.disposed = true;
-    await this.exclusive.run(async () => {
-      this.pool.clear();
-      if (this.options.ownsSessions !== false) {
-        await Promise.all([this.models.detector.release(), this.models.landmarks.release()]);
-      }
-    });
-  }
-
-  private assertLive(): void {
-    if (this.disposed) throw new VisionError('VISION_DISPOSED', 'pose pipeline has been disposed');
   }
 }
