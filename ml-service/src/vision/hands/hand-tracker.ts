@@ -5,15 +5,11 @@
 // smoothed with one-euro filters on the frame timestamps. One tracker per stream.
 
 import type * as ort from 'onnxruntime-node';
-import { decodeThenStep, resolveTrackingOptions } from './tracker-common.js';
-import { Exclusive } from '../calculators/exclusive.js';
+import { resolveTrackingOptions, SerialTracker } from './tracker-common.js';
 import { LandmarksSmoother, SMOOTHING_PRESETS } from '../filters/landmarks-smoother.js';
-import { BufferPool } from '../image/buffer-pool.js';
 import { DEFAULT_FRAME_LIMITS, type FrameLimits } from '../image/convert.js';
-import { VisionError } from '../image/errors.js';
 import { rectIou } from '../tracking/rect-overlap.js';
-import { emptyTimings, type Frame, type NormalizedRect, type RgbImage, type StageTimings } from '../types.js';
-import { FrameClock } from './frame-clock.js';
+import { emptyTimings, type NormalizedRect, type RgbImage } from '../types.js';
 import { HandLandmarkModel } from './hand-landmarks.js';
 import { resolveHandOptions, checkBoolean, type HandRequestOptions, type ResolvedHandOptions } from './hand-options.js';
 import { buildHandResult, type HandResult } from './hand-result.js';
@@ -65,9 +61,7 @@ interface Track {
   world?: LandmarksSmoother;
 }
 
-export class HandTracker {
-  private readonly pool = new BufferPool();
-  private readonly exclusive = new Exclusive();
+export class HandTracker extends SerialTracker<HandTrackingResult> {
   private readonly palm: PalmDetector;
   private readonly landmarkModel: HandLandmarkModel;
   private readonly opts: ResolvedHandOptions;
@@ -75,63 +69,27 @@ export class HandTracker {
   private readonly detectOnlyWhenLost: boolean;
   private readonly associationIou: number;
   private readonly smoothing: boolean;
-  private readonly limits: FrameLimits;
-  private readonly clock = new FrameClock();
   private tracks: Track[] = [];
-  private nextId = 1;
-  private frameIndex = 0;
-  private lastDetectFrame = Number.NEGATIVE_INFINITY;
   private lostTrack = false;
-  private disposed = false;
-  /** Frames processed and palm detector invocations since creation. */
-  readonly stats = { frames: 0, detectorRuns: 0 };
-  /** Times of the last frame: decode, and model (crops and inference of both models). */
-  timings: StageTimings = emptyTimings();
 
   /** Sessions stay owned by the caller. Throws VISION_INVALID_ARGUMENT naming a bad option. */
   constructor(sessions: HandTrackerSessions, options: HandTrackerOptions = {}) {
     const { redetectInterval, detectOnlyWhenLost, associationIou, smoothing, limits, ...request } = options;
+    super('hand tracker', limits ?? DEFAULT_FRAME_LIMITS);
     this.opts = resolveHandOptions(request);
     ({ redetectInterval: this.redetectInterval, associationIou: this.associationIou, smoothing: this.smoothing } =
       resolveTrackingOptions({ redetectInterval, associationIou, smoothing }));
     this.detectOnlyWhenLost = detectOnlyWhenLost === undefined ? false : checkBoolean(detectOnlyWhenLost, 'detectOnlyWhenLost');
-    this.limits = limits ?? DEFAULT_FRAME_LIMITS;
     this.palm = new PalmDetector(sessions.palm, this.pool);
     this.landmarkModel = new HandLandmarkModel(sessions.landmarks, this.pool);
   }
 
-  /** Decodes/converts the frame, then tracks. `timestampUs` drives smoothing (see FrameClock). */
-  async process(frame: Frame, timestampUs?: number): Promise<HandTrackingResult> {
-    this.assertLive();
-    return this.exclusive.run(async () => {
-      this.assertLive();
-      return decodeThenStep(frame, this.limits, this.pool, this, (image) => this.step(image, timestampUs));
-    });
-  }
-
-  /** Same as process() on already decoded RGB. */
-  async processImage(image: RgbImage, timestampUs?: number): Promise<HandTrackingResult> {
-    this.assertLive();
-    return this.exclusive.run(() => this.step(image, timestampUs));
-  }
-
-  /** Forgets all tracks and smoothing history (next frame runs the detector); ids keep increasing. */
-  reset(): void {
+  protected forget(): void {
     this.tracks = [];
-    this.lastDetectFrame = Number.NEGATIVE_INFINITY;
     this.lostTrack = false;
-    this.clock.reset();
   }
 
-  /** Idempotent; sessions stay owned by the caller. */
-  dispose(): void {
-    if (this.disposed) return;
-    this.disposed = true;
-    this.tracks = [];
-    this.pool.clear();
-  }
-
-  private async step(image: RgbImage, timestampUs: number | undefined): Promise<HandTrackingResult> {
+  protected async step(image: RgbImage, timestampUs: number | undefined): Promise<HandTrackingResult> {
     const time = this.clock.next(timestampUs);
     const started = performance.now();
     const frameIndex = this.frameIndex++;
@@ -177,9 +135,5 @@ export class HandTracker {
     if (this.tracks.length === 0 || this.lostTrack) return true;
     if (this.redetectInterval === 0) return !this.detectOnlyWhenLost && this.tracks.length < this.opts.maxHands;
     return frameIndex - this.lastDetectFrame >= this.redetectInterval;
-  }
-
-  private assertLive(): void {
-    if (this.disposed) throw new VisionError('VISION_DISPOSED', 'hand tracker was disposed');
   }
 }

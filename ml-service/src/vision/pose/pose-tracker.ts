@@ -6,16 +6,12 @@
 // unless smoothing is off. One tracker per stream.
 
 import type * as ort from 'onnxruntime-node';
-import { decodeThenStep, resolveTrackingOptions } from '../hands/tracker-common.js';
-import { Exclusive } from '../calculators/exclusive.js';
-import { FrameClock } from '../hands/frame-clock.js';
-import { BufferPool } from '../image/buffer-pool.js';
+import { resolveTrackingOptions, SerialTracker } from '../hands/tracker-common.js';
 import { DEFAULT_FRAME_LIMITS, type FrameLimits } from '../image/convert.js';
-import { VisionError } from '../image/errors.js';
 import { unprojectMask } from '../segmentation/mask-resize.js';
 import { MaskSmoother } from '../segmentation/mask-smoothing.js';
 import { rectIou } from '../tracking/rect-overlap.js';
-import { emptyTimings, type Frame, type NormalizedRect, type RgbImage, type StageTimings } from '../types.js';
+import { emptyTimings, type NormalizedRect, type RgbImage } from '../types.js';
 import { computeJointAngles } from './joint-angles.js';
 import { PoseDetector, poseDetectionToRect } from './pose-detector.js';
 import { POSE_LANDMARK_INPUT_SIZE, POSE_LANDMARKS, PoseLandmarkModel } from './pose-landmarks.js';
@@ -65,69 +61,31 @@ interface Track {
   masks?: MaskSmoother;
 }
 
-export class PoseTracker {
-  private readonly pool = new BufferPool();
-  private readonly exclusive = new Exclusive();
+export class PoseTracker extends SerialTracker<PoseTrackingResult> {
   private readonly detector: PoseDetector;
   private readonly landmarkModel: PoseLandmarkModel;
   private readonly opts: Required<PoseRequestOptions>;
   private readonly redetectInterval: number;
   private readonly associationIou: number;
   private readonly smoothing: boolean;
-  private readonly limits: FrameLimits;
-  private readonly clock = new FrameClock();
   private track: Track | undefined;
-  private nextId = 1;
-  private frameIndex = 0;
-  private lastDetectFrame = Number.NEGATIVE_INFINITY;
-  private disposed = false;
-  /** Frames processed and detector invocations since creation. */
-  readonly stats = { frames: 0, detectorRuns: 0 };
-  /** Times of the last frame: decode, and model (crops, inference and decoding of both models). */
-  timings: StageTimings = emptyTimings();
 
   /** Sessions stay owned by the caller. Throws VISION_INVALID_ARGUMENT naming a bad option. */
   constructor(sessions: PoseTrackerSessions, options: PoseTrackerOptions = {}) {
     const { redetectInterval, associationIou, smoothing, limits, ...request } = options;
+    super('pose tracker', limits ?? DEFAULT_FRAME_LIMITS);
     this.opts = resolvePoseOptions({ ...request, maxPoses: 1 });
     ({ redetectInterval: this.redetectInterval, associationIou: this.associationIou, smoothing: this.smoothing } =
       resolveTrackingOptions({ redetectInterval, associationIou, smoothing }));
-    this.limits = limits ?? DEFAULT_FRAME_LIMITS;
     this.detector = new PoseDetector(sessions.detector, this.pool);
     this.landmarkModel = new PoseLandmarkModel(sessions.landmarks, this.pool);
   }
 
-  /** Decodes/converts the frame, then tracks. `timestampUs` drives smoothing (see FrameClock). */
-  async process(frame: Frame, timestampUs?: number): Promise<PoseTrackingResult> {
-    this.assertLive();
-    return this.exclusive.run(async () => {
-      this.assertLive();
-      return decodeThenStep(frame, this.limits, this.pool, this, (image) => this.step(image, timestampUs));
-    });
-  }
-
-  /** Same as process() on already decoded RGB. */
-  async processImage(image: RgbImage, timestampUs?: number): Promise<PoseTrackingResult> {
-    this.assertLive();
-    return this.exclusive.run(() => this.step(image, timestampUs));
-  }
-
-  /** Forgets the track and smoothing history (next frame runs the detector); ids keep increasing. */
-  reset(): void {
+  protected forget(): void {
     this.track = undefined;
-    this.lastDetectFrame = Number.NEGATIVE_INFINITY;
-    this.clock.reset();
   }
 
-  /** Idempotent; sessions stay owned by the caller. */
-  dispose(): void {
-    if (this.disposed) return;
-    this.disposed = true;
-    this.track = undefined;
-    this.pool.clear();
-  }
-
-  private async step(image: RgbImage, timestampUs: number | undefined): Promise<PoseTrackingResult> {
+  protected async step(image: RgbImage, timestampUs: number | undefined): Promise<PoseTrackingResult> {
     const time = this.clock.next(timestampUs);
     const started = performance.now();
     const frameIndex = this.frameIndex++;
@@ -175,9 +133,5 @@ export class PoseTracker {
     }
     track.roi = poseRoiFromLandmarks(smoothed.aux, image);
     return [pose];
-  }
-
-  private assertLive(): void {
-    if (this.disposed) throw new VisionError('VISION_DISPOSED', 'pose tracker was disposed');
   }
 }
