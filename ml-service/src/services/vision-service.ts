@@ -19,7 +19,7 @@ import { withUnimplemented } from './unimplemented.js';
 export function visionService(registry: ModelRegistry, log: Logger): UntypedServiceImplementation {
   const face = faceMethods(registry);
   const body = bodyMethods(registry);
-  const holistic = holisticMethod(registry);
+  const holistic = holisticMethod(registry, log);
   const impl: UntypedServiceImplementation = {
     detectFaces: unary((req: DetectFacesRequest, call: ServerUnaryCall<DetectFacesRequest, DetectFacesResponse>) => face.detectFaces(req, call.metadata)),
     faceMesh: unary((req: FaceMeshRequest, call: ServerUnaryCall<FaceMeshRequest, FaceMeshResponse>) => face.faceMesh(req, call.metadata)),

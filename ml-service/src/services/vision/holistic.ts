@@ -3,7 +3,7 @@
 // mesh and hand landmark models run on worker threads (sessions made from the same model bytes and
 // provider, owned by the model's handle), so the face and both hands infer in parallel.
 import type { Metadata } from '@grpc/grpc-js';
-import type { ModelRoles } from '@tabagent/common';
+import type { Logger, ModelRoles } from '@tabagent/common';
 import type { HolisticRequest, HolisticResponse } from '@tabagent/protos/v1/vision';
 import type * as ort from 'onnxruntime-node';
 import type { ModelRegistry } from '../../runtime/model-registry.js';
@@ -50,19 +50,20 @@ export function holisticWorkerOptions(part: HolisticPart, provider: string, thre
  * loaded from, on the provider its in-process session runs on, and disposed with the model. The
  * in-process session when the model has no single ONNX file to start workers from.
  */
-export function threadedSessionOf(model: VisionModel, part: HolisticPart): ort.InferenceSession {
+export function threadedSessionOf(model: VisionModel, part: HolisticPart, log?: Logger): ort.InferenceSession {
   const existing = model.handle.attachments.get(HOLISTIC_WORKERS_KEY);
   if (existing instanceof ThreadedSession) return existing.asInferenceSession();
   const source = model.handle.source;
   const files = source === undefined ? [] : [...source.files.values()];
   if (source === undefined || files.length !== 1) return model.session;
   const threaded = new ThreadedSession(model.session, files[0]!, holisticWorkerOptions(part, source.provider, source.threads));
+  threaded.onFallback = (reason) => log?.warn({ model: model.id, part, reason }, 'holistic runs this model in process, not on worker threads');
   model.handle.attachments.set(HOLISTIC_WORKERS_KEY, threaded);
   return threaded.asInferenceSession();
 }
 
 /** A pipeline on timed views of the sessions; face and hands on their worker-thread sessions. */
-export function holisticPipeline(m: HolisticModels, clock: RunClock, options: HolisticOptions): HolisticPipeline {
+export function holisticPipeline(m: HolisticModels, clock: RunClock, options: HolisticOptions, log?: Logger): HolisticPipeline {
   if (options.refineFace && !hasRefinementOutputs(m.face.session)) {
     throw invalidArgument('options.refine_face_landmarks', `model "${m.face.id}" has no refined (attention) outputs`);
   }
@@ -70,8 +71,8 @@ export function holisticPipeline(m: HolisticModels, clock: RunClock, options: Ho
   return new HolisticPipeline({
     poseDetector: timed(m.detector.session),
     poseLandmarks: timed(m.landmarks.session),
-    faceMesh: timed(threadedSessionOf(m.face, 'face')),
-    handLandmarks: timed(threadedSessionOf(m.hand, 'hand')),
+    faceMesh: timed(threadedSessionOf(m.face, 'face', log)),
+    handLandmarks: timed(threadedSessionOf(m.hand, 'hand', log)),
   }, options);
 }
 
@@ -113,7 +114,7 @@ export function holisticToProto(r: HolisticResult): HolisticResponse {
 }
 
 /** The unary Holistic method bound to a registry. */
-export function holisticMethod(registry: ModelRegistry) {
+export function holisticMethod(registry: ModelRegistry, log?: Logger) {
   return async (req: HolisticRequest, metadata: Metadata): Promise<HolisticResponse> => {
     const arrived = performance.now();
     poseComplexity(req.options?.complexity, 'options.complexity');
@@ -124,7 +125,7 @@ export function holisticMethod(registry: ModelRegistry) {
       throw invalidArgument('options.refine_face_landmarks', `model "${m.face.id}" has no refined (attention) outputs`);
     }
     const pool = cachedPool(models, `holistic|refine=${refine}`, () => new PipelinePool<HolisticPipeline>(
-      (clock) => holisticPipeline(m, clock, { tracking: false, refineFace: refine }),
+      (clock) => holisticPipeline(m, clock, { tracking: false, refineFace: refine }, log),
       (p) => p.dispose(),
     ));
     const r = await withModels(models, () => runFrame(pool, req.frame, arrived, (i, image) => i.value.processImage(image)));

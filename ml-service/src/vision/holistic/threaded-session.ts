@@ -14,6 +14,8 @@ export class ThreadedSession {
   readonly outputNames: readonly string[];
   /** Why runs went to the in-process session, once they do. */
   fallbackReason: string | undefined;
+  /** Told the fallback reason once, when runs first go to the in-process session for good. */
+  onFallback: ((reason: string) => void) | undefined;
   /** Called with the worker-side compute time of every run on a worker. */
   onRun: ((span: RunSpan) => void) | undefined;
   #workers: Promise<WorkerSession | undefined> | undefined;
@@ -40,7 +42,7 @@ export class ThreadedSession {
         return undefined;
       },
       (e: unknown) => {
-        this.fallbackReason = `worker threads did not start: ${e instanceof Error ? e.message : String(e)}`;
+        this.#fallBack(`worker threads did not start: ${e instanceof Error ? e.message : String(e)}`);
         return undefined;
       },
     );
@@ -59,7 +61,7 @@ export class ThreadedSession {
     const w = this.#started;
     if (w !== undefined && w.alive) return (await w.run(feeds)) as unknown as ort.InferenceSession.ReturnType;
     if (w === undefined) void this.start();
-    else this.fallbackReason ??= 'every worker thread has exited';
+    else this.#fallBack('every worker thread has exited');
     return this.local.run(feeds);
   }
 
@@ -69,6 +71,12 @@ export class ThreadedSession {
     this.#disposed = true;
     const w = await this.#workers;
     await w?.release();
+  }
+
+  #fallBack(reason: string): void {
+    if (this.fallbackReason !== undefined) return;
+    this.fallbackReason = reason;
+    this.onFallback?.(reason);
   }
 
   /** This object typed as the onnxruntime session the pipelines take. */

@@ -137,9 +137,13 @@ it('ThreadedSession runs in process until its workers are ready, then on them; b
     assert.equal(a.length, b.length);
     assert.ok(a.every((v, i) => Math.abs(v - b[i]!) <= 1e-4 * Math.max(1, Math.abs(v))), 'worker and in-process outputs differ');
 
+    const told: string[] = [];
+    bad.onFallback = (reason) => told.push(reason);
     assert.equal(await bad.start(), false);
     assert.match(bad.fallbackReason ?? '', /worker threads did not start/);
     const fallback = await bad.run(feeds);
+    await bad.run(feeds);
+    assert.deepEqual(told, [bad.fallbackReason], 'the fallback is reported once, with its reason');
     assert.equal((fallback[name]!.data as Float32Array).length, a.length);
   } finally {
     await Promise.all([t.dispose(), bad.dispose(), t.dispose()]);

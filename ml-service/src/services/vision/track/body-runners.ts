@@ -61,7 +61,7 @@ export function holisticRunner(ctx: RunnerContext): TaskRunner {
   const pipeline = holisticPipeline(models, ctx.clock, {
     tracking: true, smoothing: !ctx.options.noSmoothing, minDetectionConfidence: s.minScore, segmentation: s.segmentation,
     redetectInterval: redetectInterval(ctx.options.detectEvery), refineFace: false,
-  });
+  }, ctx.log);
   return {
     models: Object.values(models),
     async run(frame: RunnerFrame): Promise<RunnerOutput> {

@@ -1,6 +1,6 @@
 // What a Track stream runs per task: a runner owns the stream's tracker (or pipeline) for one task,
 // built on the call's models with sessions timed by the stream's clock.
-import type { ModelRoles } from '@tabagent/common';
+import type { Logger, ModelRoles } from '@tabagent/common';
 import type { TrackOptions, TrackResponse } from '@tabagent/protos/v1/vision';
 import type { ModelRegistry } from '../../../runtime/model-registry.js';
 import type { RgbImage } from '../../../vision/types.js';
@@ -39,6 +39,8 @@ export interface RunnerContext {
   roles: ModelRoles;
   options: TrackOptions;
   clock: RunClock;
+  /** Where runners report what the client does not see (e.g. a fallback); optional in tests. */
+  log?: Logger;
 }
 
 /**

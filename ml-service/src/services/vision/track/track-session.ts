@@ -2,7 +2,7 @@
 // attached to its models so unloading them disposes it), a decode buffer reused across frames and
 // the clock that fills each result's Timing.
 import { randomUUID } from 'node:crypto';
-import { TabagentError, invalidArgument, type ModelRoles } from '@tabagent/common';
+import { TabagentError, invalidArgument, type Logger, type ModelRoles } from '@tabagent/common';
 import { TrackOptions, TrackTask, type TrackRequest, type TrackResponse } from '@tabagent/protos/v1/vision';
 import type { ModelRegistry } from '../../../runtime/model-registry.js';
 import { BufferPool } from '../../../vision/image/buffer-pool.js';
@@ -36,7 +36,7 @@ export class TrackSession {
   #firstTask: TrackTask | undefined;
   #disposed = false;
 
-  constructor(registry: ModelRegistry, roles: ModelRoles) {
+  constructor(registry: ModelRegistry, roles: ModelRoles, private readonly log?: Logger) {
     this.#registry = registry;
     this.#roles = roles;
   }
@@ -87,7 +87,7 @@ export class TrackSession {
     if (this.#disposed) throw new TabagentError('TA_ERR_CANCELLED', 'the stream has ended');
     const existing = this.#runners.get(task);
     if (existing) return existing;
-    const ctx: RunnerContext = { registry: this.#registry, roles: this.#roles, options: this.#options, clock: this.#clock };
+    const ctx: RunnerContext = { registry: this.#registry, roles: this.#roles, options: this.#options, clock: this.#clock, ...(this.log ? { log: this.log } : {}) };
     const runner = this.#build(task, ctx);
     this.#runners.set(task, runner);
     const key = this.#attachmentKey(task);

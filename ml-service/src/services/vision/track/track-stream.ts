@@ -11,7 +11,7 @@ import { TrackSession } from './track-session.js';
 
 /** Serves one Track call. */
 export function serveTrack(call: ServerDuplexStream<TrackRequest, TrackResponse>, registry: ModelRegistry, log: Logger): void {
-  const session = new TrackSession(registry, rolesOf(call.metadata));
+  const session = new TrackSession(registry, rolesOf(call.metadata), log);
   const stats = { frames: 0, results: 0, dropped: 0 };
   const close = (): void => {
     session.dispose().catch((err: unknown) => log.warn({ err }, 'track stream cleanup failed'));
