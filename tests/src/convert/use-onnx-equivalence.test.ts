@@ -9,7 +9,7 @@ import ort from 'onnxruntime-node';
 import { convertTfjsGraphModel, weightPaths } from '../../../supervisor/dist/store/convert/tfjs/index.js';
 import { UseTokenizer, isUseVocabulary } from '../../../ml-service/dist/embeddings/use-tokenizer.js';
 import { compareTensors } from './compare.js';
-import { npmPackageDir } from './npm-package.js';
+import { npmPackageDir } from '../support/npm-package.js';
 import { loadTfjsModel, runTfjsAsync, useCpuBackend } from './tfjs-reference.js';
 
 /** The package the embedded default sentence encoder comes from. */

@@ -3,7 +3,12 @@
 import { randomBytes } from 'node:crypto';
 import { access, mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { repoRoot } from '../support/human-models.js';
+import { fileURLToPath } from 'node:url';
+
+/** Repository root (this file compiles to tests/dist/support/). */
+export function repoRoot(): string {
+  return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+}
 
 interface Pacote {
   extract(spec: string, dest: string, opts?: Record<string, unknown>): Promise<unknown>;
