@@ -7,7 +7,7 @@ import type { ModelStore } from '../store/store.js';
 import type { ConverterFn } from '../store/types.js';
 
 /** Version of the TFJS converter output; bump to re-convert cached models. */
-export const TFJS_CONVERTER_VERSION = 'tfjs-onnx-1';
+export const TFJS_CONVERTER_VERSION = 'tfjs-onnx-2';
 
 /** Store adapter of the TFJS converter: reads the graph JSON and its weight shards, writes one .onnx. */
 export function tfjsStoreConverter(log?: Logger): ConverterFn {

@@ -6,7 +6,7 @@ import { attrFloat, attrSpatial, attrStrings } from '../attrs.js';
 import { type ConstTensor, reshapeEval, transposeEval } from '../tensor.js';
 import { type Dim, type Value, shapeOf, symbolicElems } from '../values.js';
 import { unsupportedOp } from '../errors.js';
-import { emitBroadcast } from './elementwise.js';
+import { emitPrelu } from './elementwise.js';
 import { emitRelu6, emitUnary } from './unary.js';
 import { windowPads } from './padding.js';
 import type { OpHandler, OpTable } from './types.js';
@@ -40,7 +40,7 @@ export function applyFused(ctx: ConvertContext, node: TfNode, y: Value, ops: rea
     } else if (op === 'Prelu') {
       const alpha = args[1];
       if (alpha === undefined) throw unsupportedOp(node.op, node.name, 'Prelu without alpha');
-      out = emitBroadcast(ctx, 'PRelu', [out, alpha], 'float32', node.name);
+      out = emitPrelu(ctx, out, alpha, node.name);
     } else {
       throw unsupportedOp(node.op, node.name, `fused op ${op}`);
     }
