@@ -6,10 +6,12 @@ import type { ModelManifest } from '@tabagent/protos/v1/runtime';
 import type { ReadModelFile, RuntimeHandle, RuntimeLoader } from './loaded-model.js';
 import { withProviderFallback } from './providers.js';
 
-/** How the sessions of a handle were made: their bytes, provider and threads (to make more alike). */
+/** How the sessions of a handle were made: their files, provider and threads (to make more alike). */
 export interface OnnxSource {
-  /** ONNX file bytes by path, as the sessions were created from. */
-  readonly files: ReadonlyMap<string, Uint8Array>;
+  /** Paths of the ONNX files the sessions were created from. */
+  readonly paths: readonly string[];
+  /** Reads one of them again (the bytes are not kept: most models never need a second session). */
+  read(path: string): Promise<Uint8Array>;
   /** Execution provider the sessions run on (after any fallback). */
   readonly provider: string;
   /** Intra-op threads asked for (0 = runtime default). */
@@ -82,7 +84,7 @@ export const onnxLoader: RuntimeLoader = {
       }
       return sessions;
     });
-    const source: OnnxSource = { files: bytes, provider: choice.provider, threads };
+    const source: OnnxSource = { paths: [...bytes.keys()], read: (path) => readFile(path), provider: choice.provider, threads };
     return { handle: new OnnxHandle(choice.value, source), provider: choice.provider, warnings: choice.warnings };
   },
 };

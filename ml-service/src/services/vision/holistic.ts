@@ -46,17 +46,18 @@ export function holisticWorkerOptions(part: HolisticPart, provider: string, thre
 }
 
 /**
- * The worker-thread session of a face or hand model, made on first use from the bytes the model was
- * loaded from, on the provider its in-process session runs on, and disposed with the model. The
+ * The worker-thread session of a face or hand model, made on first use from the model's ONNX file (read
+ * again through the model's file reader), on the provider its in-process session runs on, and disposed
+ * with the model. The
  * in-process session when the model has no single ONNX file to start workers from.
  */
 export function threadedSessionOf(model: VisionModel, part: HolisticPart, log?: Logger): ort.InferenceSession {
   const existing = model.handle.attachments.get(HOLISTIC_WORKERS_KEY);
   if (existing instanceof ThreadedSession) return existing.asInferenceSession();
   const source = model.handle.source;
-  const files = source === undefined ? [] : [...source.files.values()];
-  if (source === undefined || files.length !== 1) return model.session;
-  const threaded = new ThreadedSession(model.session, files[0]!, holisticWorkerOptions(part, source.provider, source.threads));
+  const path = source?.paths.length === 1 ? source.paths[0] : undefined;
+  if (source === undefined || path === undefined) return model.session;
+  const threaded = new ThreadedSession(model.session, () => source.read(path), holisticWorkerOptions(part, source.provider, source.threads));
   threaded.onFallback = (reason) => log?.warn({ model: model.id, part, reason }, 'holistic runs this model in process, not on worker threads');
   model.handle.attachments.set(HOLISTIC_WORKERS_KEY, threaded);
   return threaded.asInferenceSession();

@@ -24,7 +24,8 @@ export class ThreadedSession {
 
   constructor(
     private readonly local: ort.InferenceSession,
-    private readonly model: Uint8Array,
+    /** The model's ONNX bytes, or how to read them again when the workers start. */
+    private readonly model: Uint8Array | (() => Promise<Uint8Array>),
     private readonly options: WorkerSessionOptions,
   ) {
     this.inputNames = local.inputNames;
@@ -33,7 +34,8 @@ export class ThreadedSession {
 
   /** Starts the workers (once); resolves with whether runs will go to them. */
   async start(): Promise<boolean> {
-    this.#workers ??= WorkerSession.create(this.model, this.options).then(
+    const model = this.model;
+    this.#workers ??= (typeof model === 'function' ? model() : Promise.resolve(model)).then((bytes) => WorkerSession.create(bytes, this.options)).then(
       (w) => {
         w.onRun = (span) => this.onRun?.(span);
         this.#started = w;
