@@ -86,7 +86,10 @@ export class FileAssembler {
         this.#waiters.set(id, { worker, resolve, reject });
         post({ op: 'finish', id });
       }),
-      abort: () => post({ op: 'abort', id }),
+      abort: () => {
+        this.#failed.delete(id); // a failure reported before the abort is of no interest any more
+        post({ op: 'abort', id });
+      },
     };
   }
 

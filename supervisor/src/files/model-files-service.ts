@@ -56,14 +56,18 @@ const SLOTS = 4;
  * write callback of the chunk it held (grpc-js has copied it into its frame by then).
  */
 async function sendChunks(call: ServerWritableStream<GetModelFileRequest, FileChunk>, file: OpenedFile, from: number): Promise<void> {
-  const slots = Array.from({ length: SLOTS }, () => ({ buffer: Buffer.allocUnsafeSlow(MAX_CHUNK_BYTES), free: Promise.resolve() }));
+  // Buffers no bigger than the bytes to send, and no more of them than chunks (small files are the common case).
+  const remaining = Math.max(0, file.size - from);
+  const size = Math.min(MAX_CHUNK_BYTES, remaining);
+  const count = Math.max(1, Math.min(SLOTS, Math.ceil(remaining / MAX_CHUNK_BYTES)));
+  const slots = Array.from({ length: count }, () => ({ buffer: Buffer.allocUnsafeSlow(size), free: Promise.resolve() }));
   const ended = new Promise<void>((resolve) => {
     call.once('cancelled', resolve);
     call.once('close', resolve);
   });
   let offset = from;
   for (let i = 0; ; i++) {
-    const slot = slots[i % SLOTS]!;
+    const slot = slots[i % count]!;
     await Promise.race([slot.free, ended]);
     if (call.cancelled) return;
     const data = await file.read(slot.buffer);
