@@ -185,18 +185,3 @@ export async function loadSessions(roles: Record<string, string>, threads: numbe
   return { sessions, inputs };
 }
 
-/** Wraps sessions so their runs are counted (how many runs of each model one frame needs). */
-export function countingSessions(sessions: Sessions, counts: Record<string, number>): Sessions {
-  const out: Sessions = {};
-  for (const [role, s] of Object.entries(sessions)) {
-    counts[role] = 0;
-    out[role] = new Proxy(s, {
-      get(target, prop) {
-        if (prop === 'run') return (...args: Parameters<ort.InferenceSession['run']>) => { counts[role]! += 1; return target.run(...args); };
-        const v: unknown = Reflect.get(target, prop, target);
-        return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
-      },
-    });
-  }
-  return out;
-}

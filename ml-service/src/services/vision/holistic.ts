@@ -18,7 +18,7 @@ import { modelsFor, rolesOf, withModels, type VisionModel } from './models.js';
 import { poseComplexity } from './options.js';
 import { cachedPool, PipelinePool } from './pipeline-pool.js';
 import { runFrame } from './run-frame.js';
-import type { RunClock } from './stage-clock.js';
+import { timedSession, type RunClock } from './stage-clock.js';
 import { handToProto, meshToProto, poseToProto } from './to-proto.js';
 
 /** The four models of Holistic, by the roles the supervisor sends. */
@@ -68,39 +68,13 @@ export function holisticPipeline(m: HolisticModels, clock: RunClock, options: Ho
   if (options.refineFace && !hasRefinementOutputs(m.face.session)) {
     throw invalidArgument('options.refine_face_landmarks', `model "${m.face.id}" has no refined (attention) outputs`);
   }
-  const timed = busyTimed(clock);
+  const timed = (s: ort.InferenceSession): ort.InferenceSession => timedSession(s, clock);
   return new HolisticPipeline({
     poseDetector: timed(m.detector.session),
     poseLandmarks: timed(m.landmarks.session),
     faceMesh: timed(threadedSessionOf(m.face, 'face', log)),
     handLandmarks: timed(threadedSessionOf(m.hand, 'hand', log)),
   }, options);
-}
-
-/**
- * Timed views of sessions that share one busy period: runs that overlap (face and hands) are recorded
- * once, from the first start to the last end, so the inference time never exceeds the wall time.
- */
-function busyTimed(clock: RunClock): (session: ort.InferenceSession) => ort.InferenceSession {
-  let running = 0;
-  let since = 0;
-  return (session) => {
-    const run = async (...args: Parameters<ort.InferenceSession['run']>): Promise<ort.InferenceSession.ReturnType> => {
-      if (running++ === 0) since = performance.now();
-      try {
-        return await (session.run as (...a: typeof args) => Promise<ort.InferenceSession.ReturnType>)(...args);
-      } finally {
-        if (--running === 0) clock.record(since, performance.now());
-      }
-    };
-    return new Proxy(session, {
-      get(target, prop) {
-        if (prop === 'run') return run;
-        const value: unknown = Reflect.get(target, prop, target);
-        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
-      },
-    });
-  };
 }
 
 /** The proto response for one person (parts that were not found are left unset). */

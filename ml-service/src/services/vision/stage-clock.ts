@@ -12,6 +12,8 @@ export class RunClock {
   #firstRun = -1;
   #lastEnd = -1;
   #inference = 0;
+  #running = 0;
+  #since = 0;
 
   /** Starts a new call. */
   reset(now = performance.now()): void {
@@ -26,6 +28,18 @@ export class RunClock {
     if (this.#firstRun < 0) this.#firstRun = start;
     this.#lastEnd = end;
     this.#inference += end - start;
+  }
+
+  /**
+   * A run starts / ends. Runs that overlap (holistic's face and hands on worker threads) form one busy
+   * period, recorded once from the first start to the last end, so inference never exceeds wall time.
+   */
+  runStarted(now = performance.now()): void {
+    if (this.#running++ === 0) this.#since = now;
+  }
+
+  runEnded(now = performance.now()): void {
+    if (--this.#running === 0) this.record(this.#since, now);
   }
 
   /** Splits the pipeline time [reset, end] into stages. */
@@ -43,11 +57,11 @@ export class RunClock {
  */
 export function timedSession(session: ort.InferenceSession, clock: RunClock): ort.InferenceSession {
   const run = async (...args: Parameters<ort.InferenceSession['run']>): Promise<ort.InferenceSession.ReturnType> => {
-    const start = performance.now();
+    clock.runStarted();
     try {
       return await (session.run as (...a: typeof args) => Promise<ort.InferenceSession.ReturnType>)(...args);
     } finally {
-      clock.record(start, performance.now());
+      clock.runEnded();
     }
   };
   return new Proxy(session, {
