@@ -62,7 +62,9 @@ describe('hand pipeline on real images', () => {
         `left_hands #${i} (${runtime}, ${ms.toFixed(0)} ms): max ${e.maxNorm.toFixed(4)} (${e.maxPx.toFixed(1)} px), mean ${e.meanNorm.toFixed(4)}; ` +
           `handedness ${hand.handedness.label} ${hand.handedness.score.toFixed(3)}, gesture ${hand.gesture?.name} ${hand.gesture?.score.toFixed(2)}`,
       );
-      // Same points are held to 20 px by MediaPipe's Python test (full model) and 0.03 by the Tasks test.
+      // The golden comes from MediaPipe's landmark-graph test on fixed half-image rects; that test is
+      // reproduced at its 0.03 margin in hand-landmarks.test.ts. Here the rects come from palm
+      // detection (a tighter crop), so the bound is MediaPipe's Python end-to-end one (20 px, full model).
       assert.ok(e.maxPx <= 20, `max error ${e.maxPx} px`);
       assert.ok(e.meanNorm <= 0.015, `mean error ${e.meanNorm}`);
       assert.equal(hand.handedness.label, 'Left');

@@ -14,6 +14,7 @@ export interface ExpectedReference {
   producer: string;
   tolerance?: Record<string, number>;
   instances?: {
+    name?: string;
     landmarks?: ExpectedPoint[];
     landmarks_by_index?: Record<string, ExpectedPoint>;
     box?: { xmin: number; ymin: number; width: number; height: number };
