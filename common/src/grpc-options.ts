@@ -25,3 +25,13 @@ export function grpcChannelOptions(): Record<string, number> {
     'grpc-node.flow_control_window': WINDOW_BYTES,
   };
 }
+
+/**
+ * Options for clients of the ML child's wide-window server (the supervisor's link, benchmarks):
+ * as grpcChannelOptions, but with the default 64 KiB receive window, so that only one end of the
+ * connection is wide (see grpc-window.ts: wide windows on both ends can deadlock).
+ */
+export function grpcLinkChannelOptions(): Record<string, number> {
+  const { 'grpc-node.flow_control_window': _wide, ...rest } = grpcChannelOptions();
+  return rest;
+}

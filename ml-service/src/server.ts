@@ -2,7 +2,7 @@
 // loopback port chosen by the OS.
 import { Server, ServerCredentials } from '@grpc/grpc-js';
 import { chmod } from 'node:fs/promises';
-import { bindGrpcServer, HEALTH_SERVICES, HealthImplementation, grpcServerOptions, guardService, type Logger } from '@tabagent/common';
+import { bindGrpcServer, HEALTH_SERVICES, HealthImplementation, grpcServerOptions, guardService, widenHttp2ServerWindows, type Logger } from '@tabagent/common';
 import { RuntimeService } from '@tabagent/protos/v1/runtime';
 import { TextService } from '@tabagent/protos/v1/text';
 import { VisionService } from '@tabagent/protos/v1/vision';
@@ -22,6 +22,8 @@ export interface MlServer {
 
 /** Starts the server. */
 export async function startMlServer(opts: { listen: string; secret: string; registry: ModelRegistry; log: Logger }): Promise<MlServer> {
+  // Frames arrive in one wide window instead of ~14 window updates each (see grpc-window.ts).
+  widenHttp2ServerWindows();
   const server = new Server(grpcServerOptions());
   const health = new HealthImplementation({
     [HEALTH_SERVICES.server]: 'NOT_SERVING',

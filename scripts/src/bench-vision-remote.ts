@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { credentials, Metadata, type ServiceError } from '@grpc/grpc-js';
-import { grpcChannelOptions, MODELS_KEY, encodeRoles } from '@tabagent/common';
+import { grpcChannelOptions, grpcLinkChannelOptions, MODELS_KEY, encodeRoles } from '@tabagent/common';
 import {
   DetectFacesRequest, FaceMeshRequest, HandsRequest, HolisticRequest, PixelFormat, PoseRequest, SegmentRequest, TrackRequest, VisionClient, type TrackResponse,
 } from '@tabagent/protos/v1/vision';
@@ -24,7 +24,8 @@ export interface Endpoint {
 }
 
 export function endpoint(address: string, direct: boolean): Endpoint {
-  const client = new VisionClient(address, credentials.createInsecure(), grpcChannelOptions());
+  // An ML child's server has wide receive windows; its clients keep narrow ones (grpc-window.ts).
+  const client = new VisionClient(address, credentials.createInsecure(), direct ? grpcLinkChannelOptions() : grpcChannelOptions());
   return {
     client,
     meta: (c) => {

@@ -1,7 +1,7 @@
 // The supervisor's connection to one child: its health (watched, plus a liveness Check with a
 // deadline) and the gRPC clients for Runtime, Vision and Text, all carrying the per-spawn secret.
 import { credentials, Metadata, type CallOptions, type ChannelCredentials } from '@grpc/grpc-js';
-import { HealthClient, SECRET_KEY, grpcChannelOptions } from '@tabagent/common';
+import { HealthClient, SECRET_KEY, grpcLinkChannelOptions } from '@tabagent/common';
 import { RuntimeClient } from '@tabagent/protos/v1/runtime';
 import { TextClient } from '@tabagent/protos/v1/text';
 import { VisionClient } from '@tabagent/protos/v1/vision';
@@ -33,7 +33,8 @@ export class GrpcChildLink implements ChildLink {
     this.address = address;
     this.#secret = secret;
     const creds: ChannelCredentials = credentials.createInsecure();
-    const opts = { ...grpcChannelOptions(), 'grpc.use_local_subchannel_pool': 1 };
+    // The child's server receives with wide windows; the link must keep a narrow one (grpc-window.ts).
+    const opts = { ...grpcLinkChannelOptions(), 'grpc.use_local_subchannel_pool': 1 };
     this.runtime = new RuntimeClient(address, creds, opts);
     this.vision = new VisionClient(address, creds, opts);
     this.text = new TextClient(address, creds, opts);

@@ -2,7 +2,7 @@
 // options (fast reconnect backoff, private subchannel pool) so a watch on an attached ML service
 // that restarted reconnects within about a second instead of the gRPC default of up to two minutes.
 import { credentials, makeGenericClientConstructor, type Client, type ServiceDefinition } from '@grpc/grpc-js';
-import { grpcChannelOptions } from '@tabagent/common';
+import { grpcLinkChannelOptions } from '@tabagent/common';
 
 /** HealthCheckRequest { string service = 1; } */
 function encodeRequest(req: { service: string }): Buffer {
@@ -38,5 +38,5 @@ const HEALTH_DEFINITION: ServiceDefinition = { check: method('Check', false), wa
 /** A health stub on its own channel with the link's options. */
 export function healthStub(address: string): Client {
   const Ctor = makeGenericClientConstructor(HEALTH_DEFINITION, 'grpc.health.v1.Health');
-  return new Ctor(address, credentials.createInsecure(), { ...grpcChannelOptions(), 'grpc.use_local_subchannel_pool': 1 });
+  return new Ctor(address, credentials.createInsecure(), { ...grpcLinkChannelOptions(), 'grpc.use_local_subchannel_pool': 1 });
 }

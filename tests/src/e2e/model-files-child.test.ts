@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { after, before, describe, it } from 'node:test';
 import { credentials, Metadata, status, type ServiceError } from '@grpc/grpc-js';
-import { ERROR_CODE_KEY, SECRET_KEY, grpcChannelOptions } from '@tabagent/common';
+import { ERROR_CODE_KEY, SECRET_KEY, grpcLinkChannelOptions } from '@tabagent/common';
 import { RuntimeClient, type ModelManifest, type RuntimeLoadResponse, type RuntimeStatusResponse } from '@tabagent/protos/v1/runtime';
 import { startInternalLink, type InternalLink } from '../../../supervisor/dist/files/internal-server.js';
 import { IssuedFiles } from '../../../supervisor/dist/files/issued-files.js';
@@ -103,7 +103,7 @@ describe('ML child loading model files over the internal link', () => {
     ])) as [string];
     const hello = JSON.parse(line) as { event: string; address: string };
     assert.equal(hello.event, 'listening');
-    runtime = new RuntimeClient(hello.address, credentials.createInsecure(), grpcChannelOptions());
+    runtime = new RuntimeClient(hello.address, credentials.createInsecure(), grpcLinkChannelOptions());
   });
 
   after(async () => {
