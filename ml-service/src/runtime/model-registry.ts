@@ -43,7 +43,7 @@ export class ModelRegistry {
       throw new TabagentError('TA_ERR_UNIMPLEMENTED', `runtime "${manifest.runtime}" is not available in this ML service`);
     }
     const params = parseParams(manifest);
-    const threads = manifest.options?.threads || this.#opts.defaultThreads;
+    const threads = resolveThreads(manifest.options?.threads, this.#opts.defaultThreads, params);
     const plan = providerPlan(manifest.options?.devices ?? []);
     const before = process.memoryUsage.rss();
     const { handle, provider, warnings } = await loader.load(manifest, params, this.#opts.fileReader(manifest), plan, threads);
@@ -102,4 +102,16 @@ function parseParams(manifest: ModelManifest): Record<string, unknown> {
     // fall through
   }
   throw new TabagentError('TA_ERR_INVALID_ARGUMENT', `manifest.params_json of "${manifest.model}" is not a JSON object`, { field: 'manifest.params_json' });
+}
+
+/**
+ * Intra-op threads for a model: the load request's, else the process default (`--threads`), else
+ * the model's own `params.threads` from the catalog (small models such as BlazeFace, face mesh and
+ * iris run ~18% faster on one thread than on a pool of two), else 0 (the runtime's default).
+ */
+export function resolveThreads(requested: number | undefined, processDefault: number, params: Readonly<Record<string, unknown>>): number {
+  if (requested !== undefined && requested > 0) return requested;
+  if (processDefault > 0) return processDefault;
+  const own = params['threads'];
+  return typeof own === 'number' && Number.isInteger(own) && own > 0 ? own : 0;
 }

@@ -32,10 +32,8 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== 
 async function loadOnDevice(
   manifest: ModelManifest, params: Readonly<Record<string, unknown>>, readFile: ReadModelFile, device: Device, threads: number,
 ): Promise<RuntimeHandle> {
-  // A model may name its best thread count (tiny models run fastest on one thread, no pool to spin).
-  const own = params['threads'];
-  const n = threads > 0 ? threads : typeof own === 'number' && Number.isInteger(own) && own > 0 ? own : 0;
-  const common = { id: manifest.model, readFile, device, ...(n > 0 ? { threads: n } : {}) };
+  // `threads` already folds in the model's own params.threads (resolveThreads).
+  const common = { id: manifest.model, readFile, device, ...(threads > 0 ? { threads } : {}) };
   const dtype = str(params['dtype']);
   switch (manifest.task) {
     case 'text-generation':
