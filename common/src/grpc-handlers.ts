@@ -15,7 +15,8 @@ export function unary<Req, Res>(
   fn: (req: Req, call: ServerUnaryCall<Req, Res>) => Promise<Res>,
 ): (call: ServerUnaryCall<Req, Res>, cb: sendUnaryData<Res>) => void {
   return (call, cb) => {
-    fn(call.request, call).then(
+    // A handler that throws before returning its promise is answered like one that rejects.
+    new Promise<Res>((resolve) => resolve(fn(call.request, call))).then(
       (res) => cb(null, res),
       (err: unknown) => cb(toGrpcStatus(err) as ServiceError),
     );

@@ -8,3 +8,4 @@ export { unary, serverStream, checkSecret, guardService, failStream, SECRET_KEY 
 export { grpcServerOptions, grpcChannelOptions, grpcLinkChannelOptions } from './grpc-options.js';
 export { MODELS_KEY, encodeRoles, decodeRoles, type ModelRoles } from './model-roles.js';
 export { bindGrpcServer, widenHttp2ServerWindows } from './grpc-window.js';
+export { SHM_KEY, encodeRegions, decodeRegions, type ResolvedRegion } from './shared-memory.js';

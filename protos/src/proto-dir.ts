@@ -12,4 +12,5 @@ export const protoFiles: readonly string[] = Object.freeze([
   'tabagent/v1/runtime.proto',
   'tabagent/v1/vision.proto',
   'tabagent/v1/text.proto',
+  'tabagent/v1/shared_memory.proto',
 ]);

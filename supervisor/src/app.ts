@@ -4,6 +4,7 @@ import { HEALTH_SERVICES, type Logger } from '@tabagent/common';
 import { modelManagementService } from './api/model-management.js';
 import { startPublicServer, type PublicServer } from './api/public-server.js';
 import { textProxy, visionProxy } from './api/inference-services.js';
+import { SharedMemoryTable, sharedMemoryService } from './api/shared-memory-service.js';
 import { buildChildSupervisor } from './child/build.js';
 import type { ChildSupervisor } from './child/child-supervisor.js';
 import type { GrpcChildLink } from './child/child-link.js';
@@ -66,12 +67,14 @@ export async function startSupervisor(config: Config, log: Logger): Promise<Supe
     defaultTimeoutMs: 60_000,
   };
   const calls = new InFlightCalls();
-  const vision = visionProxy(deps);
+  const sharedMemory = new SharedMemoryTable(config.shmDir);
+  const vision = visionProxy({ ...deps, regions: () => sharedMemory.resolved() });
   const text = textProxy(deps);
   const pub: PublicServer = await startPublicServer(config.host, config.port, config.authToken, {
     modelManagement: calls.wrap(modelManagementService(registry, () => runtimeStatus(child))),
     vision: { definition: vision.definition, impl: calls.wrap(vision.impl) },
     text: { definition: text.definition, impl: calls.wrap(text.impl) },
+    sharedMemory: sharedMemoryService(sharedMemory),
     // An attached ML service runs elsewhere: it reads model files here, guarded by the shared secret.
     extra: config.mode === 'supervisor' ? [{ definition: ModelFilesService, impl: files }] : [],
   });

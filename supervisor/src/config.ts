@@ -21,6 +21,8 @@ export interface Config {
   /** Hugging Face hub endpoint for `hf:` sources (empty = the public hub). */
   readonly hfEndpoint: string;
   readonly sharedModelsDir: string;
+  /** Folder of the shared-memory objects clients register (SharedMemory service). */
+  readonly shmDir: string;
   readonly logLevel: LevelWithSilent;
   readonly threads: number;
   readonly authToken: string;
@@ -75,6 +77,7 @@ export function buildCommand(): Command {
   opt('--catalog <file>', 'JSON file with extra catalog entries', 'TABAGENT_CATALOG', '');
   opt('--hf-endpoint <url>', 'Hugging Face hub endpoint for hf: sources (default https://huggingface.co)', 'TABAGENT_HF_ENDPOINT', '');
   opt('--shared-models-dir <dir>', 'folder holding stories260K/ (registered as karpathy/stories260K when present)', 'TABAGENT_SHARED_MODELS_DIR', '');
+  opt('--shm-dir <dir>', 'folder of the POSIX shared-memory objects clients may register for frames (SharedMemory service)', 'TABAGENT_SHM_DIR', '/dev/shm');
   cmd.addOption(new Option('--log-level <level>', 'log level').choices([...LOG_LEVELS]).default('info').env('TABAGENT_LOG_LEVEL'));
   opt('--threads <n>', 'intra-op threads per model (0 = runtime default)', 'TABAGENT_THREADS', 0, int('--threads', 0));
   opt('--auth-token <token>', 'require "authorization: Bearer <token>" on public calls', 'TABAGENT_AUTH_TOKEN', '');
@@ -116,6 +119,7 @@ export function parseConfig(argv: readonly string[], repoRoot?: string, env: Nod
     catalogFile: o['catalog'] as string,
     hfEndpoint: o['hfEndpoint'] as string,
     sharedModelsDir: shared,
+    shmDir: resolve(o['shmDir'] as string),
     logLevel: o['logLevel'] as LevelWithSilent,
     threads: Number(o['threads']),
     authToken: o['authToken'] as string,

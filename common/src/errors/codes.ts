@@ -31,6 +31,8 @@ const registry = {
   TA_ERR_SOURCE_UNAVAILABLE: { grpc: status.UNAVAILABLE, description: 'A model source (registry, hub, URL) could not be reached' },
   TA_ERR_FAILED_PRECONDITION: { grpc: status.FAILED_PRECONDITION, description: 'The operation needs something that is missing' },
   TA_ERR_SHUTTING_DOWN: { grpc: status.UNAVAILABLE, description: 'The server is shutting down' },
+  TA_ERR_REGION_NOT_FOUND: { grpc: status.NOT_FOUND, description: 'Unknown shared-memory region or key' },
+  TA_ERR_ALREADY_EXISTS: { grpc: status.ALREADY_EXISTS, description: 'The name is already registered' },
 } as const satisfies Record<string, ErrorCodeInfo>;
 
 /** A stable error code. */
@@ -55,6 +57,7 @@ const aliases: Readonly<Record<string, ErrorCode>> = {
   LLAMA2C_UNSUPPORTED: 'TA_ERR_FAILED_PRECONDITION',
   LLAMA2C_MISSING_FILE: 'TA_ERR_FAILED_PRECONDITION',
   VISION_INVALID_ARGUMENT: 'TA_ERR_INVALID_ARGUMENT',
+  VISION_NOT_FOUND: 'TA_ERR_REGION_NOT_FOUND',
   VISION_MODEL_MISMATCH: 'TA_ERR_MODEL_LOAD_FAILED',
   VISION_DISPOSED: 'TA_ERR_MODEL_NOT_LOADED',
   VISION_WORKER_FAILED: 'TA_ERR_INTERNAL',

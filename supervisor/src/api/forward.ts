@@ -4,7 +4,9 @@
 // nothing is duplicated). Errors of the call itself are never retried. The caller's deadline and
 // cancellation are passed on to the child.
 import { Metadata, status, type ServiceError, type ServerUnaryCall, type sendUnaryData, type ServerWritableStream } from '@grpc/grpc-js';
-import { ERROR_CODE_KEY, MODELS_KEY, TabagentError, encodeRoles, failStream, isServiceError, toGrpcStatus, type ModelRoles } from '@tabagent/common';
+import {
+  ERROR_CODE_KEY, MODELS_KEY, SHM_KEY, TabagentError, encodeRegions, encodeRoles, failStream, isServiceError, toGrpcStatus, type ModelRoles, type ResolvedRegion,
+} from '@tabagent/common';
 import type { GrpcChildLink } from '../child/child-link.js';
 import { identity } from './passthrough.js';
 
@@ -15,6 +17,8 @@ export interface ForwardDeps {
   acquire(roles: ModelRoles): Promise<() => void>;
   /** Default deadline when the caller set none. */
   defaultTimeoutMs: number;
+  /** Shared-memory regions the child may read for this service's calls (Vision only). */
+  regions?: () => readonly ResolvedRegion[];
 }
 
 /** Retries of a call that lost its child. */
@@ -42,9 +46,12 @@ export function lostChild(err: unknown): boolean {
   return false;
 }
 
-function childMetadata(link: GrpcChildLink, roles: ModelRoles): Metadata {
+/** Metadata of a call to the child: secret, the call's models and the shared-memory regions. */
+export function childMetadata(link: GrpcChildLink, roles: ModelRoles, deps: Pick<ForwardDeps, 'regions'>): Metadata {
   const m = link.metadata();
   m.set(MODELS_KEY, encodeRoles(roles));
+  const regions = deps.regions?.() ?? [];
+  if (regions.length > 0) m.set(SHM_KEY, encodeRegions(regions));
   return m;
 }
 
@@ -92,7 +99,7 @@ export function forwardUnary(deps: ForwardDeps, path: string, route: (req: Buffe
     const run = async (): Promise<Buffer> => {
       const roles = route(call.request);
       return onChild(deps, roles, deadline, () => !call.cancelled, (link) => new Promise<Buffer>((resolve, reject) => {
-        const c = link.vision.makeUnaryRequest(path, identity, identity, call.request, childMetadata(link, roles), { deadline }, (err, res) => {
+        const c = link.vision.makeUnaryRequest(path, identity, identity, call.request, childMetadata(link, roles, deps), { deadline }, (err, res) => {
           call.off('cancelled', cancel);
           if (err) reject(err);
           else resolve(res as Buffer);
@@ -120,7 +127,7 @@ export function forwardServerStream(
     const run = async (): Promise<void> => {
       const roles = route(call.request);
       await onChild(deps, roles, deadline, () => messages === 0 && !call.cancelled, (link) => new Promise<void>((resolve, reject) => {
-        const c = link.text.makeServerStreamRequest(path, identity, identity, call.request, childMetadata(link, roles), { deadline });
+        const c = link.text.makeServerStreamRequest(path, identity, identity, call.request, childMetadata(link, roles, deps), { deadline });
         const cancel = (): void => c.cancel();
         const resume = (): void => {
           c.resume();

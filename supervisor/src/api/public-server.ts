@@ -6,6 +6,7 @@ import { ReflectionService } from '@grpc/reflection';
 import { bindGrpcServer, HEALTH_SERVICES, HealthImplementation, grpcServerOptions } from '@tabagent/common';
 import { protoDir, protoFiles } from '@tabagent/protos';
 import { ModelManagementService, type ModelManagementServer } from '@tabagent/protos/v1/model_management';
+import { SharedMemoryService, type SharedMemoryServer } from '@tabagent/protos/v1/shared_memory';
 import { requireBearer } from './auth.js';
 
 /** What the public server serves. */
@@ -13,6 +14,7 @@ export interface PublicServices {
   modelManagement: ModelManagementServer;
   vision: { definition: ServiceDefinition; impl: UntypedServiceImplementation };
   text: { definition: ServiceDefinition; impl: UntypedServiceImplementation };
+  sharedMemory: SharedMemoryServer;
   extra?: Array<{ definition: ServiceDefinition; impl: UntypedServiceImplementation }>;
 }
 
@@ -39,6 +41,7 @@ export async function startPublicServer(host: string, port: number, token: strin
   server.addService(ModelManagementService, requireBearer(services.modelManagement, token));
   server.addService(services.vision.definition, requireBearer(services.vision.impl, token));
   server.addService(services.text.definition, requireBearer(services.text.impl, token));
+  server.addService(SharedMemoryService, requireBearer(services.sharedMemory, token));
   for (const e of services.extra ?? []) server.addService(e.definition, e.impl);
   const addr = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
   const bound = await bindGrpcServer(server, addr, ServerCredentials.createInsecure());

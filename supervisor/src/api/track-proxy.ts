@@ -4,11 +4,11 @@
 // answer, so every frame is accounted for exactly once. When a child is ready again a new child
 // stream is opened, starting with the options in force, and tracking resumes.
 import type { ClientDuplexStream, ServerDuplexStream, ServiceError } from '@grpc/grpc-js';
-import { MODELS_KEY, encodeRoles, failStream, invalidArgument, type ModelRoles } from '@tabagent/common';
+import { failStream, invalidArgument, type ModelRoles } from '@tabagent/common';
 import { TrackRequest } from '@tabagent/protos/v1/vision';
 import type { GrpcChildLink } from '../child/child-link.js';
 import type { ForwardDeps } from './forward.js';
-import { isChildLoss, lostChild } from './forward.js';
+import { childMetadata, isChildLoss, lostChild } from './forward.js';
 import { identity } from './passthrough.js';
 import { routeTrack } from './routes.js';
 import { droppedResponse, requestHeader, requestOptions, responseTimestamps, withOptions, type TrackRequestHeader } from './track-wire.js';
@@ -65,8 +65,7 @@ export function forwardTrack(deps: ForwardDeps, path: string) {
     };
 
     const open = (link: GrpcChildLink, first: Buffer): void => {
-      const meta = link.metadata();
-      meta.set(MODELS_KEY, encodeRoles(roles ?? {}));
+      const meta = childMetadata(link, roles ?? {}, deps);
       const up = link.vision.makeBidiStreamRequest(path, identity, identity, meta);
       upstream = up;
       opened = true;

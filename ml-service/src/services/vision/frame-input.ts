@@ -25,6 +25,7 @@ export interface DecodedFrame {
 /** The pipeline Frame for a proto Frame; `field` is the request path of the frame. */
 export function toPipelineFrame(frame: ProtoFrame | undefined, field = 'frame'): Frame {
   if (frame === undefined) throw invalidArgument(field, 'is required');
+  if (frame.sharedMemory !== undefined) throw invalidArgument(`${field}.shared_memory`, 'is supported for a request\'s own frame only');
   const hasData = frame.data.length > 0;
   const hasEncoded = frame.encoded.length > 0;
   if (hasData && hasEncoded) throw invalidArgument(field, 'set either encoded or data, not both');

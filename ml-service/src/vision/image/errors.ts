@@ -3,6 +3,7 @@
 /** Stable error codes raised by the vision pipelines. */
 export type VisionErrorCode =
   | 'VISION_INVALID_ARGUMENT'
+  | 'VISION_NOT_FOUND'
   | 'VISION_MODEL_MISMATCH'
   | 'VISION_DISPOSED';
 

@@ -2,11 +2,12 @@
 // attached to its models so unloading them disposes it), a decode buffer reused across frames and
 // the clock that fills each result's Timing.
 import { randomUUID } from 'node:crypto';
-import { TabagentError, invalidArgument, type Logger, type ModelRoles } from '@tabagent/common';
+import { TabagentError, invalidArgument, type Logger, type ModelRoles, type ResolvedRegion } from '@tabagent/common';
 import { TrackOptions, TrackTask, type TrackRequest, type TrackResponse } from '@tabagent/protos/v1/vision';
 import type { ModelRegistry } from '../../../runtime/model-registry.js';
 import { BufferPool } from '../../../vision/image/buffer-pool.js';
 import { decodeFrame } from '../frame-input.js';
+import { readSharedFrame } from '../shared-frame.js';
 import { withModels } from '../models.js';
 import { RunClock, timingOf } from '../stage-clock.js';
 import { handsRunner, holisticRunner, poseRunner, segmentRunner } from './body-runners.js';
@@ -36,7 +37,7 @@ export class TrackSession {
   #firstTask: TrackTask | undefined;
   #disposed = false;
 
-  constructor(registry: ModelRegistry, roles: ModelRoles, private readonly log?: Logger) {
+  constructor(registry: ModelRegistry, roles: ModelRoles, private readonly log?: Logger, private readonly regions: readonly ResolvedRegion[] = []) {
     this.#registry = registry;
     this.#roles = roles;
   }
@@ -55,7 +56,10 @@ export class TrackSession {
     if (req.options !== undefined) await this.#setOptions(req.options);
     const runner = this.#runner(task);
     return withModels(runner.models, async () => {
-      const decoded = await decodeFrame(req.frame, this.#buffers);
+      // A shared-memory frame is read into a buffer the stream reuses (read when processed: frames
+      // dropped as stale are never read).
+      const frame = readSharedFrame(req.frame, this.regions, 'frame', (n) => this.#buffers.uint8('shared-frame', n));
+      const decoded = await decodeFrame(frame, this.#buffers);
       this.#clock.reset();
       const out = await runner.run({ image: decoded.image, timestampUs: req.timestampUs, rawFormat: decoded.rawFormat });
       const timing = timingOf(arrived, decoded.decodeMs, this.#clock);

@@ -289,6 +289,25 @@ export interface Frame {
   stride: number;
   /** A JPEG or PNG file; EXIF orientation is honoured. Mutually exclusive with data. */
   encoded: Buffer;
+  /**
+   * Raw pixels in a registered shared-memory region (see the SharedMemory service), read as `data`
+   * would be (with width, height, format and stride). Mutually exclusive with data and encoded.
+   * Supported for a request's own frame (not for a segmentation background image).
+   */
+  sharedMemory: SharedMemoryRef | undefined;
+}
+
+/**
+ * Where a frame's pixels lie in a registered shared-memory region. The bytes must stay unchanged
+ * until the frame's response arrives (for Track: its result, or a result listing it as dropped).
+ */
+export interface SharedMemoryRef {
+  /** Name the region was registered under. */
+  region: string;
+  /** Byte offset of the first pixel row in the region. */
+  offset: number;
+  /** Number of bytes of the frame (height × stride). */
+  byteSize: number;
 }
 
 /** A normalized landmark. */
@@ -833,7 +852,15 @@ export interface TrackResponse {
 }
 
 function createBaseFrame(): Frame {
-  return { data: Buffer.alloc(0), width: 0, height: 0, format: 0, stride: 0, encoded: Buffer.alloc(0) };
+  return {
+    data: Buffer.alloc(0),
+    width: 0,
+    height: 0,
+    format: 0,
+    stride: 0,
+    encoded: Buffer.alloc(0),
+    sharedMemory: undefined,
+  };
 }
 
 export const Frame: MessageFns<Frame> = {
@@ -855,6 +882,9 @@ export const Frame: MessageFns<Frame> = {
     }
     if (message.encoded.length !== 0) {
       writer.uint32(50).bytes(message.encoded);
+    }
+    if (message.sharedMemory !== undefined) {
+      SharedMemoryRef.encode(message.sharedMemory, writer.uint32(58).fork()).join();
     }
     return writer;
   },
@@ -920,6 +950,14 @@ export const Frame: MessageFns<Frame> = {
             message.encoded = Buffer.from(reader.bytes());
             continue;
           }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.sharedMemory = SharedMemoryRef.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -940,6 +978,11 @@ export const Frame: MessageFns<Frame> = {
       format: isSet(object.format) ? pixelFormatFromJSON(object.format) : 0,
       stride: isSet(object.stride) ? globalThis.Number(object.stride) : 0,
       encoded: isSet(object.encoded) ? Buffer.from(bytesFromBase64(object.encoded)) : Buffer.alloc(0),
+      sharedMemory: isSet(object.sharedMemory)
+        ? SharedMemoryRef.fromJSON(object.sharedMemory)
+        : isSet(object.shared_memory)
+        ? SharedMemoryRef.fromJSON(object.shared_memory)
+        : undefined,
     };
   },
 
@@ -963,6 +1006,9 @@ export const Frame: MessageFns<Frame> = {
     if (message.encoded.length !== 0) {
       obj.encoded = base64FromBytes(message.encoded);
     }
+    if (message.sharedMemory !== undefined) {
+      obj.sharedMemory = SharedMemoryRef.toJSON(message.sharedMemory);
+    }
     return obj;
   },
 
@@ -977,6 +1023,114 @@ export const Frame: MessageFns<Frame> = {
     message.format = object.format ?? 0;
     message.stride = object.stride ?? 0;
     message.encoded = object.encoded ?? Buffer.alloc(0);
+    message.sharedMemory = (object.sharedMemory !== undefined && object.sharedMemory !== null)
+      ? SharedMemoryRef.fromPartial(object.sharedMemory)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseSharedMemoryRef(): SharedMemoryRef {
+  return { region: "", offset: 0, byteSize: 0 };
+}
+
+export const SharedMemoryRef: MessageFns<SharedMemoryRef> = {
+  encode(message: SharedMemoryRef, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.region !== "") {
+      writer.uint32(10).string(message.region);
+    }
+    if (message.offset !== 0) {
+      writer.uint32(16).uint64(message.offset);
+    }
+    if (message.byteSize !== 0) {
+      writer.uint32(24).uint64(message.byteSize);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SharedMemoryRef {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSharedMemoryRef();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.region = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.offset = longToNumber(reader.uint64());
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.byteSize = longToNumber(reader.uint64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SharedMemoryRef {
+    return {
+      region: isSet(object.region) ? globalThis.String(object.region) : "",
+      offset: isSet(object.offset) ? globalThis.Number(object.offset) : 0,
+      byteSize: isSet(object.byteSize)
+        ? globalThis.Number(object.byteSize)
+        : isSet(object.byte_size)
+        ? globalThis.Number(object.byte_size)
+        : 0,
+    };
+  },
+
+  toJSON(message: SharedMemoryRef): unknown {
+    const obj: any = {};
+    if (message.region !== "") {
+      obj.region = message.region;
+    }
+    if (message.offset !== 0) {
+      obj.offset = Math.round(message.offset);
+    }
+    if (message.byteSize !== 0) {
+      obj.byteSize = Math.round(message.byteSize);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SharedMemoryRef>, I>>(base?: I): SharedMemoryRef {
+    return SharedMemoryRef.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SharedMemoryRef>, I>>(object: I): SharedMemoryRef {
+    const message = createBaseSharedMemoryRef();
+    message.region = object.region ?? "";
+    message.offset = object.offset ?? 0;
+    message.byteSize = object.byteSize ?? 0;
     return message;
   },
 };
