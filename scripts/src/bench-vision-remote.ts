@@ -7,10 +7,10 @@ import { createInterface } from 'node:readline';
 import { credentials, Metadata, type ServiceError } from '@grpc/grpc-js';
 import { grpcChannelOptions, grpcLinkChannelOptions, MODELS_KEY, encodeRoles } from '@tabagent/common';
 import {
-  DetectFacesRequest, FaceMeshRequest, HandsRequest, HolisticRequest, PixelFormat, PoseRequest, SegmentRequest, TrackRequest, VisionClient, type TrackResponse,
+  DetectFacesRequest, FaceMeshRequest, HandsRequest, HolisticRequest, PoseRequest, SegmentRequest, TrackRequest, VisionClient, type TrackResponse,
 } from '@tabagent/protos/v1/vision';
-import type { RawFrame } from '../../ml-service/dist/vision/types.js';
 import type { VisionCase } from './bench-vision-cases.js';
+import type { FrameSource } from './bench-vision-shm.js';
 import { repoRoot } from './bench-support/paths.js';
 
 const REQUESTS = { detectFaces: DetectFacesRequest, faceMesh: FaceMeshRequest, hands: HandsRequest, pose: PoseRequest, holistic: HolisticRequest, segment: SegmentRequest } as const;
@@ -37,21 +37,17 @@ export function endpoint(address: string, direct: boolean): Endpoint {
   };
 }
 
-function protoFrame(f: RawFrame): { data: Buffer; width: number; height: number; format: PixelFormat; stride: number; encoded: Buffer } {
-  return { data: Buffer.from(f.data.buffer, f.data.byteOffset, f.data.byteLength), width: f.width, height: f.height, format: PixelFormat.PIXEL_FORMAT_RGB, stride: 0, encoded: Buffer.alloc(0) };
-}
-
-/** Milliseconds of `runs` sequential unary calls (after `warmup` more). */
-export async function unaryTimes(ep: Endpoint, c: VisionCase, frame: RawFrame, runs: number, warmup = 3): Promise<number[]> {
-  const req = (REQUESTS[c.method] as { fromPartial(o: unknown): unknown }).fromPartial({ frame: protoFrame(frame), options: c.options });
+/** Milliseconds of `runs` sequential unary calls (after `warmup` more); frame i comes from `frames(i)`. */
+export async function unaryTimes(ep: Endpoint, c: VisionCase, frames: FrameSource, runs: number, warmup = 3): Promise<number[]> {
+  const type = REQUESTS[c.method] as { fromPartial(o: unknown): unknown };
   const fn = (ep.client as unknown as Record<string, (r: unknown, m: Metadata, cb: (e: ServiceError | null) => void) => void>)[c.method]!.bind(ep.client);
-  const once = (): Promise<number> => new Promise((resolve, reject) => {
+  const once = (i: number): Promise<number> => new Promise((resolve, reject) => {
     const t0 = performance.now();
-    fn(req, ep.meta(c), (err) => (err ? reject(err) : resolve(performance.now() - t0)));
+    fn(type.fromPartial({ frame: frames(i), options: c.options }), ep.meta(c), (err) => (err ? reject(err) : resolve(performance.now() - t0)));
   });
   const out: number[] = [];
   for (let i = 0; i < warmup + runs; i++) {
-    const ms = await once();
+    const ms = await once(i);
     if (i >= warmup) out.push(ms);
   }
   return out;
@@ -60,8 +56,7 @@ export async function unaryTimes(ep: Endpoint, c: VisionCase, frame: RawFrame, r
 /** Track throughput: `frames` frames with `inFlight` outstanding at a time. */
 export interface TrackRun { fps: number; results: number; dropped: number; detectorRuns: number }
 
-export function trackThroughput(ep: Endpoint, c: VisionCase, frame: RawFrame, frames: number, inFlight = 2, options = c.track.options): Promise<TrackRun> {
-  const pf = protoFrame(frame);
+export function trackThroughput(ep: Endpoint, c: VisionCase, source: FrameSource, frames: number, inFlight = 2, options = c.track.options): Promise<TrackRun> {
   const stream = ep.client.track(ep.meta(c));
   const warmup = 5;
   let sent = 0;
@@ -71,7 +66,7 @@ export function trackThroughput(ep: Endpoint, c: VisionCase, frame: RawFrame, fr
   let detectorRuns = 0;
   let t0 = 0;
   const send = (): void => {
-    stream.write(TrackRequest.fromPartial({ timestampUs: 1_000_000 + sent * 33_333, task: c.track.task, frame: pf, ...(sent === 0 ? { options } : {}) }));
+    stream.write(TrackRequest.fromPartial({ timestampUs: 1_000_000 + sent * 33_333, task: c.track.task, frame: source(sent), ...(sent === 0 ? { options } : {}) }));
     sent += 1;
   };
   return new Promise((resolve, reject) => {

@@ -10,6 +10,8 @@ import ort from 'onnxruntime-node';
 import { benchFrame, CASES, loadSessions, type Loop, type Sessions, type VisionCase } from './bench-vision-cases.js';
 import { endpoint, startDirectChild, trackThroughput, unaryTimes, type Endpoint } from './bench-vision-remote.js';
 import { startBenchServer } from './bench-support/server.js';
+import { benchShmDir, inlineFrames, shmFrames } from './bench-vision-shm.js';
+import { rmSync } from 'node:fs';
 import { median, num } from './bench-support/stats.js';
 import { TrackTask } from '@tabagent/protos/v1/vision';
 import type { RawFrame } from '../../ml-service/dist/vision/types.js';
@@ -25,8 +27,11 @@ interface Row {
   constModelMs: number;
   pipelineMs: number;
   unaryMs: number;
+  /** Unary through the server with the frame in a shared-memory region (the client's write included). */
+  shmMs: number;
   directMs: number;
   trackFps: number;
+  shmTrackFps: number;
   loopFps: number;
   trackDropped: number;
 }
@@ -119,14 +124,15 @@ function ratio(a: number, b: number, target: number, atMost: boolean): string {
 }
 
 function print(rows: readonly Row[]): void {
-  console.log('\n640×480 RGB frames, milliseconds are medians; "!" marks a missed target');
-  console.log('task              runs/frame        model  pipeline  pipe/model  unary(server)  unary/pipe  unary(child)   Track fps  loop fps  Track/loop  dropped');
-  console.log('                                                     (≤1.30×)                  (≤1.50×)                                      (≥0.90×)');
+  console.log('\n640×480 RGB frames, milliseconds are medians; "!" marks a missed target; "shm" = frame in a shared-memory region (SharedMemory service)');
+  console.log('task              runs/frame        model  pipeline  pipe/model  unary(server)  unary/pipe  unary(shm)  shm/pipe  unary(child)   Track fps  Track/loop  shm Track fps  shm/loop  loop fps  dropped');
+  console.log('                                                     (≤1.30×)                  (≤1.50×)               (≤1.50×)                             (≥0.90×)                 (≥0.90×)');
   for (const r of rows) {
     console.log(
       `${r.name.padEnd(17)} ${r.runs.padEnd(15)} ${num(r.modelMs, 2, 7)} ${num(r.pipelineMs, 2, 9)} ${ratio(r.pipelineMs, r.modelMs, 1.3, true).padStart(11)}` +
-        ` ${num(r.unaryMs, 2, 14)} ${ratio(r.unaryMs, r.pipelineMs, 1.5, true).padStart(11)} ${num(r.directMs, 2, 13)}` +
-        ` ${num(r.trackFps, 1, 11)} ${num(r.loopFps, 1, 9)} ${ratio(r.trackFps, r.loopFps, 0.9, false).padStart(11)} ${String(r.trackDropped).padStart(8)}`,
+        ` ${num(r.unaryMs, 2, 14)} ${ratio(r.unaryMs, r.pipelineMs, 1.5, true).padStart(11)} ${num(r.shmMs, 2, 11)} ${ratio(r.shmMs, r.pipelineMs, 1.5, true).padStart(9)}` +
+        ` ${num(r.directMs, 2, 13)} ${num(r.trackFps, 1, 11)} ${ratio(r.trackFps, r.loopFps, 0.9, false).padStart(11)}` +
+        ` ${num(r.shmTrackFps, 1, 14)} ${ratio(r.shmTrackFps, r.loopFps, 0.9, false).padStart(9)} ${num(r.loopFps, 1, 9)} ${String(r.trackDropped).padStart(8)}`,
     );
   }
   console.log('model = session.run on the tensors the pipeline fed for this frame; on a constant 0.5 tensor instead:');
@@ -134,7 +140,8 @@ function print(rows: readonly Row[]): void {
 }
 
 async function main(): Promise<void> {
-  const server = await startBenchServer();
+  const shmDir = benchShmDir();
+  const server = await startBenchServer(['--shm-dir', shmDir]);
   const models = new ModelManagementClient(server.address, credentials.createInsecure(), grpcChannelOptions());
   const ids = [...new Set(CASES.flatMap((c) => Object.values(c.roles)))];
   let child: { stop(): void } | undefined;
@@ -151,10 +158,15 @@ async function main(): Promise<void> {
     for (const c of CASES) {
       const frame = await benchFrame(c.image);
       const local = await inProcess(c, frame);
-      const unaryMs = median(await unaryTimes(viaServer, c, frame, RUNS));
-      const directMs = median(await unaryTimes(toChild, c, frame, RUNS));
-      const track = await trackThroughput(viaServer, c, frame, RUNS * 2);
-      rows.push({ name: c.name, ...local, unaryMs, directMs, trackFps: track.fps, trackDropped: track.dropped });
+      const inline = inlineFrames(frame);
+      const shm = await shmFrames(server.address, shmDir, frame);
+      const unaryMs = median(await unaryTimes(viaServer, c, inline, RUNS));
+      const shmMs = median(await unaryTimes(viaServer, c, shm.source, RUNS));
+      const directMs = median(await unaryTimes(toChild, c, inline, RUNS));
+      const track = await trackThroughput(viaServer, c, inline, RUNS * 2);
+      const shmTrack = await trackThroughput(viaServer, c, shm.source, RUNS * 2);
+      await shm.close();
+      rows.push({ name: c.name, ...local, unaryMs, shmMs, directMs, trackFps: track.fps, shmTrackFps: shmTrack.fps, trackDropped: track.dropped + shmTrack.dropped });
       if (c.track.task === TrackTask.TRACK_TASK_FACE_MESH) meshTrack = track.fps;
       process.stderr.write(`${c.name}: done (Track detector runs ${track.detectorRuns}/${track.results})\n`);
     }
@@ -170,6 +182,7 @@ async function main(): Promise<void> {
     models.close();
     child?.stop();
     await server.stop();
+    rmSync(shmDir, { recursive: true, force: true });
   }
 }
 
