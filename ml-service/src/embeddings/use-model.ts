@@ -7,7 +7,7 @@ import type { ReadModelFile } from '../runtime/loaded-model.js';
 import type { Embedder, EmbedOptions } from './embedder.js';
 import { invalidEmbed, loadFailed } from './errors.js';
 import { tfjsRuntime, type TfjsRuntime } from './tfjs-runtime.js';
-import { UseTokenizer, isUseVocabulary } from './use-tokenizer.js';
+import { UseTokenizer, isUseVocabulary, sparseIds } from './use-tokenizer.js';
 
 /** Options of loadUseModel (from the catalog's params). */
 export interface LoadUseOptions {
@@ -62,14 +62,9 @@ export async function loadUseModel(opts: LoadUseOptions): Promise<Embedder & { r
   }
   const { tf } = rt;
   const run = async (ids: readonly (readonly number[])[]): Promise<Float32Array[]> => {
-    const coords: number[] = [];
-    const values: number[] = [];
-    ids.forEach((row, i) => row.forEach((id, j) => {
-      coords.push(i, j);
-      values.push(id);
-    }));
-    const indices = tf.tensor2d(coords, [values.length, 2], 'int32');
-    const vals = tf.tensor1d(values, 'int32');
+    const sparse = sparseIds(ids);
+    const indices = tf.tensor2d(sparse.indices, [sparse.values.length, 2], 'int32');
+    const vals = tf.tensor1d(sparse.values, 'int32');
     try {
       const out = (await graph.executeAsync({ indices, values: vals })) as import('@tensorflow/tfjs').Tensor;
       const data = (await out.data()) as Float32Array;

@@ -92,3 +92,17 @@ export class UseTokenizer {
     return ids.filter((id, i) => !(id === UNK_ID && ids[i - 1] === UNK_ID));
   }
 }
+
+/** The sparse (indices, values) input of USE lite for rows of token ids: [row, position] pairs and ids. */
+export function sparseIds(rows: readonly (readonly number[])[]): { indices: Int32Array; values: Int32Array } {
+  const count = rows.reduce((n, r) => n + r.length, 0);
+  const indices = new Int32Array(count * 2);
+  const values = new Int32Array(count);
+  let k = 0;
+  rows.forEach((row, i) => row.forEach((id, j) => {
+    indices[2 * k] = i;
+    indices[2 * k + 1] = j;
+    values[k++] = id;
+  }));
+  return { indices, values };
+}

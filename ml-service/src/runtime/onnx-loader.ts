@@ -5,6 +5,10 @@ import { TabagentError } from '@tabagent/common';
 import type { ModelManifest } from '@tabagent/protos/v1/runtime';
 import type { ReadModelFile, RuntimeHandle, RuntimeLoader } from './loaded-model.js';
 import { withProviderFallback } from './providers.js';
+import { EmbedderHandle } from '../embeddings/embedder.js';
+import { embedConfig } from '../embeddings/config.js';
+import { loadUseOnnx } from '../embeddings/use-onnx.js';
+import { mapEngineErrors } from '../text/engine-errors.js';
 
 /** How the sessions of a handle were made: their files, provider and threads (to make more alike). */
 export interface OnnxSource {
@@ -67,7 +71,7 @@ export function sessionOptions(provider: string, threads: number): ort.Inference
 /** Loader for runtime "onnxruntime". */
 export const onnxLoader: RuntimeLoader = {
   runtime: 'onnxruntime',
-  async load(manifest: ModelManifest, _params, readFile: ReadModelFile, plan, threads) {
+  async load(manifest: ModelManifest, params, readFile: ReadModelFile, plan, threads) {
     const onnxFiles = manifest.files.filter((f) => f.path.endsWith('.onnx'));
     if (onnxFiles.length === 0) {
       throw new TabagentError('TA_ERR_MODEL_LOAD_FAILED', `model "${manifest.model}" lists no .onnx file`);
@@ -84,7 +88,32 @@ export const onnxLoader: RuntimeLoader = {
       }
       return sessions;
     });
+    if (manifest.task === 'embeddings') {
+      const handle = await mapEngineErrors(embedderHandle(manifest.model, [...choice.value.values()], params, readFile));
+      return { handle, provider: choice.provider, warnings: choice.warnings };
+    }
     const source: OnnxSource = { paths: [...bytes.keys()], read: (path) => readFile(path), provider: choice.provider, threads };
     return { handle: new OnnxHandle(choice.value, source), provider: choice.provider, warnings: choice.warnings };
   },
 };
+
+/** A sentence encoder (USE lite converted to ONNX, params.vocabulary) with its dynamic batcher. */
+async function embedderHandle(
+  model: string, sessions: readonly ort.InferenceSession[], params: Readonly<Record<string, unknown>>, readFile: ReadModelFile,
+): Promise<RuntimeHandle> {
+  const release = async (): Promise<void> => {
+    for (const s of sessions) await s.release();
+  };
+  try {
+    const vocabulary = params['vocabulary'];
+    if (sessions.length !== 1 || typeof vocabulary !== 'string') {
+      throw new TabagentError('TA_ERR_UNIMPLEMENTED', `onnxruntime serves embeddings from one sentence-encoder graph with params.vocabulary; model ${model} has ${sessions.length} graphs`);
+    }
+    const config = embedConfig(params);
+    const embedder = await loadUseOnnx({ id: model, session: sessions[0]!, Tensor: ort.Tensor, readFile, vocabulary });
+    return new EmbedderHandle(embedder, config);
+  } catch (err) {
+    await release();
+    throw err;
+  }
+}

@@ -13,7 +13,11 @@ export function effectiveRuntime(entry: CatalogEntry): string {
 
 /** The child's manifest. */
 export function buildRuntimeManifest(entry: CatalogEntry, local: LocalManifest, options: LoadOptions): ModelManifest {
-  const files = local.converted.length > 0 ? local.converted : local.files;
+  // A converted model runs from its converted files, plus a pulled tokenizer vocabulary the
+  // runtime still reads (USE lite's vocab.json beside its converted graph).
+  const vocabulary = entry.params?.['vocabulary'];
+  const carried = local.files.filter((f) => f.path === vocabulary);
+  const files = local.converted.length > 0 ? [...local.converted, ...carried] : local.files;
   return {
     model: entry.id,
     task: entry.task,

@@ -39,6 +39,9 @@ describe('Text.Embed through tabagent-server', () => {
     const near = dot(cat!, kitten!);
     const far = dot(cat!, stocks!);
     assert.ok(near - far > 0.3, `cos(cat, kitten) ${near.toFixed(3)} vs cos(cat, stock market) ${far.toFixed(3)}`);
+    // The default runs the graph converted to ONNX on onnxruntime (the tfjs runtime would say "tfjs-wasm").
+    const info = await call(clients.models, clients.models.getModel, { model: MODEL });
+    assert.equal(info.executionProvider, 'cpu');
   });
 
   it('merges concurrent requests into one model call, with the same vectors as alone', async () => {
