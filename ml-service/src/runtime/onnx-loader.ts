@@ -88,7 +88,8 @@ export const onnxLoader: RuntimeLoader = {
       }
       return sessions;
     });
-    if (manifest.task === 'embeddings') {
+    // A sentence encoder (its tokenizer vocabulary named in params) is served as an embedder.
+    if (manifest.task === 'embeddings' && typeof params['vocabulary'] === 'string') {
       const handle = await mapEngineErrors(embedderHandle(manifest.model, [...choice.value.values()], params, readFile));
       return { handle, provider: choice.provider, warnings: choice.warnings };
     }
@@ -105,9 +106,9 @@ async function embedderHandle(
     for (const s of sessions) await s.release();
   };
   try {
-    const vocabulary = params['vocabulary'];
-    if (sessions.length !== 1 || typeof vocabulary !== 'string') {
-      throw new TabagentError('TA_ERR_UNIMPLEMENTED', `onnxruntime serves embeddings from one sentence-encoder graph with params.vocabulary; model ${model} has ${sessions.length} graphs`);
+    const vocabulary = String(params['vocabulary']);
+    if (sessions.length !== 1) {
+      throw new TabagentError('TA_ERR_UNIMPLEMENTED', `onnxruntime serves a sentence encoder from one graph; model ${model} has ${sessions.length}`);
     }
     const config = embedConfig(params);
     const embedder = await loadUseOnnx({ id: model, session: sessions[0]!, Tensor: ort.Tensor, readFile, vocabulary });
