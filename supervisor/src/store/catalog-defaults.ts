@@ -28,7 +28,7 @@ const TEXT_DEFAULTS: readonly CatalogEntry[] = [
     // "tfjs" runtime still serves such entries unconverted).
     runtime: 'onnxruntime',
     convert: 'tfjs-graph-to-onnx',
-    params: { graph: 'model.json', onnx: 'model.onnx', vocabulary: 'vocab.json', dimensions: 512, threads: 1 },
+    params: { graph: 'model.json', onnx: 'model.onnx', vocabulary: 'vocab.json', dimensions: 512 },
     description: 'Universal Sentence Encoder lite (TFJS graph model converted to ONNX, Apache-2.0)',
   },
   {
