@@ -7,6 +7,8 @@ import ort from 'onnxruntime-node';
 import sharp from 'sharp';
 import { PoseModel, TrackTask, type TrackOptions } from '@tabagent/protos/v1/vision';
 import { sessionOptions } from '../../ml-service/dist/runtime/onnx-loader.js';
+import { resolveThreads } from '../../ml-service/dist/runtime/model-registry.js';
+import { DEFAULT_ENTRIES } from '../../supervisor/dist/store/catalog-defaults.js';
 import { FaceMesh } from '../../ml-service/dist/vision/face-mesh/face-mesh.js';
 import { FaceDetector } from '../../ml-service/dist/vision/face/face-detector.js';
 import { HandPipeline } from '../../ml-service/dist/vision/hands/hand-pipeline.js';
@@ -173,13 +175,14 @@ function cachedModel(id: string): { onnx: string; width: number; height: number 
   return { onnx: join(dir, version, onnx.path), ...manifest.params.inputSize };
 }
 
-/** In-process sessions with the child's options (CPU, `threads` intra-op threads; 0 = runtime default). */
+/** In-process sessions with the child's options: CPU, and the thread count the child would use (`threads`, else the catalog's params.threads, else the runtime default). */
 export async function loadSessions(roles: Record<string, string>, threads: number): Promise<{ sessions: Sessions; inputs: Record<string, ort.Tensor> }> {
   const sessions: Sessions = {};
   const inputs: Record<string, ort.Tensor> = {};
   for (const [role, id] of Object.entries(roles)) {
     const m = cachedModel(id);
-    sessions[role] = await ort.InferenceSession.create(m.onnx, sessionOptions('cpu', threads));
+    const params = DEFAULT_ENTRIES.find((e) => e.id === id)?.params ?? {};
+    sessions[role] = await ort.InferenceSession.create(m.onnx, sessionOptions('cpu', resolveThreads(threads, 0, params)));
     inputs[role] = new ort.Tensor('float32', new Float32Array(m.width * m.height * 3).fill(0.5), [1, m.height, m.width, 3]);
   }
   return { sessions, inputs };
