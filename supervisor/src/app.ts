@@ -5,6 +5,7 @@ import { modelManagementService } from './api/model-management.js';
 import { startPublicServer, type PublicServer } from './api/public-server.js';
 import { textProxy, visionProxy } from './api/inference-services.js';
 import { SharedMemoryTable, sharedMemoryService } from './api/shared-memory-service.js';
+import { scanFrameRegion } from './api/wire-scan.js';
 import { buildChildSupervisor } from './child/build.js';
 import type { ChildSupervisor } from './child/child-supervisor.js';
 import type { GrpcChildLink } from './child/child-link.js';
@@ -68,7 +69,8 @@ export async function startSupervisor(config: Config, log: Logger): Promise<Supe
   };
   const calls = new InFlightCalls();
   const sharedMemory = new SharedMemoryTable(config.shmDir);
-  const vision = visionProxy({ ...deps, regions: () => sharedMemory.resolved() });
+  // A unary call carries only the region its frame names; a Track stream, every region.
+  const vision = visionProxy({ ...deps, regions: (req) => sharedMemory.resolved(req === undefined ? undefined : scanFrameRegion(req)) });
   const text = textProxy(deps);
   const pub: PublicServer = await startPublicServer(config.host, config.port, config.authToken, {
     modelManagement: calls.wrap(modelManagementService(registry, () => runtimeStatus(child))),

@@ -17,8 +17,11 @@ export interface ForwardDeps {
   acquire(roles: ModelRoles): Promise<() => void>;
   /** Default deadline when the caller set none. */
   defaultTimeoutMs: number;
-  /** Shared-memory regions the child may read for this service's calls (Vision only). */
-  regions?: () => readonly ResolvedRegion[];
+  /**
+   * Shared-memory regions the child may read for a call (Vision only): for a unary request, the one
+   * its frame names; for a stream (no request bytes), all of them.
+   */
+  regions?: (request?: Buffer) => readonly ResolvedRegion[];
 }
 
 /** Retries of a call that lost its child. */
@@ -47,10 +50,10 @@ export function lostChild(err: unknown): boolean {
 }
 
 /** Metadata of a call to the child: secret, the call's models and the shared-memory regions. */
-export function childMetadata(link: GrpcChildLink, roles: ModelRoles, deps: Pick<ForwardDeps, 'regions'>): Metadata {
+export function childMetadata(link: GrpcChildLink, roles: ModelRoles, deps: Pick<ForwardDeps, 'regions'>, request?: Buffer): Metadata {
   const m = link.metadata();
   m.set(MODELS_KEY, encodeRoles(roles));
-  const regions = deps.regions?.() ?? [];
+  const regions = deps.regions?.(request) ?? [];
   if (regions.length > 0) m.set(SHM_KEY, encodeRegions(regions));
   return m;
 }
@@ -99,7 +102,7 @@ export function forwardUnary(deps: ForwardDeps, path: string, route: (req: Buffe
     const run = async (): Promise<Buffer> => {
       const roles = route(call.request);
       return onChild(deps, roles, deadline, () => !call.cancelled, (link) => new Promise<Buffer>((resolve, reject) => {
-        const c = link.vision.makeUnaryRequest(path, identity, identity, call.request, childMetadata(link, roles, deps), { deadline }, (err, res) => {
+        const c = link.vision.makeUnaryRequest(path, identity, identity, call.request, childMetadata(link, roles, deps, call.request), { deadline }, (err, res) => {
           call.off('cancelled', cancel);
           if (err) reject(err);
           else resolve(res as Buffer);

@@ -13,7 +13,8 @@ import type {
 
 /** Most regions registered at once. */
 export const MAX_REGIONS = 64;
-const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+// At most 64 characters: every Vision call carries the regions it may read in its metadata.
+const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 interface Entry { region: SharedMemoryRegion; path: string }
 
@@ -28,7 +29,7 @@ export class SharedMemoryTable {
   }
 
   register(req: RegisterSharedMemoryRequest): SharedMemoryRegion {
-    if (!NAME.test(req.name)) throw invalidArgument('name', 'must be 1-128 letters, digits, ".", "_" or "-", starting with a letter or digit');
+    if (!NAME.test(req.name)) throw invalidArgument('name', 'must be 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit');
     if (this.#entries.has(req.name)) throw new TabagentError('TA_ERR_ALREADY_EXISTS', `name: region "${req.name}" is already registered; unregister it first`);
     if (this.#entries.size >= MAX_REGIONS) throw new TabagentError('TA_ERR_RESOURCE_EXHAUSTED', `name: at most ${MAX_REGIONS} regions can be registered`);
     const file = req.key.startsWith('/') ? req.key.slice(1) : req.key;
@@ -64,9 +65,10 @@ export class SharedMemoryTable {
     return [...this.#entries.values()].map((e) => e.region);
   }
 
-  /** The regions with their files, as the child reads them. */
-  resolved(): ResolvedRegion[] {
-    return [...this.#entries.values()].map((e) => ({ name: e.region.name, path: e.path, byteSize: e.region.byteSize }));
+  /** The regions with their files, as the child reads them: all, or only `name` ('' = none). */
+  resolved(name?: string): ResolvedRegion[] {
+    const entries = name === undefined ? [...this.#entries.values()] : [this.#entries.get(name)].filter((e) => e !== undefined);
+    return entries.map((e) => ({ name: e.region.name, path: e.path, byteSize: e.region.byteSize }));
   }
 }
 

@@ -46,6 +46,16 @@ export function scanString(buf: Uint8Array, field: number): string {
   return raw ? Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('utf8') : '';
 }
 
+/**
+ * The shared-memory region a unary Vision request's frame points into (field 1 frame → field 7
+ * shared_memory → field 1 region), or '' when it carries its pixels.
+ */
+export function scanFrameRegion(req: Uint8Array): string {
+  const frame = scanFields(req, [1]).get(1);
+  const ref = frame ? scanFields(frame, [7]).get(7) : undefined;
+  return ref ? scanString(ref, 1) : '';
+}
+
 function malformed(): TabagentError {
   return new TabagentError('TA_ERR_INVALID_ARGUMENT', 'request: malformed protobuf message');
 }

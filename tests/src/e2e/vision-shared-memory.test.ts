@@ -112,6 +112,21 @@ describe('Vision frames through shared memory', () => {
     assert.equal(ok.faces.length, 1);
   });
 
+  it('holds 64 regions with 64-character names (a Track stream carries all of them); the 65th is RESOURCE_EXHAUSTED', async () => {
+    const names = Array.from({ length: 63 }, (_, i) => `r${String(i).padStart(2, '0')}-${'x'.repeat(60)}`);
+    for (const name of names) await register({ name, key: '/camera0', byteSize: OFFSET + pixels.data.length });
+    await expectError(register({ name: 'one-too-many', key: '/camera0', byteSize: 10 }), status.RESOURCE_EXHAUSTED, 'name');
+    await expectError(register({ name: 'y'.repeat(65), key: '/camera0', byteSize: 10 }), status.INVALID_ARGUMENT, 'name');
+    const last = names.at(-1)!;
+    assert.equal((await vision(c, 'detectFaces', { frame: shmFrame(last) })).faces.length, 1);
+    const t = openTrack(c);
+    t.send({ timestampUs: 1, task: TrackTask.TRACK_TASK_FACES, frame: shmFrame(last) });
+    t.send({ timestampUs: 2, task: TrackTask.TRACK_TASK_FACES, frame: shmFrame('cam') });
+    const results = [await t.next(), ...(await t.finish())];
+    assert.ok(results.every((r) => r.status === '' && r.faces?.faces.length === 1), JSON.stringify(results.map((r) => r.status)));
+    for (const name of names) await call(shm, shm.unregister, { name });
+  });
+
   it('unregistering a region makes its references NOT_FOUND; an empty name drops every region', async () => {
     await register({ name: 'second', key: '/camera0', byteSize: 100 });
     assert.equal((await call(shm, shm.unregister, { name: 'cam' })).unregistered, 1);

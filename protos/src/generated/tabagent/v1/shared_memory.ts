@@ -42,9 +42,12 @@ export interface SharedMemoryRegion {
 
 /** Request to register a region. */
 export interface RegisterSharedMemoryRequest {
-  /** Letters, digits, ".", "_" and "-", at most 128; must not be registered already. */
+  /** Letters, digits, ".", "_" and "-", at most 64; must not be registered already. */
   name: string;
-  /** shm_open name: one path segment, optionally with a leading "/" (e.g. "/camera0"). */
+  /**
+   * shm_open name: one path segment of at most 64 such characters, optionally with a leading "/"
+   * (e.g. "/camera0").
+   */
   key: string;
   /** Usable bytes; at most the file's size. */
   byteSize: number;
