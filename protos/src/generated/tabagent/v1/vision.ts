@@ -292,7 +292,8 @@ export interface Frame {
   /**
    * Raw pixels in a registered shared-memory region (see the SharedMemory service), read as `data`
    * would be (with width, height, format and stride). Mutually exclusive with data and encoded.
-   * Supported for a request's own frame (not for a segmentation background image).
+   * Supported for a request's own frame (not for a segmentation background image). A Track stream
+   * sees the regions registered when it opened.
    */
   sharedMemory: SharedMemoryRef | undefined;
 }
