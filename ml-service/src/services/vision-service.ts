@@ -1,26 +1,19 @@
 // The Vision gRPC service of the child: single-frame methods on pooled pipelines and the Track
 // stream. Capabilities whose pipelines are not in this build answer UNIMPLEMENTED naming the method.
-import type { Metadata, ServerDuplexStream, ServerUnaryCall, UntypedServiceImplementation } from '@grpc/grpc-js';
+import type { ServerDuplexStream, ServerUnaryCall, UntypedServiceImplementation } from '@grpc/grpc-js';
 import { unary, type Logger } from '@tabagent/common';
 import {
   VisionService,
   type DetectFacesRequest, type DetectFacesResponse, type FaceMeshRequest, type FaceMeshResponse, type HandsRequest, type HandsResponse,
   type HolisticRequest, type HolisticResponse, type IrisRequest, type IrisResponse, type PoseRequest, type PoseResponse, type SegmentRequest, type SegmentResponse,
-  type TrackRequest, type TrackResponse, type Frame,
+  type TrackRequest, type TrackResponse,
 } from '@tabagent/protos/v1/vision';
 import type { ModelRegistry } from '../runtime/model-registry.js';
 import { bodyMethods } from './vision/body-methods.js';
 import { faceMethods } from './vision/face-methods.js';
 import { holisticMethod } from './vision/holistic.js';
 import { serveTrack } from './vision/track/track-stream.js';
-import { readSharedFrame, regionsOf } from './vision/shared-frame.js';
 import { withUnimplemented } from './unimplemented.js';
-
-/** The request with a shared-memory frame read into `frame.data` (see shared-frame.ts). */
-function shared<R extends { frame?: Frame | undefined }>(req: R, metadata: Metadata): R {
-  if (req.frame?.sharedMemory === undefined) return req;
-  return { ...req, frame: readSharedFrame(req.frame, regionsOf(metadata)) };
-}
 
 /** Builds the Vision service implementation. */
 export function visionService(registry: ModelRegistry, log: Logger): UntypedServiceImplementation {
@@ -28,13 +21,13 @@ export function visionService(registry: ModelRegistry, log: Logger): UntypedServ
   const body = bodyMethods(registry);
   const holistic = holisticMethod(registry, log);
   const impl: UntypedServiceImplementation = {
-    detectFaces: unary((req: DetectFacesRequest, call: ServerUnaryCall<DetectFacesRequest, DetectFacesResponse>) => face.detectFaces(shared(req, call.metadata), call.metadata)),
-    faceMesh: unary((req: FaceMeshRequest, call: ServerUnaryCall<FaceMeshRequest, FaceMeshResponse>) => face.faceMesh(shared(req, call.metadata), call.metadata)),
-    iris: unary((req: IrisRequest, call: ServerUnaryCall<IrisRequest, IrisResponse>) => face.iris(shared(req, call.metadata), call.metadata)),
-    hands: unary((req: HandsRequest, call: ServerUnaryCall<HandsRequest, HandsResponse>) => body.hands(shared(req, call.metadata), call.metadata)),
-    pose: unary((req: PoseRequest, call: ServerUnaryCall<PoseRequest, PoseResponse>) => body.pose(shared(req, call.metadata), call.metadata)),
-    holistic: unary((req: HolisticRequest, call: ServerUnaryCall<HolisticRequest, HolisticResponse>) => holistic(shared(req, call.metadata), call.metadata)),
-    segment: unary((req: SegmentRequest, call: ServerUnaryCall<SegmentRequest, SegmentResponse>) => body.segment(shared(req, call.metadata), call.metadata)),
+    detectFaces: unary((req: DetectFacesRequest, call: ServerUnaryCall<DetectFacesRequest, DetectFacesResponse>) => face.detectFaces(req, call.metadata)),
+    faceMesh: unary((req: FaceMeshRequest, call: ServerUnaryCall<FaceMeshRequest, FaceMeshResponse>) => face.faceMesh(req, call.metadata)),
+    iris: unary((req: IrisRequest, call: ServerUnaryCall<IrisRequest, IrisResponse>) => face.iris(req, call.metadata)),
+    hands: unary((req: HandsRequest, call: ServerUnaryCall<HandsRequest, HandsResponse>) => body.hands(req, call.metadata)),
+    pose: unary((req: PoseRequest, call: ServerUnaryCall<PoseRequest, PoseResponse>) => body.pose(req, call.metadata)),
+    holistic: unary((req: HolisticRequest, call: ServerUnaryCall<HolisticRequest, HolisticResponse>) => holistic(req, call.metadata)),
+    segment: unary((req: SegmentRequest, call: ServerUnaryCall<SegmentRequest, SegmentResponse>) => body.segment(req, call.metadata)),
     track: (call: ServerDuplexStream<TrackRequest, TrackResponse>) => serveTrack(call, registry, log),
   };
   return withUnimplemented(VisionService, 'tabagent.v1.Vision', impl);

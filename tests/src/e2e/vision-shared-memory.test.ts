@@ -1,5 +1,5 @@
 // End-to-end: frames passed through registered shared-memory regions instead of message bytes.
-// Results equal those of the same pixels sent in `data` (DetectFaces, FaceMesh, a Track stream),
+// Results equal those of the same pixels sent in `data` (DetectFaces, FaceMesh, Segment, a Track stream),
 // a region survives a SIGKILL of the ML child (the supervisor holds the table), and bad
 // registrations and references fail with the right status naming the field.
 import assert from 'node:assert/strict';
@@ -9,12 +9,12 @@ import { after, before, describe, it } from 'node:test';
 import { credentials, status, type ServiceError } from '@grpc/grpc-js';
 import { grpcChannelOptions } from '@tabagent/common';
 import { SharedMemoryClient, type RegisterSharedMemoryRequest } from '@tabagent/protos/v1/shared_memory';
-import { PixelFormat, TrackTask, type DeepPartial, type Frame } from '@tabagent/protos/v1/vision';
+import { ImageEncoding, PixelFormat, TrackTask, type DeepPartial, type Frame } from '@tabagent/protos/v1/vision';
 import { call, connect, expectGrpcError, type PublicClients } from '../support/clients.js';
 import { startServer, tempDir, waitServing, type ServerUnderTest } from '../support/server-process.js';
 import { openTrack, preload, rgbOf, vision } from './vision-helpers.js';
 
-const MODELS = ['mediapipe/face-detection-short', 'mediapipe/face-mesh'];
+const MODELS = ['mediapipe/face-detection-short', 'mediapipe/face-mesh', 'mediapipe/selfie-segmentation'];
 /** Where the portrait's pixels start in the region (not at 0, to exercise offsets). */
 const OFFSET = 4096;
 
@@ -62,6 +62,16 @@ describe('Vision frames through shared memory', () => {
     const [meshShm, meshData] = [await vision(c, 'faceMesh', { frame: shmFrame('cam') }), await vision(c, 'faceMesh', { frame: dataFrame() })];
     assert.equal(meshShm.faces[0]?.landmarks.length, 468);
     assert.deepEqual(meshShm.faces[0]?.landmarks, meshData.faces[0]?.landmarks);
+  });
+
+  it('Segment from a region returns its effect image raw in the frame\'s format, equal to the data path', async () => {
+    const opts = { effect: { backgroundColor: 0x00ff00 } };
+    const viaShm = await vision(c, 'segment', { frame: shmFrame('cam'), options: opts });
+    const viaData = await vision(c, 'segment', { frame: dataFrame(), options: opts });
+    const img = viaShm.image!;
+    assert.deepEqual([img.width, img.height, img.format, img.encoding], [pixels.width, pixels.height, PixelFormat.PIXEL_FORMAT_RGB, ImageEncoding.IMAGE_ENCODING_RAW]);
+    assert.ok(Buffer.from(img.data).equals(Buffer.from(viaData.image!.data)), 'same effect image');
+    assert.ok(Buffer.from(viaShm.mask!.data).equals(Buffer.from(viaData.mask!.data)), 'same mask');
   });
 
   it('a Track stream reads every frame from the region and tracks one face', async () => {

@@ -10,6 +10,7 @@ import { modelFor, modelsFor, rolesOf, withModels, type VisionModel } from './mo
 import { handsSettings, poseSettings, segmentSettings } from './options.js';
 import { cachedPool, PipelinePool } from './pipeline-pool.js';
 import { runFrame } from './run-frame.js';
+import { regionsOf } from './shared-frame.js';
 import { renderSegment } from './segment-output.js';
 import { timedSession } from './stage-clock.js';
 import { asBuffer, handToProto, poseToProto } from './to-proto.js';
@@ -55,7 +56,7 @@ export function bodyMethods(registry: ModelRegistry) {
       const m = modelsFor(registry, rolesOf(metadata, { role: 'landmarks', model: req.model }), { detector: 'palm detection', landmarks: 'hand landmark' });
       const pool = handPool(m.detector, m.landmarks);
       const opts = { maxHands: s.maxHands, minDetectionConfidence: s.minScore, selfieMirrored: s.selfie };
-      const r = await withModels([m.detector, m.landmarks], () => runFrame(pool, req.frame, arrived, (i, image) =>
+      const r = await withModels([m.detector, m.landmarks], () => runFrame(pool, req.frame, regionsOf(metadata), arrived, (i, image) =>
         i.value.detectRgb(image, { ...opts, minPresenceConfidence: 0.5, gestures: true })));
       return { hands: r.value.map(handToProto), timing: r.timing };
     },
@@ -65,7 +66,7 @@ export function bodyMethods(registry: ModelRegistry) {
       const s = poseSettings(req.options);
       const m = modelsFor(registry, rolesOf(metadata, { role: 'landmarks', model: req.model }), { detector: 'pose detection', landmarks: 'pose landmark' });
       const pool = posePool(m.detector, m.landmarks);
-      const r = await withModels([m.detector, m.landmarks], () => runFrame(pool, req.frame, arrived, (i, image) =>
+      const r = await withModels([m.detector, m.landmarks], () => runFrame(pool, req.frame, regionsOf(metadata), arrived, (i, image) =>
         i.value.detectRgb(image, { maxPoses: 1, minDetectionConfidence: s.minScore, minPresenceConfidence: 0.5, segmentation: s.segmentation, jointAngles: true })));
       return { poses: r.value.map(poseToProto), timing: r.timing };
     },
@@ -75,9 +76,10 @@ export function bodyMethods(registry: ModelRegistry) {
       const s = segmentSettings(req.options);
       const model = modelFor(registry, rolesOf(metadata, { role: 'segmenter', model: req.model }), 'segmenter', 'segmentation');
       const pool = segmentPool(model);
-      const rawFormat = req.frame && req.frame.data.length > 0 ? req.frame.format : undefined;
+      // Raw pixels (in the message or in shared memory) come back in their own format; JPEG/PNG input does not.
+      const rawFormat = req.frame && (req.frame.data.length > 0 || req.frame.sharedMemory !== undefined) ? req.frame.format : undefined;
       // The effect runs inside the call: a converted raw frame lives in the instance's buffers.
-      const r = await withModels([model], () => runFrame(pool, req.frame, arrived, async (i, image) => {
+      const r = await withModels([model], () => runFrame(pool, req.frame, regionsOf(metadata), arrived, async (i, image) => {
         const mask = await i.value.segmentRgb(image, s.modelSizeMask);
         return { mask, image: await renderSegment(image, rawFormat, mask, s) };
       }));

@@ -16,6 +16,7 @@ import { modelsFor, rolesOf, withModels, type VisionModel } from './models.js';
 import { faceDetectionSettings, faceMeshSettings, irisSettings, type FaceMeshSettings } from './options.js';
 import { cachedPool, PipelinePool } from './pipeline-pool.js';
 import { runFrame } from './run-frame.js';
+import { regionsOf } from './shared-frame.js';
 import { timedSession } from './stage-clock.js';
 import { detectionToProto, irisToProto, meshToProto } from './to-proto.js';
 
@@ -74,7 +75,7 @@ export function faceMethods(registry: ModelRegistry) {
         (clock) => new FaceDetector(timedSession(detector.session, clock), { maxFaces: s.maxFaces, minScore: s.minScore }),
         (d) => d.dispose(),
       ));
-      const r = await withModels([detector], () => runFrame(pool, req.frame, arrived, (i, image) => i.value.detectImage(image)));
+      const r = await withModels([detector], () => runFrame(pool, req.frame, regionsOf(metadata), arrived, (i, image) => i.value.detectImage(image)));
       return { faces: r.value.map((d) => detectionToProto(d)), timing: r.timing };
     },
 
@@ -84,7 +85,7 @@ export function faceMethods(registry: ModelRegistry) {
       const m = modelsFor(registry, rolesOf(metadata, { role: 'landmarks', model: req.model }), { detector: 'face detector', landmarks: 'face mesh' });
       const models = [m.detector, m.landmarks];
       const pool = meshPool(models, s, false);
-      const r = await withModels(models, () => runFrame(pool, req.frame, arrived, (i, image) => meshFaces(i.value.mesh, image)));
+      const r = await withModels(models, () => runFrame(pool, req.frame, regionsOf(metadata), arrived, (i, image) => meshFaces(i.value.mesh, image)));
       return { faces: r.value.map((f) => meshToProto(f.mesh, f.detection)), timing: r.timing };
     },
 
@@ -94,7 +95,7 @@ export function faceMethods(registry: ModelRegistry) {
       const m = modelsFor(registry, rolesOf(metadata, { role: 'iris', model: req.model }), { detector: 'face detector', landmarks: 'face mesh', iris: 'iris' });
       const models = [m.detector, m.landmarks, m.iris];
       const pool = meshPool(models, s, true);
-      const r = await withModels(models, () => runFrame(pool, req.frame, arrived, async (i, image) => {
+      const r = await withModels(models, () => runFrame(pool, req.frame, regionsOf(metadata), arrived, async (i, image) => {
         const faces = await meshFaces(i.value.mesh, image);
         const out = [];
         for (const f of faces) {

@@ -18,6 +18,7 @@ import { modelsFor, rolesOf, withModels, type VisionModel } from './models.js';
 import { poseComplexity } from './options.js';
 import { cachedPool, PipelinePool } from './pipeline-pool.js';
 import { runFrame } from './run-frame.js';
+import { regionsOf } from './shared-frame.js';
 import { timedSession, type RunClock } from './stage-clock.js';
 import { handToProto, meshToProto, poseToProto } from './to-proto.js';
 
@@ -103,7 +104,7 @@ export function holisticMethod(registry: ModelRegistry, log?: Logger) {
       (clock) => holisticPipeline(m, clock, { tracking: false, refineFace: refine }, log),
       (p) => p.dispose(),
     ));
-    const r = await withModels(models, () => runFrame(pool, req.frame, arrived, (i, image) => i.value.processImage(image)));
+    const r = await withModels(models, () => runFrame(pool, req.frame, regionsOf(metadata), arrived, (i, image) => i.value.processImage(image)));
     return { ...holisticToProto(r.value), timing: r.timing };
   };
 }

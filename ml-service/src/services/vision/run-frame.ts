@@ -1,10 +1,12 @@
 // Runs one request's frame through a pooled pipeline instance: JPEG/PNG frames are decoded before
 // taking an instance (sharp decodes off the main thread, overlapping another call's inference);
-// raw frames are converted inside, into the instance's reusable buffers.
+// raw frames (and shared-memory frames, read here) are converted inside, into the instance's reusable buffers.
 import type { Timing } from '@tabagent/protos/v1/common';
 import type { Frame as ProtoFrame } from '@tabagent/protos/v1/vision';
 import type { RgbImage } from '../../vision/types.js';
+import type { ResolvedRegion } from '@tabagent/common';
 import { decodeFrame, toPipelineFrame } from './frame-input.js';
+import { readSharedFrame } from './shared-frame.js';
 import type { Instance, PipelinePool } from './pipeline-pool.js';
 import { timingOf } from './stage-clock.js';
 
@@ -14,17 +16,22 @@ export interface Timed<R> {
   timing: Timing;
 }
 
-/** Decodes `frame` and runs `fn` on it with an instance of `pool`. */
+/**
+ * Decodes `frame` and runs `fn` on it with an instance of `pool`. A shared-memory frame is read
+ * from one of `regions` into the instance's reusable buffer.
+ */
 export async function runFrame<T, R>(
   pool: PipelinePool<T>,
   frame: ProtoFrame | undefined,
+  regions: readonly ResolvedRegion[],
   arrived: number,
   fn: (instance: Instance<T>, image: RgbImage) => Promise<R>,
 ): Promise<Timed<R>> {
-  const encoded = 'encoded' in toPipelineFrame(frame);
-  const early = encoded ? await decodeFrame(frame) : undefined;
+  const shared = frame?.sharedMemory !== undefined;
+  const early = !shared && 'encoded' in toPipelineFrame(frame) ? await decodeFrame(frame) : undefined;
   return pool.use(async (instance) => {
-    const decoded = early ?? (await decodeFrame(frame, instance.buffers));
+    const input = shared ? readSharedFrame(frame, regions, 'frame', (n) => instance.buffers.uint8('shared-frame', n)) : frame;
+    const decoded = early ?? (await decodeFrame(input, instance.buffers));
     instance.clock.reset();
     const value = await fn(instance, decoded.image);
     return { value, timing: timingOf(arrived, decoded.decodeMs, instance.clock) };
