@@ -3,7 +3,9 @@
 /** Maximum message size accepted by every tabagent server and client (frames, chunks). */
 const MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
 /** A larger HTTP/2 flow-control window speeds up big messages on loopback. */
-const WINDOW_BYTES = 16 * 1024 * 1024;
+export const WINDOW_BYTES = 16 * 1024 * 1024;
+/** Largest HTTP/2 DATA frame our peers are told to send (1 MiB chunks plus gRPC framing; HTTP/2 allows 2^24 - 1). */
+export const MAX_FRAME_BYTES = (1 << 20) + 1024;
 
 /** Options for grpc-js Server. */
 export function grpcServerOptions(): Record<string, number> {

@@ -16,11 +16,8 @@
 // back to reading.
 import http2 from 'node:http2';
 import type { Server, ServerCredentials } from '@grpc/grpc-js';
+import { MAX_FRAME_BYTES, WINDOW_BYTES } from './grpc-options.js';
 
-/** Stream and connection receive window of every widened server session. */
-export const SERVER_WINDOW_BYTES = 16 * 1024 * 1024;
-/** Largest DATA frame payload a widened server accepts (HTTP/2 allows up to 2^24 - 1). */
-export const SERVER_MAX_FRAME_BYTES = (1 << 20) + 1024;
 
 const INSTALLED = Symbol.for('tabagent.http2.serverWindows');
 
@@ -29,7 +26,7 @@ type CreateServer = typeof http2.createServer & { [INSTALLED]?: true };
 /** Opens the connection-level window of a new server session. */
 function widenSession(session: http2.ServerHttp2Session): void {
   try {
-    session.setLocalWindowSize(SERVER_WINDOW_BYTES);
+    session.setLocalWindowSize(WINDOW_BYTES);
   } catch {
     // The session closed before its window could be set: nothing to widen.
   }
@@ -54,8 +51,8 @@ export function widenHttp2ServerWindows(): void {
     }
     const settings: http2.Settings = {
       ...options?.settings,
-      initialWindowSize: Math.max(options?.settings?.initialWindowSize ?? 0, SERVER_WINDOW_BYTES),
-      maxFrameSize: Math.max(options?.settings?.maxFrameSize ?? 0, SERVER_MAX_FRAME_BYTES),
+      initialWindowSize: Math.max(options?.settings?.initialWindowSize ?? 0, WINDOW_BYTES),
+      maxFrameSize: Math.max(options?.settings?.maxFrameSize ?? 0, MAX_FRAME_BYTES),
     };
     const server = (original as (...a: unknown[]) => http2.Http2Server).call(this, { ...options, settings }, listener);
     server.on('session', widenSession);

@@ -5,7 +5,7 @@ export { toGrpcStatus, fromServiceError, isServiceError, ERROR_CODE_KEY, RETRY_A
 export { createLogger, LOG_LEVELS, type Logger, type LoggerOptions } from './logger.js';
 export { HealthImplementation, HealthClient, HEALTH_SERVICES, type ServingStatus } from './health.js';
 export { unary, serverStream, checkSecret, guardService, failStream, SECRET_KEY } from './grpc-handlers.js';
-export { grpcServerOptions, grpcChannelOptions, grpcLinkChannelOptions } from './grpc-options.js';
+export { grpcServerOptions, grpcChannelOptions, grpcLinkChannelOptions, MAX_FRAME_BYTES as HTTP2_MAX_FRAME_BYTES } from './grpc-options.js';
 export { MODELS_KEY, encodeRoles, decodeRoles, type ModelRoles } from './model-roles.js';
 export { bindGrpcServer, widenHttp2ServerWindows } from './grpc-window.js';
 export { SHM_KEY, encodeRegions, decodeRegions, type ResolvedRegion } from './shared-memory.js';

@@ -8,9 +8,10 @@
 // is safe with any peer; installing it twice is a no-op.
 
 import http2 from 'node:http2';
+import { HTTP2_MAX_FRAME_BYTES } from '@tabagent/common';
 
-/** Largest DATA frame payload the sessions of this process accept (HTTP/2 allows up to 2^24 - 1). */
-export const MAX_FRAME_BYTES = (1 << 20) + 1024;
+/** Largest DATA frame payload the sessions of this process accept (the servers' value too). */
+export const MAX_FRAME_BYTES = HTTP2_MAX_FRAME_BYTES;
 
 const INSTALLED = Symbol.for('tabagent.http2.largeFrames');
 

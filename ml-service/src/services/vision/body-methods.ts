@@ -76,10 +76,8 @@ export function bodyMethods(registry: ModelRegistry) {
       const s = segmentSettings(req.options);
       const model = modelFor(registry, rolesOf(metadata, { role: 'segmenter', model: req.model }), 'segmenter', 'segmentation');
       const pool = segmentPool(model);
-      // Raw pixels (in the message or in shared memory) come back in their own format; JPEG/PNG input does not.
-      const rawFormat = req.frame && (req.frame.data.length > 0 || req.frame.sharedMemory !== undefined) ? req.frame.format : undefined;
       // The effect runs inside the call: a converted raw frame lives in the instance's buffers.
-      const r = await withModels([model], () => runFrame(pool, req.frame, regionsOf(metadata), arrived, async (i, image) => {
+      const r = await withModels([model], () => runFrame(pool, req.frame, regionsOf(metadata), arrived, async (i, image, rawFormat) => {
         const mask = await i.value.segmentRgb(image, s.modelSizeMask);
         return { mask, image: await renderSegment(image, rawFormat, mask, s) };
       }));

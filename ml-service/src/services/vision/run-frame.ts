@@ -2,7 +2,7 @@
 // taking an instance (sharp decodes off the main thread, overlapping another call's inference);
 // raw frames (and shared-memory frames, read here) are converted inside, into the instance's reusable buffers.
 import type { Timing } from '@tabagent/protos/v1/common';
-import type { Frame as ProtoFrame } from '@tabagent/protos/v1/vision';
+import type { PixelFormat, Frame as ProtoFrame } from '@tabagent/protos/v1/vision';
 import type { RgbImage } from '../../vision/types.js';
 import type { ResolvedRegion } from '@tabagent/common';
 import { decodeFrame, toPipelineFrame } from './frame-input.js';
@@ -18,14 +18,15 @@ export interface Timed<R> {
 
 /**
  * Decodes `frame` and runs `fn` on it with an instance of `pool`. A shared-memory frame is read
- * from one of `regions` into the instance's reusable buffer.
+ * from one of `regions` into the instance's reusable buffer. `fn` also gets the raw pixel format of
+ * the input (undefined for JPEG/PNG).
  */
 export async function runFrame<T, R>(
   pool: PipelinePool<T>,
   frame: ProtoFrame | undefined,
   regions: readonly ResolvedRegion[],
   arrived: number,
-  fn: (instance: Instance<T>, image: RgbImage) => Promise<R>,
+  fn: (instance: Instance<T>, image: RgbImage, rawFormat: PixelFormat | undefined) => Promise<R>,
 ): Promise<Timed<R>> {
   const shared = frame?.sharedMemory !== undefined;
   const early = !shared && 'encoded' in toPipelineFrame(frame) ? await decodeFrame(frame) : undefined;
@@ -33,7 +34,7 @@ export async function runFrame<T, R>(
     const input = shared ? readSharedFrame(frame, regions, 'frame', (n) => instance.buffers.uint8('shared-frame', n)) : frame;
     const decoded = early ?? (await decodeFrame(input, instance.buffers));
     instance.clock.reset();
-    const value = await fn(instance, decoded.image);
+    const value = await fn(instance, decoded.image, decoded.rawFormat);
     return { value, timing: timingOf(arrived, decoded.decodeMs, instance.clock) };
   });
 }
