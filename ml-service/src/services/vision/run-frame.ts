@@ -31,7 +31,7 @@ export async function runFrame<T, R>(
   const shared = frame?.sharedMemory !== undefined;
   const early = !shared && 'encoded' in toPipelineFrame(frame) ? await decodeFrame(frame) : undefined;
   return pool.use(async (instance) => {
-    const input = shared ? readSharedFrame(frame, regions, 'frame', (n) => instance.buffers.uint8('shared-frame', n)) : frame;
+    const input = shared ? readSharedFrame(frame, regions, instance.buffers) : frame;
     const decoded = early ?? (await decodeFrame(input, instance.buffers));
     instance.clock.reset();
     const value = await fn(instance, decoded.image, decoded.rawFormat);

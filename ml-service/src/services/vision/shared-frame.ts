@@ -7,6 +7,7 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import type { Metadata } from '@grpc/grpc-js';
 import { SHM_KEY, decodeRegions, type ResolvedRegion } from '@tabagent/common';
 import type { Frame as ProtoFrame } from '@tabagent/protos/v1/vision';
+import type { BufferPool } from '../../vision/image/buffer-pool.js';
 import { VisionError, invalidArgument } from '../../vision/image/errors.js';
 
 /** The regions a call may read (none when the metadata has no entry). */
@@ -41,13 +42,11 @@ function readAt(path: string, into: Uint8Array, offset: number, field: string, r
 }
 
 /**
- * `frame` with its shared-memory pixels read into `data` (a buffer from `alloc`, by default a new
- * one); other frames are returned as they are. Errors name the field, e.g. `frame.shared_memory.region`.
+ * `frame` with its shared-memory pixels read into `data`, a buffer of `pool` reused across calls
+ * (the file is opened for each read: a client may replace the object behind a name); other frames
+ * are returned as they are. Errors name the field, e.g. `frame.shared_memory.region`.
  */
-export function readSharedFrame(
-  frame: ProtoFrame | undefined, regions: readonly ResolvedRegion[], field = 'frame',
-  alloc: (bytes: number) => Uint8Array = (n) => Buffer.allocUnsafe(n),
-): ProtoFrame | undefined {
+export function readSharedFrame(frame: ProtoFrame | undefined, regions: readonly ResolvedRegion[], pool: BufferPool, field = 'frame'): ProtoFrame | undefined {
   const ref = frame?.sharedMemory;
   if (frame === undefined || ref === undefined) return frame;
   const at = `${field}.shared_memory`;
@@ -60,7 +59,7 @@ export function readSharedFrame(
   if (!Number.isSafeInteger(ref.offset) || ref.offset < 0 || ref.offset + ref.byteSize > region.byteSize) {
     throw invalidArgument(`${at}.byte_size`, `offset ${ref.offset} + byte_size ${ref.byteSize} exceeds region "${region.name}" (${region.byteSize} bytes)`);
   }
-  const data = alloc(ref.byteSize);
+  const data = pool.uint8('shared-frame', ref.byteSize);
   const read = readAt(region.path, data, ref.offset, `${at}.region`, region.name);
   if (read < ref.byteSize) {
     throw invalidArgument(`${at}.byte_size`, `region "${region.name}" holds only ${read} bytes from offset ${ref.offset} (its file shrank)`);

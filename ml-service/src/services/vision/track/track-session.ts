@@ -58,7 +58,7 @@ export class TrackSession {
     return withModels(runner.models, async () => {
       // A shared-memory frame is read into a buffer the stream reuses (read when processed: frames
       // dropped as stale are never read).
-      const frame = readSharedFrame(req.frame, this.regions, 'frame', (n) => this.#buffers.uint8('shared-frame', n));
+      const frame = readSharedFrame(req.frame, this.regions, this.#buffers);
       const decoded = await decodeFrame(frame, this.#buffers);
       this.#clock.reset();
       const out = await runner.run({ image: decoded.image, timestampUs: req.timestampUs, rawFormat: decoded.rawFormat });
