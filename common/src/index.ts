@@ -9,3 +9,4 @@ export { grpcServerOptions, grpcChannelOptions, grpcLinkChannelOptions, MAX_FRAM
 export { MODELS_KEY, encodeRoles, decodeRoles, type ModelRoles } from './model-roles.js';
 export { bindGrpcServer, widenHttp2ServerWindows } from './grpc-window.js';
 export { SHM_KEY, encodeRegions, decodeRegions, type ResolvedRegion } from './shared-memory.js';
+export { resolveFfmpeg, FFMPEG_ENV, type FfmpegBinary } from './ffmpeg.js';

@@ -1,42 +1,29 @@
 // End-to-end: Transcribe with Whisper tiny (q8, pulled from the npm registry) through a real
-// tabagent-server, on speech synthesised with espeak-ng: WAV at 22.05 kHz (resampled), raw s16le
-// PCM with its rate, and INVALID_ARGUMENT naming `audio` for bytes that are not audio.
+// tabagent-server, on committed speech (tests/data/speech, made once with espeak-ng): WAV at 22.05 kHz
+// (resampled), raw s16le PCM with its rate, and INVALID_ARGUMENT naming `audio` for bytes that are not audio.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { status } from '@grpc/grpc-js';
 import { AudioEncoding, type TranscribeRequest, type TranscribeResponse } from '@tabagent/protos/v1/text';
 import { call, connect, expectGrpcError, type PublicClients } from '../support/clients.js';
-import { startServer, tempDir, type ServerUnderTest } from '../support/server-process.js';
+import { testData } from '../support/paths.js';
+import { startServer, type ServerUnderTest } from '../support/server-process.js';
 
 const MODEL = 'openai/whisper-tiny';
-const PHRASE = 'hello world, the quick brown fox';
-
-/** Speech from espeak-ng as a WAV file; fails with the install line when the tool is missing. */
-function synthesize(text: string): Buffer {
-  const out = join(tempDir('tabagent-speech-'), 'speech.wav');
-  try {
-    execFileSync('espeak-ng', ['-w', out, text], { stdio: 'pipe' });
-  } catch (err) {
-    throw new Error(`espeak-ng is needed to synthesise test speech (apt-get install -y espeak-ng): ${(err as Error).message}`);
-  }
-  return readFileSync(out);
-}
 
 /** The PCM bytes and rate of a canonical 16-bit mono WAV. */
 function wavPcm(wav: Buffer): { pcm: Buffer; rate: number } {
   const rate = wav.readUInt32LE(24);
   const data = wav.indexOf('data', 12, 'latin1');
-  assert.ok(data > 0 && wav.readUInt16LE(22) === 1 && wav.readUInt16LE(34) === 16, 'espeak-ng wrote an unexpected WAV layout');
+  assert.ok(data > 0 && wav.readUInt16LE(22) === 1 && wav.readUInt16LE(34) === 16, 'the fixture is not a canonical 16-bit mono WAV');
   return { pcm: wav.subarray(data + 8), rate };
 }
 
 describe('Text.Transcribe through tabagent-server', () => {
   let server: ServerUnderTest;
   let clients: PublicClients;
-  const wav = synthesize(PHRASE);
+  const wav = readFileSync(testData('speech/quick-brown-fox.wav'));
   const transcribe = (req: Partial<TranscribeRequest>): Promise<TranscribeResponse> =>
     call(clients.text, clients.text.transcribe, {
       model: MODEL, audio: Buffer.alloc(0), encoding: AudioEncoding.AUDIO_ENCODING_UNSPECIFIED, sampleRate: 0, language: 'en', ...req,

@@ -23,3 +23,10 @@ export function testImage(name: string): string {
   if (!existsSync(p)) throw new Error(`test image missing: ${p}`);
   return p;
 }
+
+/** A committed fixture under tests/data (e.g. `speech/quick-brown-fox.wav`); throws when it is missing. */
+export function testData(relPath: string): string {
+  const p = join(repoRoot, 'tests', 'data', relPath);
+  if (!existsSync(p)) throw new Error(`test fixture missing: ${p}`);
+  return p;
+}

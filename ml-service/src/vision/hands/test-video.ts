@@ -1,10 +1,11 @@
 // Test helper: the shared test videos and their per-frame goldens (schema testdata-expected-video/v1).
-// Frames are decoded by the system's ffmpeg to raw RGB through a pipe and yielded one at a time, so a
+// Frames are decoded by ffmpeg (the packaged build, or $TABAGENT_FFMPEG) to raw RGB through a pipe and yielded one at a time, so a
 // whole video never sits in memory.
 
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { resolveFfmpeg } from '@tabagent/common';
 import { sharedDir } from '../testing/paths.js';
 import type { Landmark, RawFrame } from '../types.js';
 
@@ -51,12 +52,12 @@ export function videoReference(expected: VideoExpected, task: string): VideoRefe
 
 /**
  * Decodes `name` to RGB frames of the golden's size. `every` > 1 keeps every n-th frame (the others
- * are still decoded, as the codec needs them). Fails when ffmpeg is missing or exits with an error.
+ * are still decoded, as the codec needs them). Fails when ffmpeg cannot run or exits with an error.
  */
 export async function* decodeVideo(name: string, expected: VideoExpected, every = 1): AsyncGenerator<VideoFrame> {
   const { width, height, fps } = expected;
   const frameBytes = width * height * 3;
-  const child = spawn('ffmpeg', ['-v', 'error', '-nostdin', '-i', videoPath(name), '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'], {
+  const child = spawn(resolveFfmpeg().path, ['-v', 'error', '-nostdin', '-i', videoPath(name), '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
