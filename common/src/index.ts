@@ -10,3 +10,4 @@ export { MODELS_KEY, encodeRoles, decodeRoles, type ModelRoles } from './model-r
 export { bindGrpcServer, widenHttp2ServerWindows } from './grpc-window.js';
 export { SHM_KEY, encodeRegions, decodeRegions, type ResolvedRegion } from './shared-memory.js';
 export { resolveFfmpeg, FFMPEG_ENV, type FfmpegBinary } from './ffmpeg.js';
+export { formatListening, parseListening, type ListeningMessage } from './child-startup.js';

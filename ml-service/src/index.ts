@@ -1,3 +1,3 @@
 // @tabagent/ml-service: the stateless ML child.
-export { mlMain, runMl, type ListeningMessage } from './main.js';
+export { mlMain, runMl } from './main.js';
 export { parseMlArgs, ML_HELP, type MlConfig } from './args.js';

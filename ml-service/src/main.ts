@@ -1,6 +1,6 @@
 // Entry of the ML child: parse flags, read the per-spawn secret, serve, report the bound address
 // on stdout as one JSON line, and exit when the parent goes away or on SIGTERM.
-import { createLogger } from '@tabagent/common';
+import { createLogger, formatListening } from '@tabagent/common';
 import { parseMlArgs, ML_HELP, type MlConfig } from './args.js';
 import { ModelFilesClient } from './files/model-files-client.js';
 import { watchParent } from './parent-watch.js';
@@ -16,13 +16,6 @@ export const ML_SECRET_ENV = 'TABAGENT_ML_SECRET';
 
 /** How long a stop may take after its drain before the process exits regardless. */
 const EXIT_WATCHDOG_MS = 1_000;
-
-/** The control line the child prints once it listens. */
-export interface ListeningMessage {
-  event: 'listening';
-  address: string;
-  pid: number;
-}
 
 /** Runs the child until it is told to stop. Resolves with the exit code. */
 export async function runMl(config: MlConfig): Promise<void> {
@@ -43,8 +36,7 @@ export async function runMl(config: MlConfig): Promise<void> {
     },
   });
   const server = await startMlServer({ listen: config.listen, secret, registry, log });
-  const hello: ListeningMessage = { event: 'listening', address: server.address, pid: process.pid };
-  process.stdout.write(`${JSON.stringify(hello)}\n`);
+  process.stdout.write(formatListening(server.address, process.pid));
   log.info({ address: server.address }, 'ML service listening');
 
   let stopping = false;

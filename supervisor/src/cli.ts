@@ -5,7 +5,6 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CommanderError } from 'commander';
 import { createLogger } from '@tabagent/common';
-import { mlMain } from '@tabagent/ml-service';
 import { startSupervisor, type SupervisorApp } from './app.js';
 import { parseConfig } from './config.js';
 
@@ -15,6 +14,9 @@ async function main(argv: string[]): Promise<void> {
   if (argv.includes('--mode=ml') || argv.some((a, i) => a === '--mode' && argv[i + 1] === 'ml') || process.env['TABAGENT_MODE'] === 'ml') {
     const rest = argv.filter((a, i) => a !== '--mode=ml' && !(a === '--mode' && argv[i + 1] === 'ml') && !(a === 'ml' && argv[i - 1] === '--mode'));
     const mapped = rest.map((a) => (a === '--ml-listen' ? '--listen' : a));
+    // Loaded only here: the ML service pulls in onnxruntime, transformers.js, tfjs and sharp, which the
+    // supervisor's own process never needs.
+    const { mlMain } = await import('@tabagent/ml-service');
     await mlMain(mapped);
     return;
   }

@@ -4,7 +4,7 @@
 import { execa, type ResultPromise } from 'execa';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import type { Logger } from '@tabagent/common';
+import { parseListening, type Logger } from '@tabagent/common';
 import type { ChildExit, ChildSpawnOptions, MlChild, MlChildFactory } from './ml-child.js';
 import { relogChildLine } from './relog.js';
 import { LineTail, summarizeLogLine } from './stderr-tail.js';
@@ -88,15 +88,13 @@ class ProcessChild implements MlChild {
         reject(new Error(`ML child did not report its address within ${s.startTimeoutMs} ms`));
       }, s.startTimeoutMs);
       createInterface({ input: proc.stdout }).on('line', (line) => {
-        try {
-          const msg = JSON.parse(line) as { event?: string; address?: string };
-          if (msg.event === 'listening' && typeof msg.address === 'string') {
-            clearTimeout(timer);
-            resolve(msg.address);
-          }
-        } catch {
+        const msg = parseListening(line);
+        if (msg === undefined) {
           log.debug({ proc: 'ml', pid: proc.pid, line }, 'child stdout');
+          return;
         }
+        clearTimeout(timer);
+        resolve(msg.address);
       });
       void this.exited.then((e) => {
         clearTimeout(timer);
