@@ -6,7 +6,7 @@ import { VisionService } from '@tabagent/protos/v1/vision';
 import { forwardServerStream, forwardUnary, type ForwardDeps } from './forward.js';
 import { methodName, passthroughDefinition } from './passthrough.js';
 import { routeText, routeVision } from './routes.js';
-import { forwardTrack } from './track-proxy.js';
+import { forwardTrack } from './track-session.js';
 
 /** Public Vision: definition + implementation. */
 export function visionProxy(deps: ForwardDeps): { definition: ServiceDefinition; impl: UntypedServiceImplementation } {
