@@ -5,10 +5,8 @@ import { parseMlArgs, ML_HELP, type MlConfig } from './args.js';
 import { ModelFilesClient } from './files/model-files-client.js';
 import { watchParent } from './parent-watch.js';
 import { readSecretLine } from './read-secret.js';
+import { runtimeLoaders } from './loaders.js';
 import { ModelRegistry } from './runtime/model-registry.js';
-import { onnxLoader } from './runtime/onnx-loader.js';
-import { tfjsLoader } from './runtime/tfjs-loader.js';
-import { transformersLoader } from './runtime/transformers-loader.js';
 import { startMlServer } from './server.js';
 
 /** Environment variable with the secret shared with an attaching supervisor. */
@@ -26,7 +24,7 @@ export async function runMl(config: MlConfig): Promise<void> {
   if (!secret) log.warn(`no internal secret (${ML_SECRET_ENV} is empty): any local process can call this ML service`);
   const files = config.filesEndpoint ? new ModelFilesClient(config.filesEndpoint, secret) : undefined;
   const registry = new ModelRegistry({
-    loaders: [onnxLoader, transformersLoader, tfjsLoader],
+    loaders: runtimeLoaders(),
     defaultThreads: config.threads,
     log,
     fileReader: (manifest) => (path) => {

@@ -5,7 +5,7 @@ import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createLogger } from '@tabagent/common';
 import { ModelRegistry } from '../../ml-service/dist/runtime/model-registry.js';
-import { onnxLoader } from '../../ml-service/dist/runtime/onnx-loader.js';
+import { createOnnxLoader } from '../../ml-service/dist/runtime/onnx-loader.js';
 import { startMlServer } from '../../ml-service/dist/server.js';
 import { sharedModelCache } from './bench-support/paths.js';
 
@@ -26,7 +26,7 @@ async function main(): Promise<void> {
   const [threadsText, ...ids] = process.argv.slice(2);
   const log = createLogger({ proc: 'bench-ml', level: 'warn' });
   const registry = new ModelRegistry({
-    loaders: [onnxLoader], defaultThreads: Number(threadsText ?? 0), log,
+    loaders: [createOnnxLoader()], defaultThreads: Number(threadsText ?? 0), log,
     fileReader: (manifest) => async (path) => new Uint8Array(await readFile(join(await modelDir(manifest.model), path))),
   });
   for (const id of ids) {

@@ -11,7 +11,7 @@ import type { LoadedModel, RuntimeHandle } from '../runtime/loaded-model.js';
 import type { ModelRegistry } from '../runtime/model-registry.js';
 import { asSpeechHandle } from '../speech/speech-handle.js';
 import { serveTranscribe } from '../speech/transcribe-request.js';
-import { mapEngineErrors } from '../text/engine-errors.js';
+import { mapEngineErrors } from '../errors/engine-errors.js';
 import { serveChat, serveGenerate } from '../text/generate-request.js';
 import type { GenerationSummary } from '../text/generate.js';
 import { asTextHandle } from '../text/text-handle.js';

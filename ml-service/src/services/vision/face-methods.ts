@@ -6,7 +6,7 @@ import type {
   DetectFacesRequest, DetectFacesResponse, FaceMeshRequest, FaceMeshResponse, FaceMeshResult as ProtoFaceMesh, IrisRequest, IrisResponse,
 } from '@tabagent/protos/v1/vision';
 import type { ModelRegistry } from '../../runtime/model-registry.js';
-import { FaceMesh } from '../../vision/face-mesh/face-mesh.js';
+import { FaceMesh } from '../../pipelines/face-mesh/face-mesh.js';
 import { hasRefinementOutputs } from '../../vision/face-mesh/mesh-model.js';
 import { faceRoiFromDetection } from '../../vision/face-mesh/roi.js';
 import { FaceDetector } from '../../vision/face/face-detector.js';

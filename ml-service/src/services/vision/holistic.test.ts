@@ -9,13 +9,13 @@ import { Metadata } from '@grpc/grpc-js';
 import { createLogger, encodeRoles, MODELS_KEY } from '@tabagent/common';
 import { HolisticRequest, type HolisticResponse } from '@tabagent/protos/v1/vision';
 import { ModelRegistry } from '../../runtime/model-registry.js';
-import { OnnxHandle, onnxLoader } from '../../runtime/onnx-loader.js';
-import { FaceMesh } from '../../vision/face-mesh/face-mesh.js';
-import { loadBodyTestModel } from '../../vision/hands/test-models.js';
-import { HolisticPipeline } from '../../vision/holistic/holistic-pipeline.js';
-import { onnxBytesOf } from '../../vision/holistic/test-onnx.js';
-import { ThreadedSession } from '../../vision/holistic/threaded-session.js';
-import type { RunSpan } from '../../vision/holistic/worker-session.js';
+import { createOnnxLoader, OnnxHandle } from '../../runtime/onnx-loader.js';
+import { FaceMesh } from '../../pipelines/face-mesh/face-mesh.js';
+import { loadBodyTestModel } from '../../vision/testing/body-models.js';
+import { HolisticPipeline } from '../../pipelines/holistic/holistic-pipeline.js';
+import { onnxBytesOf } from '../../vision/testing/onnx-bytes.js';
+import { ThreadedSession } from '../../runtime/threaded-session.js';
+import type { RunSpan } from '../../runtime/worker-session.js';
 import { frameToRgb } from '../../vision/image/frame.js';
 import { readImageBytes } from '../../vision/testing/golden.js';
 import { loadFaceTestModel, type TestModel } from '../../vision/testing/models.js';
@@ -37,7 +37,7 @@ before(async () => {
   const bytes = new Map<string, Uint8Array>();
   for (const role of Object.keys(IDS) as Role[]) bytes.set(IDS[role], await onnxBytesOf(local[role]));
   registry = new ModelRegistry({
-    loaders: [onnxLoader], defaultThreads: 2, log: createLogger({ proc: 'test', level: 'silent' }),
+    loaders: [createOnnxLoader()], defaultThreads: 2, log: createLogger({ proc: 'test', level: 'silent' }),
     fileReader: (manifest) => () => Promise.resolve(bytes.get(manifest.model)!),
   });
   for (const [id, data] of bytes) {

@@ -6,7 +6,7 @@
 import { Exclusive } from '../calculators/exclusive.js';
 import type { Frame, RgbImage } from '../types.js';
 import { BufferPool } from './buffer-pool.js';
-import { VisionError } from './errors.js';
+import { VisionError } from '../errors.js';
 import { frameToRgb } from './frame.js';
 
 /** Something dispose() releases (an onnxruntime session). */

@@ -5,13 +5,13 @@ import type * as ort from 'onnxruntime-node';
 import type { Logger } from 'pino';
 import { Exclusive } from '../calculators/exclusive.js';
 import { runImageModel } from '../calculators/inference.js';
-import { checkBoolean } from '../hands/hand-options.js';
+import { checkBoolean } from '../options.js';
 import { BufferPool } from '../image/buffer-pool.js';
-import { invalidArgument, VisionError } from '../image/errors.js';
+import { invalidArgument, VisionError } from '../errors.js';
 import { frameToRgb } from '../image/frame.js';
 import { fullImageRect, warpToTensor } from '../image/warp.js';
 import type { Frame, RgbImage } from '../types.js';
-import { resizeMask, unprojectMask } from './mask-resize.js';
+import { resizeMask, unprojectMask } from '../shared/mask-resize.js';
 
 export type SegmentationModelKind = 'selfie' | 'meet';
 

@@ -2,11 +2,11 @@
 // tracker (mesh ROIs from the previous frame's landmarks, optional iris) with landmark smoothing.
 import { FaceDetector } from '../../../vision/face/face-detector.js';
 import { LandmarksSmoother, SMOOTHING_PRESETS } from '../../../vision/filters/landmarks-smoother.js';
-import { FrameClock } from '../../../vision/hands/frame-clock.js';
-import { FaceTracker } from '../../../vision/tracking/face-tracker.js';
+import { FrameClock } from '../../../vision/shared/frame-clock.js';
+import { FaceTracker } from '../../../pipelines/face-mesh/face-tracker.js';
 import type { TrackedFace } from '../../../vision/types.js';
 import { hasRefinementOutputs } from '../../../vision/face-mesh/mesh-model.js';
-import { invalidArgument } from '../../../vision/image/errors.js';
+import { invalidArgument } from '../../../vision/errors.js';
 import { modelFor, modelsFor } from '../models.js';
 import { faceDetectionSettings, faceMeshSettings } from '../options.js';
 import { timedSession } from '../stage-clock.js';
