@@ -7,7 +7,7 @@ import ort from 'onnxruntime-node';
 import sharp from 'sharp';
 import { PoseModel, TrackTask, type TrackOptions } from '@tabagent/protos/v1/vision';
 import { sessionOptions } from '../../ml-service/dist/runtime/onnx-loader.js';
-import { resolveThreads } from '../../ml-service/dist/runtime/model-registry.js';
+import { resolveThreads } from '../../ml-service/dist/runtime/loaded-models.js';
 import { DEFAULT_ENTRIES } from '../../supervisor/dist/store/catalog-defaults.js';
 import { FaceMesh } from '../../ml-service/dist/pipelines/face-mesh/face-mesh.js';
 import { FaceDetector } from '../../ml-service/dist/vision/face/face-detector.js';

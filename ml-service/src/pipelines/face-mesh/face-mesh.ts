@@ -64,7 +64,7 @@ export class FaceMesh {
     });
   }
 
-  async processImage(image: RgbImage): Promise<FaceMeshResult[]> {
+  async runRgb(image: RgbImage): Promise<FaceMeshResult[]> {
     this.assertLive();
     return this.exclusive.run(() => this.processUnlocked(image));
   }
@@ -86,7 +86,7 @@ export class FaceMesh {
   }
 
   private async processUnlocked(image: RgbImage): Promise<FaceMeshResult[]> {
-    const faces = await this.detector.detectImage(image);
+    const faces = await this.detector.runRgb(image);
     const timings = { ...this.detector.timings };
     const results: FaceMeshResult[] = [];
     for (const face of faces) {

@@ -89,7 +89,7 @@ export class FaceTracker {
     });
   }
 
-  async processImage(image: RgbImage): Promise<FaceTrackingResult> {
+  async runRgb(image: RgbImage): Promise<FaceTrackingResult> {
     this.assertLive();
     return this.exclusive.run(() => this.step(image));
   }
@@ -122,7 +122,7 @@ export class FaceTracker {
     if (detectorRan) {
       this.stats.detectorRuns++;
       this.lastDetectFrame = frameIndex;
-      const detections = await this.mesh.detector.detectImage(image);
+      const detections = await this.mesh.detector.runRgb(image);
       addTimings(timings, this.mesh.detector.timings);
       for (const d of detections) {
         if (candidates.length >= this.maxFaces) break;

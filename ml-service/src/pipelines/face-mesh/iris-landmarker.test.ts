@@ -25,7 +25,7 @@ test('portrait.jpg: iris centres, eye contours, diameter and gaze', async () => 
   const mesh = new FaceMesh({ detector: models['facemesh-detection-short'].session, mesh: models['facemesh'].session });
   const iris = new IrisLandmarker(models.iris.session);
   try {
-    const [face] = await mesh.processImage(image);
+    const [face] = await mesh.runRgb(image);
     assert.ok(face);
     const result = await iris.process(image, face.landmarks);
     const px = (p: { x: number; y: number }, r: { x: number; y: number }): number =>

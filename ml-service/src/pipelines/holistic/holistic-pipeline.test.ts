@@ -45,10 +45,10 @@ function maxDiff(a: readonly Landmark[], b: readonly Landmark[]): number {
 async function referenceFace(image: RgbImage, crop?: { left: number; top: number; size: number }): Promise<Landmark[]> {
   const mesh = new FaceMesh({ detector: models['facemesh-detection-short'].session, mesh: models.facemesh.session });
   try {
-    if (crop === undefined) return (await mesh.processImage(image))[0]!.landmarks;
+    if (crop === undefined) return (await mesh.runRgb(image))[0]!.landmarks;
     const { left, top, size } = crop;
     const data = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } }).extract({ left, top, width: size, height: size }).raw().toBuffer();
-    const [face] = await mesh.processImage({ data: new Uint8Array(data), width: size, height: size });
+    const [face] = await mesh.runRgb({ data: new Uint8Array(data), width: size, height: size });
     assert.ok(face, 'FaceMesh found no face in the crop');
     return face.landmarks.map((p) => ({ x: (p.x * size + left) / image.width, y: (p.y * size + top) / image.height, z: p.z }));
   } finally {
@@ -61,7 +61,7 @@ describe('holistic pipeline on images', () => {
     const h = holistic();
     try {
       const image = await frameToRgb({ encoded: readImageBytes('portrait.jpg') });
-      const r = await h.processImage(image, 123_000);
+      const r = await h.runRgb(image, 123_000);
       const hands = [r.leftHand, r.rightHand].filter((x) => x !== undefined);
       const diff = maxDiff(r.face!.landmarks, await referenceFace(image));
       console.log(`portrait.jpg: ${r.landmarkCount} landmarks (${hands.length} hands), face vs FaceMesh max ${diff.toFixed(4)}; timings ${JSON.stringify(h.timings)}`);
@@ -79,10 +79,10 @@ describe('holistic pipeline on images', () => {
     const palms = new HandPipeline({ palm: models.handdetect.session, landmarks: models['handlandmark-full'].session }, { ownsSessions: false });
     try {
       const image = await frameToRgb({ encoded: readImageBytes('squats_standing_frame000.png') });
-      const r = await h.processImage(image);
+      const r = await h.runRgb(image);
       // BlazeFace short range misses this small face in the full frame: FaceMesh looks at the top middle instead.
       const faceDiff = maxDiff(r.face!.landmarks, await referenceFace(image, { left: 216, top: 96, size: 288 }));
-      const detected = await palms.detectRgb(image, { maxHands: 2, minDetectionConfidence: 0.5, minPresenceConfidence: 0.5, selfieMirrored: false, gestures: false });
+      const detected = await palms.runRgb(image, { maxHands: 2, minDetectionConfidence: 0.5, minPresenceConfidence: 0.5, selfieMirrored: false, gestures: false });
       assert.equal(detected.length, 2);
       const handDiffs = [r.leftHand!, r.rightHand!].map((hand) => {
         const match = detected.reduce((a, b) => (Math.abs(a.landmarks[0]!.x - hand.landmarks[0]!.x) < Math.abs(b.landmarks[0]!.x - hand.landmarks[0]!.x) ? a : b));

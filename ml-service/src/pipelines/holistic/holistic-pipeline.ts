@@ -81,7 +81,7 @@ export class HolisticPipeline {
   }
 
   /** Same as process() on already decoded RGB. */
-  async processImage(image: RgbImage, timestampUs?: number): Promise<HolisticResult> {
+  async runRgb(image: RgbImage, timestampUs?: number): Promise<HolisticResult> {
     this.assertLive();
     return this.exclusive.run(() => this.step(image, timestampUs));
   }
@@ -108,7 +108,7 @@ export class HolisticPipeline {
   private async step(image: RgbImage, timestampUs: number | undefined): Promise<HolisticResult> {
     if (!this.tracking) this.reset();
     const t0 = performance.now();
-    const tracked = await this.pose.processImage(image, timestampUs);
+    const tracked = await this.pose.runRgb(image, timestampUs);
     const t1 = performance.now();
     this.stats.frames++;
     if (tracked.detectorRan) this.stats.detectorRuns++;

@@ -61,9 +61,9 @@ it('holistic with face and hand models on worker threads matches the in-process 
   let rb: HolisticResult | undefined;
   try {
     for (let i = 0; i < 6; i++) {
-      ra = await a.processImage(image);
+      ra = await a.runRgb(image);
       parts.inProcess.push(a.timings.partsMs);
-      rb = await b.processImage(image);
+      rb = await b.runRgb(image);
       parts.workers.push(b.timings.partsMs);
     }
   } finally {

@@ -68,7 +68,7 @@ export class FaceDetector {
   }
 
   /** Detects faces in an already decoded RGB image. Coordinates are normalized to it. */
-  async detectImage(image: RgbImage): Promise<FaceDetection[]> {
+  async runRgb(image: RgbImage): Promise<FaceDetection[]> {
     this.assertLive();
     return this.exclusive.run(() => this.detectUnlocked(image));
   }

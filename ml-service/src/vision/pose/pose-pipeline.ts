@@ -83,7 +83,7 @@ export class PosePipeline extends SerialPipeline<PoseRequestOptions, Required<Po
   }
 
   /** Same as detect() on decoded RGB (for composite pipelines). Callers serialise. */
-  async detectRgb(image: RgbImage, opts: Required<PoseRequestOptions>): Promise<PoseResult[]> {
+  async runRgb(image: RgbImage, opts: Required<PoseRequestOptions>): Promise<PoseResult[]> {
     const started = performance.now();
     const detections = await this.detector.detect(image, opts.minDetectionConfidence, opts.maxPoses);
     const poses: PoseResult[] = [];

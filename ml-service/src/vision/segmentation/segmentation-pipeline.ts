@@ -64,12 +64,12 @@ export class SegmentationPipeline {
     return this.exclusive.run(async () => {
       this.assertLive();
       const image = await frameToRgb(frame, undefined, this.pool);
-      return this.segmentRgb(image, modelSize);
+      return this.runRgb(image, modelSize);
     });
   }
 
   /** Same as segment() on decoded RGB (for composite pipelines). Callers serialise. */
-  async segmentRgb(image: RgbImage, modelSize = false): Promise<SegmentationMask> {
+  async runRgb(image: RgbImage, modelSize = false): Promise<SegmentationMask> {
     const started = performance.now();
     const { width, height } = SEGMENTATION_INPUT[this.kind];
     const input = this.pool.float32('segmentation-input', width * height * 3);

@@ -66,7 +66,7 @@ export abstract class SerialTracker<Result> {
   }
 
   /** Same as process() on already decoded RGB. */
-  async processImage(image: RgbImage, timestampUs?: number): Promise<Result> {
+  async runRgb(image: RgbImage, timestampUs?: number): Promise<Result> {
     this.assertLive();
     return this.exclusive.run(() => this.step(image, timestampUs));
   }
