@@ -4,7 +4,7 @@ import type { RuntimeHandle } from '../runtime/loaded-model.js';
 import { stringParam, type TransformersTaskFactory } from '../runtime/task-factories.js';
 import { loadSpeechModel, type SpeechModel } from './whisper.js';
 
-/** Wraps a SpeechModel so the model registry can dispose it. */
+/** Wraps a SpeechModel so the child's LoadedModels table can dispose it. */
 export class SpeechHandle implements RuntimeHandle {
   readonly kind = 'speech-to-text';
 

@@ -7,7 +7,7 @@ import { loadTextModel, type TextModel } from './load.js';
 /** Handle kind of text-generation models. */
 export const TEXT_HANDLE_KIND = 'text-generation';
 
-/** Wraps a loaded TextModel so the model registry can dispose it. */
+/** Wraps a loaded TextModel so the child's LoadedModels table can dispose it. */
 export class TextModelHandle implements RuntimeHandle {
   readonly kind = TEXT_HANDLE_KIND;
 

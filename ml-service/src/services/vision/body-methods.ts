@@ -2,7 +2,7 @@
 // pipelines pooled per model combination, results mapped to the proto.
 import type { Metadata } from '@grpc/grpc-js';
 import type { HandsRequest, HandsResponse, PoseRequest, PoseResponse, SegmentRequest, SegmentResponse } from '@tabagent/protos/v1/vision';
-import type { ModelRegistry } from '../../runtime/model-registry.js';
+import type { LoadedModels } from '../../runtime/loaded-models.js';
 import { HandPipeline } from '../../vision/hands/hand-pipeline.js';
 import { PosePipeline } from '../../vision/pose/pose-pipeline.js';
 import { SegmentationPipeline, type SegmentationModelKind } from '../../vision/segmentation/segmentation-pipeline.js';
@@ -47,38 +47,38 @@ export function segmentPool(model: VisionModel): PipelinePool<SegmentationPipeli
   ));
 }
 
-/** The Vision body methods bound to a registry. */
-export function bodyMethods(registry: ModelRegistry) {
+/** The Vision body methods bound to the child's loaded models. */
+export function bodyMethods(loadedModels: LoadedModels) {
   return {
     async hands(req: HandsRequest, metadata: Metadata): Promise<HandsResponse> {
       const arrived = performance.now();
       const s = handsSettings(req.options);
-      const m = modelsFor(registry, rolesOf(metadata, { role: 'landmarks', model: req.model }), { detector: 'palm detection', landmarks: 'hand landmark' });
+      const m = modelsFor(loadedModels, rolesOf(metadata, { role: 'landmarks', model: req.model }), { detector: 'palm detection', landmarks: 'hand landmark' });
       const pool = handPool(m.detector, m.landmarks);
       const opts = { maxHands: s.maxHands, minDetectionConfidence: s.minScore, selfieMirrored: s.selfie };
       const r = await withModels([m.detector, m.landmarks], () => runFrame(pool, req.frame, regionsOf(metadata), arrived, (i, image) =>
-        i.value.detectRgb(image, { ...opts, minPresenceConfidence: 0.5, gestures: true })));
+        i.value.runRgb(image, { ...opts, minPresenceConfidence: 0.5, gestures: true })));
       return { hands: r.value.map(handToProto), timing: r.timing };
     },
 
     async pose(req: PoseRequest, metadata: Metadata): Promise<PoseResponse> {
       const arrived = performance.now();
       const s = poseSettings(req.options);
-      const m = modelsFor(registry, rolesOf(metadata, { role: 'landmarks', model: req.model }), { detector: 'pose detection', landmarks: 'pose landmark' });
+      const m = modelsFor(loadedModels, rolesOf(metadata, { role: 'landmarks', model: req.model }), { detector: 'pose detection', landmarks: 'pose landmark' });
       const pool = posePool(m.detector, m.landmarks);
       const r = await withModels([m.detector, m.landmarks], () => runFrame(pool, req.frame, regionsOf(metadata), arrived, (i, image) =>
-        i.value.detectRgb(image, { maxPoses: 1, minDetectionConfidence: s.minScore, minPresenceConfidence: 0.5, segmentation: s.segmentation, jointAngles: true })));
+        i.value.runRgb(image, { maxPoses: 1, minDetectionConfidence: s.minScore, minPresenceConfidence: 0.5, segmentation: s.segmentation, jointAngles: true })));
       return { poses: r.value.map(poseToProto), timing: r.timing };
     },
 
     async segment(req: SegmentRequest, metadata: Metadata): Promise<SegmentResponse> {
       const arrived = performance.now();
       const s = segmentSettings(req.options);
-      const model = modelFor(registry, rolesOf(metadata, { role: 'segmenter', model: req.model }), 'segmenter', 'segmentation');
+      const model = modelFor(loadedModels, rolesOf(metadata, { role: 'segmenter', model: req.model }), 'segmenter', 'segmentation');
       const pool = segmentPool(model);
       // The effect runs inside the call: a converted raw frame lives in the instance's buffers.
       const r = await withModels([model], () => runFrame(pool, req.frame, regionsOf(metadata), arrived, async (i, image, rawFormat) => {
-        const mask = await i.value.segmentRgb(image, s.modelSizeMask);
+        const mask = await i.value.runRgb(image, s.modelSizeMask);
         return { mask, image: await renderSegment(image, rawFormat, mask, s) };
       }));
       const { mask, image } = r.value;

@@ -6,7 +6,7 @@ import type { Metadata } from '@grpc/grpc-js';
 import type { Logger, ModelRoles } from '@tabagent/common';
 import type { HolisticRequest, HolisticResponse } from '@tabagent/protos/v1/vision';
 import type * as ort from 'onnxruntime-node';
-import type { ModelRegistry } from '../../runtime/model-registry.js';
+import type { LoadedModels } from '../../runtime/loaded-models.js';
 import { sessionOptions } from '../../runtime/onnx-loader.js';
 import { hasRefinementOutputs } from '../../vision/face-mesh/mesh-model.js';
 import { invalidArgument } from '../../vision/errors.js';
@@ -30,8 +30,8 @@ export interface HolisticModels {
   hand: VisionModel;
 }
 
-export function holisticModels(registry: ModelRegistry, roles: ModelRoles): HolisticModels {
-  return modelsFor(registry, roles, { detector: 'pose detection', landmarks: 'pose landmark', face: 'face mesh', hand: 'hand landmark' });
+export function holisticModels(loadedModels: LoadedModels, roles: ModelRoles): HolisticModels {
+  return modelsFor(loadedModels, roles, { detector: 'pose detection', landmarks: 'pose landmark', face: 'face mesh', hand: 'hand landmark' });
 }
 
 /** Attachment key of a model's worker-thread session for Holistic. */
@@ -89,13 +89,13 @@ export function holisticToProto(r: HolisticResult): HolisticResponse {
   };
 }
 
-/** The unary Holistic method bound to a registry. */
-export function holisticMethod(registry: ModelRegistry, log?: Logger) {
+/** The unary Holistic method bound to the child's loaded models. */
+export function holisticMethod(loadedModels: LoadedModels, log?: Logger) {
   return async (req: HolisticRequest, metadata: Metadata): Promise<HolisticResponse> => {
     const arrived = performance.now();
     poseComplexity(req.options?.complexity, 'options.complexity');
     const refine = req.options?.refineFaceLandmarks ?? false;
-    const m = holisticModels(registry, rolesOf(metadata));
+    const m = holisticModels(loadedModels, rolesOf(metadata));
     const models = Object.values(m);
     if (refine && !hasRefinementOutputs(m.face.session)) {
       throw invalidArgument('options.refine_face_landmarks', `model "${m.face.id}" has no refined (attention) outputs`);
@@ -104,7 +104,7 @@ export function holisticMethod(registry: ModelRegistry, log?: Logger) {
       (clock) => holisticPipeline(m, clock, { tracking: false, refineFace: refine }, log),
       (p) => p.dispose(),
     ));
-    const r = await withModels(models, () => runFrame(pool, req.frame, regionsOf(metadata), arrived, (i, image) => i.value.processImage(image)));
+    const r = await withModels(models, () => runFrame(pool, req.frame, regionsOf(metadata), arrived, (i, image) => i.value.runRgb(image)));
     return { ...holisticToProto(r.value), timing: r.timing };
   };
 }

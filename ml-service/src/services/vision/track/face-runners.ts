@@ -17,13 +17,13 @@ import { redetectInterval, type RunnerContext, type RunnerFrame, type RunnerOutp
 /** FACES: the detector on every frame; a face keeps its id while its box overlaps the previous one. */
 export function facesRunner(ctx: RunnerContext): TaskRunner {
   const s = faceDetectionSettings(ctx.options.faces, 'options.faces');
-  const detector = modelFor(ctx.registry, ctx.roles, 'detector', 'face detector');
+  const detector = modelFor(ctx.loadedModels, ctx.roles, 'detector', 'face detector');
   const pipeline = new FaceDetector(timedSession(detector.session, ctx.clock), { maxFaces: s.maxFaces, minScore: s.minScore });
   const ids = new BoxIds();
   return {
     models: [detector],
     async run(frame: RunnerFrame): Promise<RunnerOutput> {
-      const faces = await pipeline.detectImage(frame.image);
+      const faces = await pipeline.runRgb(frame.image);
       const assigned = ids.assign(faces.map((f) => f.box), frame.image.width, frame.image.height);
       return { detectorRan: true, result: { faces: { faces: faces.map((f, i) => detectionToProto(f, assigned[i])), timing: undefined } } };
     },
@@ -55,8 +55,8 @@ class MeshSmoothing {
 /** FACE_MESH and IRIS: the face tracker; with `iris`, eye landmarks and gaze for every face. */
 export function meshRunner(ctx: RunnerContext, iris: boolean): TaskRunner {
   const s = faceMeshSettings(ctx.options.faceMesh, 'options.face_mesh');
-  const m = modelsFor(ctx.registry, ctx.roles, { detector: 'face detector', landmarks: 'face mesh' });
-  const irisModel = iris ? modelFor(ctx.registry, ctx.roles, 'iris', 'iris') : undefined;
+  const m = modelsFor(ctx.loadedModels, ctx.roles, { detector: 'face detector', landmarks: 'face mesh' });
+  const irisModel = iris ? modelFor(ctx.loadedModels, ctx.roles, 'iris', 'iris') : undefined;
   const refine = s.refine && !iris;
   if (refine && !hasRefinementOutputs(m.landmarks.session)) {
     throw invalidArgument('options.face_mesh.refine_landmarks', `model "${m.landmarks.id}" has no refined (attention) outputs`);
@@ -73,7 +73,7 @@ export function meshRunner(ctx: RunnerContext, iris: boolean): TaskRunner {
   return {
     models: irisModel ? [m.detector, m.landmarks, irisModel] : [m.detector, m.landmarks],
     async run(frame: RunnerFrame): Promise<RunnerOutput> {
-      const r = await tracker.processImage(frame.image);
+      const r = await tracker.runRgb(frame.image);
       smoothing?.apply(r.faces, frame.timestampUs, frame.image);
       if (!iris) {
         return { detectorRan: r.detectorRan, result: { faceMesh: { faces: r.faces.map((f) => meshToProto(f, undefined, f.id)), timing: undefined } } };

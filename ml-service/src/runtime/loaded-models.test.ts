@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import { createLogger } from '@tabagent/common';
 import type { ModelManifest } from '@tabagent/protos/v1/runtime';
 import type { RuntimeLoader } from './loaded-model.js';
-import { ModelRegistry, resolveThreads } from './model-registry.js';
+import { LoadedModels, resolveThreads } from './loaded-models.js';
 
 describe('resolveThreads', () => {
   it('prefers the request, then the process default, then params.threads, else 0', () => {
@@ -20,7 +20,7 @@ describe('resolveThreads', () => {
   });
 });
 
-describe('ModelRegistry thread counts', () => {
+describe('LoadedModels thread counts', () => {
   const manifest = (model: string, params: object, threads = 0): ModelManifest => ({
     model, task: 'face-detection', runtime: 'fake', files: [], paramsJson: JSON.stringify(params),
     options: { devices: [], threads, keepAliveSeconds: 0 },
@@ -35,13 +35,13 @@ describe('ModelRegistry thread counts', () => {
         return Promise.resolve({ handle: { kind: 'fake', dispose: () => Promise.resolve() }, provider: 'cpu', warnings: [] });
       },
     };
-    const registry = new ModelRegistry({
+    const loadedModels = new LoadedModels({
       loaders: [loader], defaultThreads: 0, log: createLogger({ proc: 'test', level: 'silent' }),
       fileReader: () => () => Promise.reject(new Error('no files')),
     });
-    await registry.load(manifest('small', { threads: 1 }));
-    await registry.load(manifest('asked', { threads: 1 }, 2));
-    await registry.load(manifest('plain', {}));
+    await loadedModels.load(manifest('small', { threads: 1 }));
+    await loadedModels.load(manifest('asked', { threads: 1 }, 2));
+    await loadedModels.load(manifest('plain', {}));
     assert.deepEqual(Object.fromEntries(seen), { small: 1, asked: 2, plain: 0 });
   });
 });

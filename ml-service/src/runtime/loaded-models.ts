@@ -4,10 +4,11 @@ import { TabagentError } from '@tabagent/common';
 import type { ModelManifest } from '@tabagent/protos/v1/runtime';
 import type { Logger } from 'pino';
 import type { LoadedModel, ReadModelFile, RuntimeLoader } from './loaded-model.js';
+import { DEFAULT_DRAIN_TIMEOUT_MS, ModelCalls, notLoaded } from './model-calls.js';
 import { deviceOfProvider, providerPlan } from './providers.js';
 
-/** Options of ModelRegistry. */
-export interface ModelRegistryOptions {
+/** Options of LoadedModels. */
+export interface LoadedModelsOptions {
   loaders: readonly RuntimeLoader[];
   /** Returns a file reader bound to one model. */
   fileReader: (manifest: ModelManifest) => ReadModelFile;
@@ -16,18 +17,23 @@ export interface ModelRegistryOptions {
 }
 
 /** Loaded models of this child. */
-export class ModelRegistry {
+export class LoadedModels {
   readonly #models = new Map<string, LoadedModel>();
   readonly #loading = new Map<string, Promise<LoadedModel>>();
-  readonly #opts: ModelRegistryOptions;
+  readonly #unloading = new Map<string, Promise<boolean>>();
+  readonly #opts: LoadedModelsOptions;
 
-  constructor(opts: ModelRegistryOptions) {
+  constructor(opts: LoadedModelsOptions) {
     this.#opts = opts;
   }
 
   /** Loads a model (or returns the one already loaded / loading). */
   load(manifest: ModelManifest): Promise<LoadedModel> {
     const id = manifest.model;
+    // Loading a model that is being unloaded: wait for that unload, then load it again (or keep it
+    // when the unload was refused).
+    const unloading = this.#unloading.get(id);
+    if (unloading) return unloading.catch(() => false).then(() => this.load(manifest));
     const existing = this.#models.get(id);
     if (existing) return Promise.resolve(existing);
     const pending = this.#loading.get(id);
@@ -53,19 +59,38 @@ export class ModelRegistry {
       manifest, params, handle, provider, warnings,
       device: deviceOfProvider(provider),
       memoryBytes: Math.max(0, after - before),
-      inFlight: 0,
+      calls: new ModelCalls(manifest.model),
     };
     this.#models.set(manifest.model, model);
     return model;
   }
 
-  /** Unloads a model; returns whether it was loaded. */
-  async unload(id: string): Promise<boolean> {
+  /**
+   * Unloads a model; resolves whether it was loaded. New calls are refused at once; the calls in
+   * flight finish first, then the sessions are disposed. When they do not finish within
+   * `drainTimeoutMs` the unload is refused (DEADLINE_EXCEEDED naming the model, which serves again),
+   * unless `force` is set (shutdown): then the model is disposed under them.
+   */
+  async unload(id: string, opts: { drainTimeoutMs?: number; force?: boolean } = {}): Promise<boolean> {
     const pending = this.#loading.get(id);
     if (pending) await pending.catch(() => undefined);
     const m = this.#models.get(id);
     if (!m) return false;
+    const unloading = this.#unloading.get(id);
+    if (unloading) return unloading;
+    const p = this.#drainAndDispose(m, opts).finally(() => this.#unloading.delete(id));
+    this.#unloading.set(id, p);
+    return p;
+  }
+
+  async #drainAndDispose(m: LoadedModel, opts: { drainTimeoutMs?: number; force?: boolean }): Promise<boolean> {
+    const id = m.manifest.model;
+    const drained = await m.calls.drain(opts.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS);
+    if (!drained && !opts.force) {
+      throw new TabagentError('TA_ERR_DEADLINE_EXCEEDED', `model "${id}" still has ${m.calls.inFlight} call(s) in flight; it was not unloaded`, { details: { model: id } });
+    }
     this.#models.delete(id);
+    m.calls.disposed();
     await m.handle.dispose();
     return true;
   }
@@ -73,7 +98,7 @@ export class ModelRegistry {
   /** A loaded model, or NOT_LOADED naming it. */
   get(id: string): LoadedModel {
     const m = this.#models.get(id);
-    if (!m) throw new TabagentError('TA_ERR_MODEL_NOT_LOADED', `model "${id}" is not loaded in this ML service`, { details: { model: id } });
+    if (!m) throw notLoaded(id);
     return m;
   }
 
@@ -87,9 +112,9 @@ export class ModelRegistry {
     return [...this.#models.values()];
   }
 
-  /** Unloads everything. */
-  async disposeAll(): Promise<void> {
-    for (const id of [...this.#models.keys()]) await this.unload(id);
+  /** Unloads everything (shutdown: waits up to `drainTimeoutMs` per model, then disposes regardless). */
+  async disposeAll(drainTimeoutMs = 0): Promise<void> {
+    for (const id of [...this.#models.keys()]) await this.unload(id, { drainTimeoutMs, force: true });
   }
 }
 
