@@ -2,9 +2,13 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { TabagentError } from '@tabagent/common';
-import { invalidEmbed } from '../embeddings/errors.js';
-import { invalidAudio } from '../speech/errors.js';
+import { TabagentError, toGrpcStatus } from '@tabagent/common';
+import { status } from '@grpc/grpc-js';
+import { EngineError } from '../errors/engine-error.js';
+import { EmbedError, invalidEmbed } from '../embeddings/errors.js';
+import { WorkerSessionError } from '../runtime/worker-session.js';
+import { SpeechError, invalidAudio } from '../speech/errors.js';
+import { VisionError } from '../vision/errors.js';
 import { TextError, invalidArgument } from '../text/errors.js';
 import { publicField, toTabagentError } from '../errors/engine-errors.js';
 
@@ -35,4 +39,27 @@ test('load failures and disposed models keep their meaning; other errors pass th
   assert.equal((toTabagentError(new TextError('TEXT_MODEL_DISPOSED', 'x')) as TabagentError).code, 'TA_ERR_MODEL_NOT_LOADED');
   const plain = new Error('boom');
   assert.equal(toTabagentError(plain), plain);
+});
+
+test('every engine error derives from EngineError and maps through the one alias table, with no code-suffix guessing', () => {
+  const cases: [EngineError<string>, string][] = [
+    [new EmbedError('EMBED_MODEL_LOAD_FAILED', 'bad graph'), 'TA_ERR_MODEL_LOAD_FAILED'],
+    [new SpeechError('SPEECH_MODEL_LOAD_FAILED', 'bad weights'), 'TA_ERR_MODEL_LOAD_FAILED'],
+    [new VisionError('VISION_DISPOSED', 'gone'), 'TA_ERR_MODEL_NOT_LOADED'],
+    [new VisionError('VISION_NOT_FOUND', 'frame.shared_memory: no region', 'frame.shared_memory'), 'TA_ERR_REGION_NOT_FOUND'],
+    [new WorkerSessionError('worker exited'), 'TA_ERR_INTERNAL'],
+  ];
+  for (const [err, code] of cases) {
+    assert.ok(err instanceof EngineError);
+    const t = toTabagentError(err) as TabagentError;
+    assert.ok(t instanceof TabagentError, err.code);
+    assert.equal(t.code, code, err.code);
+    assert.equal(t.message, err.message);
+    assert.equal(t.cause, err);
+  }
+  // A code that only looks like a known one is not guessed from its suffix.
+  const unknown = new EngineError('MADE_UP_MODEL_LOAD_FAILED', 'x');
+  assert.equal(toTabagentError(unknown), unknown);
+  assert.equal(toGrpcStatus(unknown).code, status.INTERNAL);
+  assert.equal(toGrpcStatus(new VisionError('VISION_INVALID_ARGUMENT', 'frame.width: must be > 0', 'frame.width')).code, status.INVALID_ARGUMENT);
 });
