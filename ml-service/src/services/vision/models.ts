@@ -2,7 +2,7 @@
 // "x-tabagent-models" metadata entry (e.g. detector=..., landmarks=...), looked up in the child's
 // registry and counted as in flight while the call runs.
 import type { Metadata } from '@grpc/grpc-js';
-import { MODELS_KEY, decodeRoles, invalidArgument, type ModelRoles } from '@tabagent/common';
+import { MODELS_KEY, decodeRoles, invalidArgument, roleLabels, type ModelRoles, type VisionRole, type VisionTaskSpec } from '@tabagent/common';
 import type * as ort from 'onnxruntime-node';
 import type { LoadedModel } from '../../runtime/loaded-model.js';
 import type { ModelRegistry } from '../../runtime/model-registry.js';
@@ -14,6 +14,11 @@ export function rolesOf(metadata: Metadata, fallback?: { role: string; model: st
   const roles = typeof raw === 'string' ? decodeRoles(raw) : {};
   if (fallback && !roles[fallback.role] && fallback.model) roles[fallback.role] = fallback.model;
   return roles;
+}
+
+/** Roles of a unary call of `task`: its request's `model` fills the task's own role (from the task table). */
+export function requestRoles(metadata: Metadata, task: VisionTaskSpec, model: string): ModelRoles {
+  return rolesOf(metadata, task.modelRole === undefined ? undefined : { role: task.modelRole, model });
 }
 
 /** One model of a call. */
@@ -40,6 +45,11 @@ export function modelsFor<R extends string>(registry: ModelRegistry, roles: Mode
   const out = {} as Record<R, VisionModel>;
   for (const role of Object.keys(wanted) as R[]) out[role] = modelFor(registry, roles, role, wanted[role]);
   return out;
+}
+
+/** Every model `task` needs (its roles in the task table), by role. */
+export function taskModels<T extends VisionTaskSpec>(registry: ModelRegistry, roles: ModelRoles, task: T): Record<keyof T['roles'] & VisionRole, VisionModel> {
+  return modelsFor(registry, roles, roleLabels(task));
 }
 
 /** Runs `fn` with the models counted as in flight (so the supervisor's view and eviction agree). */
