@@ -60,10 +60,14 @@ export async function embed(ctx: Context, model: string, texts: string[]): Promi
   return res.embeddings.map((e) => e.values);
 }
 
-/** Any audio file → 16 kHz mono signed 16-bit little-endian PCM, with ffmpeg. */
+/**
+ * Any audio file → 16 kHz mono signed 16-bit little-endian PCM, with ffmpeg. The resampler runs with
+ * a long filter and a cutoff just below Nyquist: Whisper tiny turned ffmpeg's default 22.05 → 16 kHz
+ * output of the test phrase into an unrelated sentence.
+ */
 export function toPcm16k(ffmpeg: string, file: string): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    const p = spawn(ffmpeg, ['-hide_banner', '-loglevel', 'error', '-i', file, '-vn', '-ac', '1', '-ar', '16000', '-f', 's16le', 'pipe:1'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = spawn(ffmpeg, ['-hide_banner', '-loglevel', 'error', '-i', file, '-vn', '-ac', '1', '-af', 'aresample=16000:filter_size=64:cutoff=0.97', '-f', 's16le', 'pipe:1'], { stdio: ['ignore', 'pipe', 'pipe'] });
     const chunks: Buffer[] = [];
     let err = '';
     p.stdout.on('data', (d: Buffer) => chunks.push(d));
