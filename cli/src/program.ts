@@ -36,7 +36,8 @@ export function buildProgram(io: Io, run: (fn: (ctx: Context) => Promise<void>, 
     .argument('<task>', TASK_NAMES.join('|')).argument('[images...]', 'JPEG or PNG files')
     .option('--json', 'print the result as JSON (one line per image or frame)').option('--out <file>', 'write the annotated image (.png) or video (.mp4)')
     .option('--video <source>', 'a video file, URL or /dev/videoN instead of images').option('--fps <n>', 'frames per second to take from the video')
-    .option('--fast', 'decode a video file as fast as possible instead of at its own rate').option('--model <id>', 'catalog id overriding the task\'s default model')
+    .option('--fast', 'decode a video file as fast as possible instead of at its own rate')
+    .option('--no-shared-memory', 'send video pixels inside the gRPC messages even when the server is local').option('--model <id>', 'catalog id overriding the task\'s default model')
     .action((task: string, images: string[], o: VideoOptions & { video?: string }) => runner.run(async (ctx) => {
       if (!isTaskName(task)) throw new UsageError(`unknown vision task "${task}"`, VISION_USAGE);
       if (o.video !== undefined) {

@@ -6,7 +6,8 @@ import type { Context } from './context.js';
 import { annotate } from './draw/render.js';
 import { UsageError } from './exit.js';
 import { FrameDecoder, FrameEncoder, probeSize } from './video/ffmpeg.js';
-import { TrackPump, type PumpFrame } from './video/track-pump.js';
+import { ShmRing } from './video/shm-ring.js';
+import { TrackPump, type PumpFrame, type PumpShm } from './video/track-pump.js';
 import { resultJSON, summary, TASKS, trackResult, type TaskName } from './vision-tasks.js';
 
 export interface VideoOptions {
@@ -16,6 +17,29 @@ export interface VideoOptions {
   model?: string;
   /** Decode as fast as possible instead of at the video's own rate. */
   fast?: boolean;
+  /** false (--no-shared-memory): always send pixels in the message. */
+  sharedMemory?: boolean;
+}
+
+const MAX_IN_FLIGHT = 2;
+
+/** Registers a frame ring in /dev/shm when the server is local; undefined (pixels in the message) otherwise. */
+async function openShm(ctx: Context, frameBytes: number): Promise<PumpShm | undefined> {
+  if (!ctx.isLocal()) return undefined;
+  const name = `tabagent-cli-${process.pid}`;
+  let ring: ShmRing;
+  try {
+    ring = new ShmRing('/dev/shm', `/${name}`, frameBytes, MAX_IN_FLIGHT);
+  } catch {
+    return undefined;
+  }
+  try {
+    await ctx.call(ctx.sharedMemory, ctx.sharedMemory.register, { name, key: ring.key, byteSize: ring.byteSize }, 10_000);
+    return { ring, region: name };
+  } catch {
+    ring.close(); // e.g. the server's --shm-dir is elsewhere: fall back to pixels in the message
+    return undefined;
+  }
 }
 
 /** What a video run did. */
@@ -24,6 +48,10 @@ export interface VideoSummary {
   processed: number;
   dropped: number;
   seconds: number;
+  /** This process's CPU time (user + system) from the first decoded frame to the end, in ms. */
+  cpuMs: number;
+  /** How frame pixels reached the server. */
+  transport: 'shared-memory' | 'message';
 }
 
 export async function visionVideo(ctx: Context, task: TaskName, source: string, o: VideoOptions, print: (s: string) => void): Promise<VideoSummary> {
@@ -39,7 +67,8 @@ export async function visionVideo(ctx: Context, task: TaskName, source: string, 
   let encoding = Promise.resolve();
   const started = performance.now();
   let processed = 0;
-  const pump = new TrackPump(ctx.vision.track(ctx.metadata()), { task: TASKS[task].track, width, height, model: o.model ?? '', maxInFlight: 2 }, (r, frame) => {
+  const shm = o.sharedMemory === false ? undefined : await openShm(ctx, width * height * 3);
+  const pump = new TrackPump(ctx.vision.track(ctx.metadata()), { task: TASKS[task].track, width, height, model: o.model ?? '', maxInFlight: MAX_IN_FLIGHT, shm }, (r, frame) => {
     const result = trackResult(task, r);
     if (!result) {
       if (r.status) print(o.json ? JSON.stringify({ timestampUs: Number(r.timestampUs), status: r.status }) : `${Number(r.timestampUs) / 1000} ms: ${r.status}`);
@@ -54,8 +83,10 @@ export async function visionVideo(ctx: Context, task: TaskName, source: string, 
     }
   });
   let decoded = 0;
+  let cpuAtFirst: NodeJS.CpuUsage | undefined;
   const frameUs = 1e6 / (fps ?? 25);
   const decoder = new FrameDecoder(ffmpeg, source, width, height, { fps, realtime: o.fast !== true }, (data) => {
+    cpuAtFirst ??= process.cpuUsage();
     pump.push({ timestampUs: Math.round(decoded * frameUs), data });
     decoded++;
   });
@@ -69,8 +100,13 @@ export async function visionVideo(ctx: Context, task: TaskName, source: string, 
     if (encoder) await encoder.finish();
   } finally {
     process.removeListener('SIGINT', stop);
+    if (shm) {
+      await ctx.call(ctx.sharedMemory, ctx.sharedMemory.unregister, { name: shm.region }, 10_000).catch(() => undefined);
+      shm.ring.close();
+    }
   }
-  const s = { decoded, processed, dropped: pump.dropped, seconds: (performance.now() - started) / 1000 };
-  print(o.json ? JSON.stringify({ summary: s }) : `${decoded} frames decoded, ${processed} processed, ${s.dropped} dropped in ${s.seconds.toFixed(1)} s${o.out ? `; wrote ${o.out}` : ''}`);
+  const s: VideoSummary = { decoded, processed, dropped: pump.dropped, seconds: (performance.now() - started) / 1000,
+    cpuMs: cpuAtFirst ? ((u) => (u.user + u.system) / 1000)(process.cpuUsage(cpuAtFirst)) : 0, transport: shm ? 'shared-memory' : 'message' };
+  print(o.json ? JSON.stringify({ summary: s }) : `${decoded} frames decoded, ${processed} processed, ${s.dropped} dropped in ${s.seconds.toFixed(1)} s (frames via ${s.transport})${o.out ? `; wrote ${o.out}` : ''}`);
   return s;
 }

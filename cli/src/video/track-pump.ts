@@ -2,12 +2,21 @@
 // the server; a frame that arrives while the window is full replaces the one waiting to be sent,
 // and that older frame counts as dropped. Frames the server skips (dropped_timestamps_us) count too.
 import type { ClientDuplexStream } from '@grpc/grpc-js';
-import { PixelFormat, TrackRequest, type TrackResponse, type TrackTask } from '@tabagent/protos/v1/vision';
+import { PixelFormat, TrackRequest, type Frame, type TrackResponse, type TrackTask } from '@tabagent/protos/v1/vision';
+import type { ShmRing } from './shm-ring.js';
 
 /** A frame waiting or in flight. */
 export interface PumpFrame {
   timestampUs: number;
   data: Buffer;
+  /** Offset of its shared-memory slot while in flight. */
+  shmOffset?: number;
+}
+
+/** Frames go into `ring` (registered as `region`) instead of the message when given. */
+export interface PumpShm {
+  ring: ShmRing;
+  region: string;
 }
 
 export type PumpState = 'open' | 'draining' | 'finished';
@@ -22,16 +31,15 @@ export class TrackPump {
 
   constructor(
     private readonly stream: ClientDuplexStream<TrackRequest, TrackResponse>,
-    private readonly spec: { task: TrackTask; width: number; height: number; model: string; maxInFlight: number },
+    private readonly spec: { task: TrackTask; width: number; height: number; model: string; maxInFlight: number; shm?: PumpShm },
     onResult: (r: TrackResponse, frame: PumpFrame | undefined) => void,
   ) {
     this.ended = new Promise((resolve, reject) => {
       stream.on('data', (r: TrackResponse) => {
         const ts = Number(r.timestampUs);
-        const frame = this.inFlight.get(ts);
-        this.inFlight.delete(ts);
+        const frame = this.take(ts);
         for (const d of r.droppedTimestampsUs) {
-          if (this.inFlight.delete(Number(d))) this.droppedByServer++;
+          if (this.take(Number(d))) this.droppedByServer++;
         }
         onResult(r, frame);
         this.flush();
@@ -63,15 +71,25 @@ export class TrackPump {
     return this.droppedHere + this.droppedByServer;
   }
 
+  /** Removes an in-flight frame, freeing its shared-memory slot. */
+  private take(ts: number): PumpFrame | undefined {
+    const f = this.inFlight.get(ts);
+    this.inFlight.delete(ts);
+    if (f?.shmOffset !== undefined) this.spec.shm?.ring.release(f.shmOffset);
+    return f;
+  }
+
   private flush(): void {
     if (this.waiting && this.inFlight.size < this.spec.maxInFlight) {
       const f = this.waiting;
       this.waiting = undefined;
+      const { width, height, shm } = this.spec;
+      const frame: Partial<Frame> = { width, height, format: PixelFormat.PIXEL_FORMAT_RGB };
+      f.shmOffset = shm?.ring.put(f.data);
+      if (shm && f.shmOffset !== undefined) frame.sharedMemory = { region: shm.region, offset: f.shmOffset, byteSize: f.data.length };
+      else frame.data = f.data;
       this.inFlight.set(f.timestampUs, f);
-      this.stream.write(TrackRequest.fromPartial({
-        timestampUs: f.timestampUs, task: this.spec.task, model: this.spec.model,
-        frame: { data: f.data, width: this.spec.width, height: this.spec.height, format: PixelFormat.PIXEL_FORMAT_RGB },
-      }));
+      this.stream.write(TrackRequest.fromPartial({ timestampUs: f.timestampUs, task: this.spec.task, model: this.spec.model, frame }));
     }
     if (this.state === 'draining' && !this.waiting && this.inFlight.size === 0) {
       this.state = 'finished';

@@ -85,7 +85,8 @@ describe('tabagent vision (CLI subprocess)', () => {
     const run = await runCli(server.address, ['vision', 'mesh', '--video', video, '--fps', '5', '--json', '--out', out]);
     assert.equal(run.code, 0, run.stderr);
     const lines = run.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
-    const summary = lines.at(-1)!['summary'] as { decoded: number; processed: number; dropped: number };
+    const summary = lines.at(-1)!['summary'] as { decoded: number; processed: number; dropped: number; transport: string };
+    assert.equal(summary.transport, 'shared-memory', 'a local server reads the frames from shared memory');
     const frames = lines.slice(0, -1).filter((l) => l['result'] !== undefined);
     assert.equal(frames.length, summary.processed);
     assert.ok(summary.decoded >= 38 && summary.decoded <= 42, `8.08 s at 5 fps gives about 40 frames, got ${summary.decoded}`);
