@@ -23,16 +23,29 @@ export class ChatSession {
       if (this.state === 'answering') this.cancel?.();
       else rl.close();
     });
-    rl.on('close', () => (this.state = 'closed'));
-    const ask = (): Promise<string | undefined> => new Promise((resolve) => {
-      if (this.state === 'closed') return resolve(undefined);
-      const onClose = (): void => resolve(undefined);
-      rl.once('close', onClose);
-      rl.question('>>> ', (line) => {
-        rl.removeListener('close', onClose);
-        resolve(line);
-      });
+    // Lines are queued as they arrive, so piped input keeps every line typed ahead of an answer.
+    const queue: string[] = [];
+    let waiter: ((line: string | undefined) => void) | undefined;
+    let closed = false;
+    rl.on('line', (line) => {
+      if (waiter) {
+        const w = waiter;
+        waiter = undefined;
+        w(line);
+      } else queue.push(line);
     });
+    rl.on('close', () => {
+      closed = true;
+      waiter?.(undefined);
+    });
+    const ask = (): Promise<string | undefined> => {
+      const next = queue.shift();
+      if (next !== undefined) return Promise.resolve(next);
+      if (closed) return Promise.resolve(undefined);
+      rl.setPrompt('>>> ');
+      rl.prompt();
+      return new Promise((resolve) => (waiter = resolve));
+    };
     for (let line = await ask(); line !== undefined; line = await ask()) {
       if (line.trim() === '/exit') break;
       if (!line.trim()) continue;
