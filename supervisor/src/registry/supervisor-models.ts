@@ -1,51 +1,66 @@
-// ModelRegistry: the supervisor's memory of what is loaded where. Loads pull first, share one
+// SupervisorModels: the supervisor's memory of what is loaded where. Loads pull first, share one
 // flight per model, evict LRU idle models over the limits, survive child restarts (reloadAll), and
-// unload idle models when their keep-alive runs out.
+// unload idle models when their keep-alive runs out. It reaches the child only through ChildRuntime.
 import { TabagentError, type Logger } from '@tabagent/common';
 import type { LoadOptions } from '@tabagent/protos/v1/common';
-import { ModelState, type ModelInfo } from '@tabagent/protos/v1/model_management';
 import type { ModelManifest } from '@tabagent/protos/v1/runtime';
-import { callUnary } from '../child/call.js';
-import type { GrpcChildLink } from '../child/child-link.js';
+import type { ChildRuntime, ChildRuntimeAccess } from '../child/child-runtime.js';
+import type { Clock } from '../child/clock.js';
 import type { IssuedFiles } from '../files/issued-files.js';
 import type { ModelStore } from '../store/store.js';
-import type { PullProgress } from '../store/types.js';
+import type { CatalogEntry, LocalManifest, PullProgress, Task } from '../store/types.js';
 import { pickEvictions } from './eviction.js';
-import { keepAliveOf, newRecord, toModelInfo, type ModelRecord } from './model-record.js';
+import { keepAliveOf, newRecord, toModelView, type CacheFacts, type ModelRecord, type ModelStatus, type ModelView } from './model-record.js';
 import { buildRuntimeManifest } from './runtime-manifest.js';
 import { toStoreError } from './store-errors.js';
 
-/** How the registry reaches the current child. */
-export interface ChildAccess {
-  whenReady(timeoutMs: number): Promise<GrpcChildLink>;
-  pid(): number;
-}
+/** The part of the model store the registry uses. */
+export type ModelCache = Pick<ModelStore, 'entry' | 'list' | 'manifest' | 'pull'>;
 
-/** Options of ModelRegistry. */
-export interface ModelRegistryOptions {
-  store: ModelStore;
-  child: ChildAccess;
-  issued: IssuedFiles;
+/** Options of SupervisorModels. */
+export interface SupervisorModelsOptions {
+  store: ModelCache;
+  child: ChildRuntimeAccess;
+  issued: Pick<IssuedFiles, 'issue' | 'revoke'>;
   log: Logger;
+  clock: Pick<Clock, 'now' | 'every'>;
   defaultKeepAliveSeconds: number;
   maxLoaded: number;
   budgetBytes: number;
   /** How long a load waits for a ready child. */
   childWaitMs: number;
+  /** Deadline of one load or unload call on the child. */
+  callDeadlineMs?: number;
+  /** Runs after every state change (health statuses follow it). */
+  onChange?: () => void;
 }
 
-/** The brain's model table. */
-export class ModelRegistry {
-  readonly #o: ModelRegistryOptions;
-  readonly #records = new Map<string, ModelRecord>();
-  readonly #loads = new Map<string, Promise<ModelInfo>>();
-  readonly #manifests = new Map<string, ModelManifest>();
-  readonly #sweeper: NodeJS.Timeout;
+const CHILD_DOWN = new Set(['TA_ERR_CHILD_FAILED', 'TA_ERR_CHILD_UNAVAILABLE']);
 
-  constructor(opts: ModelRegistryOptions) {
+function cacheFacts(manifest: LocalManifest | undefined): CacheFacts {
+  if (!manifest) return { cached: false, sizeBytes: 0 };
+  return { cached: true, sizeBytes: [...manifest.files, ...manifest.converted].reduce((s, f) => s + f.size, 0) };
+}
+
+/** The supervisor's model table (distinct from the ML child's own registry of loaded sessions). */
+export class SupervisorModels {
+  readonly #o: SupervisorModelsOptions;
+  readonly #records = new Map<string, ModelRecord>();
+  readonly #loads = new Map<string, Promise<ModelView>>();
+  readonly #manifests = new Map<string, ModelManifest>();
+  readonly #stopSweeper: () => void;
+
+  constructor(opts: SupervisorModelsOptions) {
     this.#o = opts;
-    this.#sweeper = setInterval(() => this.#sweepKeepAlive(), 1000);
-    this.#sweeper.unref();
+    this.#stopSweeper = opts.clock.every(1000, () => this.#sweepKeepAlive());
+  }
+
+  /** The one place a model changes state. */
+  #transition(r: ModelRecord, to: ModelStatus, patch: Partial<Omit<ModelRecord, 'id' | 'state'>> = {}): void {
+    Object.assign(r, patch);
+    if (r.state === to && Object.keys(patch).length === 0) return;
+    r.state = to;
+    this.#o.onChange?.();
   }
 
   #record(id: string): ModelRecord {
@@ -58,66 +73,67 @@ export class ModelRegistry {
     return r;
   }
 
-  /** Every catalog model with its state. */
-  async list(loadedOnly = false): Promise<ModelInfo[]> {
-    const out: ModelInfo[] = [];
+  #view(r: ModelRecord, entry: CatalogEntry, manifest: LocalManifest | undefined): ModelView {
+    return toModelView(r, entry, cacheFacts(manifest), this.#o.defaultKeepAliveSeconds);
+  }
+
+  /** Every catalog model with its state (changes nothing). */
+  async list(loadedOnly = false): Promise<ModelView[]> {
+    const out: ModelView[] = [];
     for (const { entry, manifest } of await this.#o.store.list()) {
-      const r = this.#records.get(entry.id) ?? newRecord(entry.id);
-      if (manifest && r.state === ModelState.MODEL_STATE_AVAILABLE) r.state = ModelState.MODEL_STATE_PULLED;
-      if (manifest) r.sizeBytes = [...manifest.files, ...manifest.converted].reduce((s, f) => s + f.size, 0);
-      if (loadedOnly && r.state !== ModelState.MODEL_STATE_READY) continue;
-      out.push(toModelInfo(r, entry, this.#o.defaultKeepAliveSeconds));
+      const v = this.#view(this.#records.get(entry.id) ?? newRecord(entry.id), entry, manifest);
+      if (!loadedOnly || v.state === 'ready') out.push(v);
     }
     return out;
   }
 
-  /** One model. */
-  async get(id: string): Promise<ModelInfo> {
-    const r = this.#record(id);
+  /** One model (changes nothing). */
+  async get(id: string): Promise<ModelView> {
+    const entry = this.#o.store.entry(id);
     const manifest = await this.#o.store.manifest(id).catch(() => undefined);
-    if (manifest) {
-      r.sizeBytes = [...manifest.files, ...manifest.converted].reduce((s, f) => s + f.size, 0);
-      if (r.state === ModelState.MODEL_STATE_AVAILABLE) r.state = ModelState.MODEL_STATE_PULLED;
-    }
-    return toModelInfo(r, this.#o.store.entry(id), this.#o.defaultKeepAliveSeconds);
+    return this.#view(this.#records.get(id) ?? newRecord(id), entry, manifest);
   }
 
-  /** Pulls into the cache, tracking PULLING/CONVERTING on the record. */
+  /** Tasks that have a wanted model FAILED (their capability is not serving). */
+  failedTasks(): Set<Task> {
+    const out = new Set<Task>();
+    for (const r of this.#records.values()) if (r.wanted && r.state === 'failed') out.add(this.#o.store.entry(r.id).task);
+    return out;
+  }
+
+  /** Pulls into the cache, tracking pulling/converting on the record. */
   async pull(id: string, onProgress?: (p: PullProgress) => void, signal?: AbortSignal): Promise<void> {
     const r = this.#record(id);
-    const busy = r.state === ModelState.MODEL_STATE_READY || r.state === ModelState.MODEL_STATE_LOADING;
+    const busy = r.state === 'ready' || r.state === 'loading';
     try {
       await this.#o.store.pull(id, {
         signal,
         onProgress: (p) => {
-          if (!busy) r.state = p.stage === 'converting' ? ModelState.MODEL_STATE_CONVERTING : ModelState.MODEL_STATE_PULLING;
+          if (!busy) this.#transition(r, p.stage === 'converting' ? 'converting' : 'pulling');
           onProgress?.(p);
         },
       });
-      if (!busy) r.state = ModelState.MODEL_STATE_PULLED;
+      if (!busy) this.#transition(r, 'pulled');
     } catch (err) {
       const e = toStoreError(err);
-      if (!busy && e.code !== 'TA_ERR_CANCELLED') {
-        r.state = ModelState.MODEL_STATE_FAILED;
-        r.lastError = e.message;
-      }
+      if (!busy && e.code !== 'TA_ERR_CANCELLED') this.#transition(r, 'failed', { lastError: e.message });
       throw e;
     }
   }
 
   /** Loads (pulling first); concurrent loads of one model share the same work. */
-  load(id: string, options?: LoadOptions): Promise<ModelInfo> {
+  load(id: string, options?: LoadOptions): Promise<ModelView> {
     const r = this.#record(id);
     if (options) r.options = options;
     const pending = this.#loads.get(id);
     if (pending) return pending;
-    if (r.state === ModelState.MODEL_STATE_READY) return this.get(id);
+    if (r.state === 'ready') return this.get(id);
     const p = this.#doLoad(r).finally(() => this.#loads.delete(id));
     this.#loads.set(id, p);
     return p;
   }
 
-  async #doLoad(r: ModelRecord): Promise<ModelInfo> {
+  async #doLoad(r: ModelRecord): Promise<ModelView> {
     r.wanted = true;
     try {
       await this.pull(r.id);
@@ -127,36 +143,37 @@ export class ModelRegistry {
       const manifest = buildRuntimeManifest(entry, local, r.options);
       this.#manifests.set(r.id, manifest);
       this.#o.issued.issue(r.id, manifest.files.map((f) => f.path));
-      await this.#evictFor(r);
-      r.state = ModelState.MODEL_STATE_LOADING;
-      const link = await this.#o.child.whenReady(this.#o.childWaitMs);
-      await this.#loadOn(link, r, manifest);
+      await this.#evictFor(r, cacheFacts(local).sizeBytes);
+      this.#transition(r, 'loading');
+      await this.#loadOn(await this.#o.child.whenReady(this.#o.childWaitMs), r, manifest);
     } catch (err) {
-      if (r.state !== ModelState.MODEL_STATE_READY) {
-        r.state = ModelState.MODEL_STATE_FAILED;
-        r.lastError = (err as Error).message;
+      if (r.state !== 'ready') {
         // A model that failed because no ML process was ready stays wanted: the next child loads it.
-        const code = (err as { code?: unknown }).code;
-        if (code !== 'TA_ERR_CHILD_FAILED' && code !== 'TA_ERR_CHILD_UNAVAILABLE') r.wanted = false;
+        const wanted = CHILD_DOWN.has(String((err as { code?: unknown }).code));
+        this.#transition(r, 'failed', { lastError: (err as Error).message, wanted });
       }
       throw err;
     }
     return this.get(r.id);
   }
 
-  async #loadOn(link: GrpcChildLink, r: ModelRecord, manifest: ModelManifest): Promise<void> {
-    const res = await callUnary(link.runtime.loadModel, link.runtime, { manifest }, link.metadata());
-    Object.assign(r, {
-      state: ModelState.MODEL_STATE_READY, lastError: '', warnings: res.warnings, provider: res.executionProvider,
-      device: res.device, memoryBytes: Math.max(0, res.rssAfter - res.rssBefore), loadedAtMs: Date.now(),
-      lastUsedMs: Date.now(), childPid: this.#o.child.pid(),
+  #deadline(): Date {
+    return new Date(this.#o.clock.now() + (this.#o.callDeadlineMs ?? 10 * 60_000));
+  }
+
+  async #loadOn(child: ChildRuntime, r: ModelRecord, manifest: ModelManifest): Promise<void> {
+    const res = await child.load(manifest, this.#deadline());
+    const now = this.#o.clock.now();
+    this.#transition(r, 'ready', {
+      lastError: '', warnings: res.warnings, provider: res.executionProvider, device: res.device,
+      memoryBytes: Math.max(0, res.rssAfter - res.rssBefore), loadedAtMs: now, lastUsedMs: now, childPid: child.pid,
     });
     this.#o.log.info({ model: r.id, provider: res.executionProvider, ms: Math.round(res.loadMs) }, 'model ready');
   }
 
-  async #evictFor(r: ModelRecord): Promise<void> {
-    const loaded = [...this.#records.values()].filter((x) => x.state === ModelState.MODEL_STATE_READY);
-    const ids = pickEvictions(loaded, r.id, 0, { maxLoaded: this.#o.maxLoaded, budgetBytes: this.#o.budgetBytes });
+  async #evictFor(r: ModelRecord, incomingBytes: number): Promise<void> {
+    const loaded = [...this.#records.values()].filter((x) => x.state === 'ready');
+    const ids = pickEvictions(loaded, r.id, incomingBytes, { maxLoaded: this.#o.maxLoaded, budgetBytes: this.#o.budgetBytes });
     for (const id of ids) {
       this.#o.log.info({ model: id, for: r.id }, 'evicting least recently used model');
       await this.unload(id);
@@ -164,30 +181,29 @@ export class ModelRegistry {
   }
 
   /** Unloads; the files stay cached. */
-  async unload(id: string): Promise<ModelInfo> {
+  async unload(id: string): Promise<ModelView> {
     const r = this.#record(id);
     await this.#loads.get(id)?.catch(() => undefined);
     r.wanted = false;
-    if (r.state === ModelState.MODEL_STATE_READY || r.state === ModelState.MODEL_STATE_LOADING) {
-      const link = await this.#o.child.whenReady(this.#o.childWaitMs).catch(() => undefined);
-      if (link) await callUnary(link.runtime.unloadModel, link.runtime, { model: id }, link.metadata());
-      r.state = ModelState.MODEL_STATE_UNLOADED;
+    if (r.state === 'ready' || r.state === 'loading') {
+      const child = await this.#o.child.whenReady(this.#o.childWaitMs).catch(() => undefined);
+      if (child) await child.unload(id, this.#deadline());
+      this.#transition(r, 'unloaded');
     }
     this.#o.issued.revoke(id);
     return this.get(id);
   }
 
   /** After a child (re)start: loads every wanted model on the new child before it counts as ready. */
-  async reloadAll(link: GrpcChildLink): Promise<void> {
+  async reloadAll(child: ChildRuntime): Promise<void> {
     for (const r of this.#records.values()) {
       const manifest = this.#manifests.get(r.id);
       if (!r.wanted || !manifest) continue;
-      r.state = ModelState.MODEL_STATE_LOADING;
+      this.#transition(r, 'loading');
       try {
-        await this.#loadOn(link, r, manifest);
+        await this.#loadOn(child, r, manifest);
       } catch (err) {
-        r.state = ModelState.MODEL_STATE_FAILED;
-        r.lastError = `reload after child restart failed: ${(err as Error).message}`;
+        this.#transition(r, 'failed', { lastError: `reload after child restart failed: ${(err as Error).message}` });
         this.#o.log.error({ model: r.id, err: r.lastError }, 'model reload failed');
       }
     }
@@ -195,42 +211,49 @@ export class ModelRegistry {
 
   /** The child went away: loaded models are waiting for the reload. */
   childLost(reason: string): void {
-    for (const r of this.#records.values()) {
-      if (r.state === ModelState.MODEL_STATE_READY) {
-        r.state = ModelState.MODEL_STATE_LOADING;
-        r.lastError = reason;
-      }
-    }
+    for (const r of this.#records.values()) if (r.state === 'ready') this.#transition(r, 'loading', { lastError: reason });
   }
 
   /** The lifecycle gave up (crash loop): models waiting for a reload are FAILED with the reason; they stay wanted. */
   childFailed(reason: string): void {
     for (const r of this.#records.values()) {
-      if (r.wanted && r.state === ModelState.MODEL_STATE_LOADING) {
-        r.state = ModelState.MODEL_STATE_FAILED;
-        r.lastError = `the ML process is FAILED: ${reason}`;
-      }
+      if (r.wanted && r.state === 'loading') this.#transition(r, 'failed', { lastError: `the ML process is FAILED: ${reason}` });
     }
   }
 
   /** Marks a model busy for one request (loading it on first use); returns the release function. */
   async acquire(id: string): Promise<() => void> {
     const r = this.#record(id);
-    if (r.state !== ModelState.MODEL_STATE_READY) await this.load(id);
+    if (r.state !== 'ready') await this.load(id);
     r.inFlight += 1;
-    r.lastUsedMs = Date.now();
+    r.lastUsedMs = this.#o.clock.now();
+    let released = false;
     return () => {
+      if (released) return;
+      released = true;
       r.inFlight -= 1;
-      r.lastUsedMs = Date.now();
+      r.lastUsedMs = this.#o.clock.now();
       if (r.inFlight === 0 && keepAliveOf(r, this.#o.defaultKeepAliveSeconds) === 0) void this.unload(id).catch(() => undefined);
     };
   }
 
+  /** Acquires every distinct model of a call's roles; on a failure releases what it took. */
+  async acquireAll(roles: Readonly<Record<string, string>>): Promise<() => void> {
+    const releases: Array<() => void> = [];
+    try {
+      for (const id of new Set(Object.values(roles).filter(Boolean))) releases.push(await this.acquire(id));
+    } catch (err) {
+      for (const r of releases) r();
+      throw err;
+    }
+    return () => releases.forEach((r) => r());
+  }
+
   #sweepKeepAlive(): void {
-    const now = Date.now();
+    const now = this.#o.clock.now();
     for (const r of this.#records.values()) {
       const keep = keepAliveOf(r, this.#o.defaultKeepAliveSeconds);
-      if (r.state !== ModelState.MODEL_STATE_READY || r.inFlight > 0 || keep < 0) continue;
+      if (r.state !== 'ready' || r.inFlight > 0 || keep < 0) continue;
       if (now - r.lastUsedMs >= keep * 1000) {
         this.#o.log.info({ model: r.id, keepAliveSeconds: keep }, 'keep-alive expired; unloading');
         void this.unload(r.id).catch((err: unknown) => this.#o.log.warn({ err: (err as Error).message }, 'unload failed'));
@@ -240,6 +263,6 @@ export class ModelRegistry {
 
   /** Stops timers. */
   close(): void {
-    clearInterval(this.#sweeper);
+    this.#stopSweeper();
   }
 }
