@@ -22,7 +22,7 @@ import { runtimeStatus } from './child/runtime-status.js';
 import { loadCatalog } from './registry/catalog-setup.js';
 import { InFlightCalls } from './drain.js';
 import { ModelStore } from './store/store.js';
-import { registerConverters } from './registry/converters-setup.js';
+import { registerConverters } from './store/converter-adapter.js';
 
 /** Time given to the statuses of the last drained calls to reach their clients before closing. */
 const STATUS_FLUSH_MS = 250;
