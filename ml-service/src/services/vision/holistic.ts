@@ -3,7 +3,7 @@
 // mesh and hand landmark models run on worker threads (sessions made from the same model bytes and
 // provider, owned by the model's handle), so the face and both hands infer in parallel.
 import type { Metadata } from '@grpc/grpc-js';
-import type { Logger, ModelRoles } from '@tabagent/common';
+import { VISION_TASKS, type Logger, type ModelRoles } from '@tabagent/common';
 import type { HolisticRequest, HolisticResponse } from '@tabagent/protos/v1/vision';
 import type * as ort from 'onnxruntime-node';
 import type { LoadedModels } from '../../runtime/loaded-models.js';
@@ -14,7 +14,7 @@ import { HolisticPipeline } from '../../pipelines/holistic/holistic-pipeline.js'
 import type { HolisticOptions, HolisticResult } from '../../pipelines/holistic/holistic-types.js';
 import { ThreadedSession } from '../../runtime/threaded-session.js';
 import type { WorkerSessionOptions } from '../../runtime/worker-session.js';
-import { modelsFor, rolesOf, withModels, type VisionModel } from './models.js';
+import { rolesOf, taskModels, withModels, type VisionModel } from './models.js';
 import { poseComplexity } from './options.js';
 import { cachedPool, PipelinePool } from './pipeline-pool.js';
 import { runFrame } from './run-frame.js';
@@ -31,7 +31,7 @@ export interface HolisticModels {
 }
 
 export function holisticModels(loadedModels: LoadedModels, roles: ModelRoles): HolisticModels {
-  return modelsFor(loadedModels, roles, { detector: 'pose detection', landmarks: 'pose landmark', face: 'face mesh', hand: 'hand landmark' });
+  return taskModels(loadedModels, roles, VISION_TASKS.holistic);
 }
 
 /** Attachment key of a model's worker-thread session for Holistic. */

@@ -2,7 +2,7 @@
 // "x-tabagent-models" metadata entry (e.g. detector=..., landmarks=...), looked up in the child's
 // loadedModels and counted as in flight while the call runs.
 import type { Metadata } from '@grpc/grpc-js';
-import { MODELS_KEY, decodeRoles, invalidArgument, type ModelRoles } from '@tabagent/common';
+import { MODELS_KEY, decodeRoles, invalidArgument, roleLabels, type ModelRoles, type VisionRole, type VisionTaskSpec } from '@tabagent/common';
 import type * as ort from 'onnxruntime-node';
 import type { LoadedModel } from '../../runtime/loaded-model.js';
 import type { LoadedModels } from '../../runtime/loaded-models.js';
@@ -15,6 +15,11 @@ export function rolesOf(metadata: Metadata, fallback?: { role: string; model: st
   const roles = typeof raw === 'string' ? decodeRoles(raw) : {};
   if (fallback && !roles[fallback.role] && fallback.model) roles[fallback.role] = fallback.model;
   return roles;
+}
+
+/** Roles of a unary call of `task`: its request's `model` fills the task's own role (from the task table). */
+export function requestRoles(metadata: Metadata, task: VisionTaskSpec, model: string): ModelRoles {
+  return rolesOf(metadata, task.modelRole === undefined ? undefined : { role: task.modelRole, model });
 }
 
 /** One model of a call. */
@@ -41,6 +46,11 @@ export function modelsFor<R extends string>(loadedModels: LoadedModels, roles: M
   const out = {} as Record<R, VisionModel>;
   for (const role of Object.keys(wanted) as R[]) out[role] = modelFor(loadedModels, roles, role, wanted[role]);
   return out;
+}
+
+/** Every model `task` needs (its roles in the task table), by role. */
+export function taskModels<T extends VisionTaskSpec>(loadedModels: LoadedModels, roles: ModelRoles, task: T): Record<keyof T['roles'] & VisionRole, VisionModel> {
+  return modelsFor(loadedModels, roles, roleLabels(task));
 }
 
 /**

@@ -1,11 +1,12 @@
 // Track runners for hands and pose (VIDEO-mode trackers with smoothing), holistic (tracked pose with
 // face and hands) and segmentation (mask plus optional background effect).
+import { VISION_TASKS } from '@tabagent/common';
 import { HandTracker } from '../../../vision/hands/hand-tracker.js';
 import { PoseTracker } from '../../../vision/pose/pose-tracker.js';
 import { SegmentationPipeline } from '../../../vision/segmentation/segmentation-pipeline.js';
 import { segmentationKind } from '../body-methods.js';
 import { holisticModels, holisticPipeline, holisticToProto } from '../holistic.js';
-import { modelFor, modelsFor } from '../models.js';
+import { taskModels } from '../models.js';
 import { handsSettings, poseSettings, segmentSettings } from '../options.js';
 import { renderSegment } from '../segment-output.js';
 import { timedSession } from '../stage-clock.js';
@@ -15,7 +16,7 @@ import { redetectInterval, type RunnerContext, type RunnerFrame, type RunnerOutp
 /** HANDS: palm detection seeds tracks, then each hand's ROI follows its landmarks. */
 export function handsRunner(ctx: RunnerContext): TaskRunner {
   const s = handsSettings(ctx.options.hands, 'options.hands');
-  const m = modelsFor(ctx.loadedModels, ctx.roles, { detector: 'palm detection', landmarks: 'hand landmark' });
+  const m = taskModels(ctx.loadedModels, ctx.roles, VISION_TASKS.hands);
   const tracker = new HandTracker(
     { palm: timedSession(m.detector.session, ctx.clock), landmarks: timedSession(m.landmarks.session, ctx.clock) },
     {
@@ -36,7 +37,7 @@ export function handsRunner(ctx: RunnerContext): TaskRunner {
 /** POSE: the detector seeds the track, then each frame's ROI follows the previous landmarks. */
 export function poseRunner(ctx: RunnerContext): TaskRunner {
   const s = poseSettings(ctx.options.pose, 'options.pose');
-  const m = modelsFor(ctx.loadedModels, ctx.roles, { detector: 'pose detection', landmarks: 'pose landmark' });
+  const m = taskModels(ctx.loadedModels, ctx.roles, VISION_TASKS.pose);
   const tracker = new PoseTracker(
     { detector: timedSession(m.detector.session, ctx.clock), landmarks: timedSession(m.landmarks.session, ctx.clock) },
     {
@@ -75,7 +76,7 @@ export function holisticRunner(ctx: RunnerContext): TaskRunner {
 /** SEGMENT: the person mask of every frame, with the stream's background effect when set. */
 export function segmentRunner(ctx: RunnerContext): TaskRunner {
   const s = segmentSettings(ctx.options.segment, 'options.segment');
-  const model = modelFor(ctx.loadedModels, ctx.roles, 'segmenter', 'segmentation');
+  const { segmenter: model } = taskModels(ctx.loadedModels, ctx.roles, VISION_TASKS.segment);
   const pipeline = new SegmentationPipeline(timedSession(model.session, ctx.clock), { kind: segmentationKind(model), ownsSessions: false });
   return {
     models: [model],

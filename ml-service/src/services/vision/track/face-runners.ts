@@ -1,5 +1,6 @@
 // Track runners for faces: detection on every frame with ids kept by box overlap, and the face
 // tracker (mesh ROIs from the previous frame's landmarks, optional iris) with landmark smoothing.
+import { VISION_TASKS } from '@tabagent/common';
 import { FaceDetector } from '../../../vision/face/face-detector.js';
 import { LandmarksSmoother, SMOOTHING_PRESETS } from '../../../vision/filters/landmarks-smoother.js';
 import { FrameClock } from '../../../vision/shared/frame-clock.js';
@@ -7,7 +8,7 @@ import { FaceTracker } from '../../../pipelines/face-mesh/face-tracker.js';
 import type { TrackedFace } from '../../../vision/types.js';
 import { hasRefinementOutputs } from '../../../vision/face-mesh/mesh-model.js';
 import { invalidArgument } from '../../../vision/errors.js';
-import { modelFor, modelsFor } from '../models.js';
+import { taskModels } from '../models.js';
 import { faceDetectionSettings, faceMeshSettings } from '../options.js';
 import { timedSession } from '../stage-clock.js';
 import { detectionToProto, irisToProto, meshToProto } from '../to-proto.js';
@@ -17,7 +18,7 @@ import { redetectInterval, type RunnerContext, type RunnerFrame, type RunnerOutp
 /** FACES: the detector on every frame; a face keeps its id while its box overlaps the previous one. */
 export function facesRunner(ctx: RunnerContext): TaskRunner {
   const s = faceDetectionSettings(ctx.options.faces, 'options.faces');
-  const detector = modelFor(ctx.loadedModels, ctx.roles, 'detector', 'face detector');
+  const { detector } = taskModels(ctx.loadedModels, ctx.roles, VISION_TASKS.faces);
   const pipeline = new FaceDetector(timedSession(detector.session, ctx.clock), { maxFaces: s.maxFaces, minScore: s.minScore });
   const ids = new BoxIds();
   return {
@@ -55,8 +56,8 @@ class MeshSmoothing {
 /** FACE_MESH and IRIS: the face tracker; with `iris`, eye landmarks and gaze for every face. */
 export function meshRunner(ctx: RunnerContext, iris: boolean): TaskRunner {
   const s = faceMeshSettings(ctx.options.faceMesh, 'options.face_mesh');
-  const m = modelsFor(ctx.loadedModels, ctx.roles, { detector: 'face detector', landmarks: 'face mesh' });
-  const irisModel = iris ? modelFor(ctx.loadedModels, ctx.roles, 'iris', 'iris') : undefined;
+  const m = taskModels(ctx.loadedModels, ctx.roles, VISION_TASKS.mesh);
+  const irisModel = iris ? taskModels(ctx.loadedModels, ctx.roles, VISION_TASKS.iris).iris : undefined;
   const refine = s.refine && !iris;
   if (refine && !hasRefinementOutputs(m.landmarks.session)) {
     throw invalidArgument('options.face_mesh.refine_landmarks', `model "${m.landmarks.id}" has no refined (attention) outputs`);
