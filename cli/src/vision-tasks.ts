@@ -5,15 +5,13 @@ import {
   type Frame, type TrackResponse, type VisionClient,
 } from '@tabagent/protos/v1/vision';
 import type { Context } from './context.js';
+import type { VisionResult } from './draw/vision-result.js';
+
+export type { VisionResult };
 
 export const TASK_NAMES = ['faces', 'mesh', 'iris', 'hands', 'pose', 'holistic', 'segment'] as const;
 export type TaskName = (typeof TASK_NAMES)[number];
 
-/** Any Vision response. */
-export type VisionResult =
-  | { task: 'faces'; res: DetectFacesResponse } | { task: 'mesh'; res: FaceMeshResponse } | { task: 'iris'; res: IrisResponse }
-  | { task: 'hands'; res: HandsResponse } | { task: 'pose'; res: PoseResponse } | { task: 'holistic'; res: HolisticResponse }
-  | { task: 'segment'; res: SegmentResponse };
 
 interface TaskSpec {
   track: TrackTask;

@@ -10,7 +10,7 @@ import { scanFrameRegion } from './api/wire-scan.js';
 import { buildChildSupervisor } from './child/build.js';
 import type { ChildSupervisor } from './child/child-supervisor.js';
 import type { GrpcChildLink } from './child/child-link.js';
-import type { Config } from './config.js';
+import type { Config } from './config/config.js';
 import { IssuedFiles } from './files/issued-files.js';
 import { startInternalLink, type InternalLink } from './files/internal-server.js';
 import { modelFilesService } from './files/model-files-service.js';

@@ -4,7 +4,7 @@
 import type {
   DetectFacesResponse, FaceIris, FaceMeshResult, Hand, Landmark, PoseResult,
 } from '@tabagent/protos/v1/vision';
-import type { VisionResult } from '../vision-tasks.js';
+import type { VisionResult } from './vision-result.js';
 import { FACEMESH_CONTOURS, FACEMESH_IRISES, HAND_CONNECTIONS, POSE_CONNECTIONS, tesselationEdges } from './connections.js';
 import { Svg } from './svg.js';
 

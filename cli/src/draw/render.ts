@@ -1,7 +1,7 @@
 // Draws a result onto an image with sharp: the task's SVG overlay composited over the pixels, and
 // for segmentation a tinted mask (or the server's effect image when one was requested).
 import sharp, { type OverlayOptions } from 'sharp';
-import type { VisionResult } from '../vision-tasks.js';
+import type { VisionResult } from './vision-result.js';
 import { overlaySvg } from './overlay.js';
 
 /** Packed RGB pixels. */

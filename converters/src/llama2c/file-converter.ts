@@ -1,6 +1,6 @@
 // The llama2.c converter over a model's files: picks the checkpoint and tokenizer files and converts them.
 
-import type { ConversionIo, ConversionJob, FileConverter } from '../file-converter.js';
+import type { ConversionIo, ConversionJob, FileConverter } from '../core/file-converter.js';
 import { convertLlama2c, LLAMA2C_CONVERTER_VERSION } from './convert.js';
 import { Llama2cError } from './errors.js';
 

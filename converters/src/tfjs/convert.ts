@@ -1,12 +1,12 @@
 // Entry point: converts a TFJS graph model (model.json + weights) into ONNX ModelProto bytes.
 
-import type { ConverterLog } from '../log.js';
-import { ConvertContext, onnxType } from './context.js';
-import { invalidModel, unsupportedOp, unsupportedOps } from './errors.js';
+import type { ConverterLog } from '../core/log.js';
+import { ConvertContext, onnxType } from './core/context.js';
+import { invalidModel, unsupportedOp, unsupportedOps } from './core/errors.js';
 import { resolveIo } from './io.js';
-import { type TfGraphModel, type TfNode, parseModelJson, splitTensorName } from './model-json.js';
+import { type TfGraphModel, type TfNode, parseModelJson, splitTensorName } from './core/model-json.js';
 import { opHandler } from './ops/registry.js';
-import { constValue, type Dim, type Value, dtypeOf, shapeOf } from './values.js';
+import { constValue, type Dim, type Value, dtypeOf, shapeOf } from './core/values.js';
 import { decodeWeights } from './weights.js';
 
 /** ONNX opset the converter targets. */

@@ -1,9 +1,9 @@
 // The TFJS converter over a model's files: reads the graph JSON and its weight shards, returns one .onnx.
 
-import type { ConversionIo, ConversionJob, FileConverter } from '../file-converter.js';
+import type { ConversionIo, ConversionJob, FileConverter } from '../core/file-converter.js';
 import { convertTfjsGraphModel } from './convert.js';
-import { invalidModel } from './errors.js';
-import { weightPaths } from './model-json.js';
+import { invalidModel } from './core/errors.js';
+import { weightPaths } from './core/model-json.js';
 
 /** Version of the TFJS converter output; bump to re-convert cached models. */
 export const TFJS_CONVERTER_VERSION = 'tfjs-onnx-2';

@@ -1,9 +1,9 @@
 // Graph inputs and outputs of a TFJS graph model, in the order TFJS `execute` uses them.
 
-import { attrShape, attrType } from './attrs.js';
-import { invalidModel } from './errors.js';
-import { type TfGraphModel, type TfNode, parseModelJson, splitTensorName } from './model-json.js';
-import type { DType } from './tensor.js';
+import { attrShape, attrType } from './core/attrs.js';
+import { invalidModel } from './core/errors.js';
+import { type TfGraphModel, type TfNode, parseModelJson, splitTensorName } from './core/model-json.js';
+import type { DType } from './core/tensor.js';
 
 /** One graph input or output. */
 export interface ModelIoEntry {

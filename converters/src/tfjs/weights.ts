@@ -1,8 +1,8 @@
 // Decodes a TFJS weights manifest (float32/int32/bool, float16 and uint8/uint16 affine quantization).
 
-import type { WeightSpec } from './model-json.js';
-import { invalidModel } from './errors.js';
-import { type ConstTensor, type DType, sizeOf } from './tensor.js';
+import type { WeightSpec } from './core/model-json.js';
+import { invalidModel } from './core/errors.js';
+import { type ConstTensor, type DType, sizeOf } from './core/tensor.js';
 
 const BYTES: Readonly<Record<string, number>> = { float32: 4, int32: 4, bool: 1, uint8: 1, uint16: 2, float16: 2 };
 

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Llama2cError } from '../llama2c/errors.js';
-import { TfjsConvertError } from '../tfjs/errors.js';
+import { TfjsConvertError } from '../tfjs/core/errors.js';
 import { deserializeError, serializeError } from './errors.js';
 
 const roundTrip = (err: unknown, request?: number): Error => deserializeError(structuredClone(serializeError(err, request)));

@@ -2,7 +2,7 @@
 // code and details; any other error as an Error carrying its code.
 
 import { Llama2cError, type Llama2cErrorCode } from '../llama2c/errors.js';
-import { TfjsConvertError, type TfjsConvertErrorCode } from '../tfjs/errors.js';
+import { TfjsConvertError, type TfjsConvertErrorCode } from '../tfjs/core/errors.js';
 import type { SerializedError } from './protocol.js';
 
 const TFJS_CODES: readonly string[] = ['TFJS_UNSUPPORTED_OP', 'TFJS_INVALID_MODEL'] satisfies TfjsConvertErrorCode[];

@@ -2,7 +2,7 @@
 // as the worker's `workerData`; the worker asks for each source file and sends progress, log lines
 // and finally its outputs or its error.
 
-import type { ConversionJob } from '../file-converter.js';
+import type { ConversionJob } from '../core/file-converter.js';
 
 /** An error as it crosses the thread boundary: its class name, stable code and details. */
 export interface SerializedError {

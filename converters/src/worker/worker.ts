@@ -3,8 +3,8 @@
 // finally the outputs (their buffers transferred, not copied) or the error.
 
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
-import { convertFiles, isConverterKind } from '../converters.js';
-import type { ConversionJob } from '../file-converter.js';
+import { convertFiles, isConverterKind } from '../registry/converters.js';
+import type { ConversionJob } from '../core/file-converter.js';
 import { deserializeError, serializeError } from './errors.js';
 import { type HostMessage, type WorkerMessage, ownedBytes } from './protocol.js';
 

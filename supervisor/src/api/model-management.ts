@@ -9,7 +9,7 @@ import {
 import type { GetRuntimeStatusResponse } from '@tabagent/protos/v1/model_management';
 import type { ModelStatus, ModelView } from '../registry/model-record.js';
 import type { SupervisorModels } from '../registry/supervisor-models.js';
-import type { PullProgress as StoreProgress } from '../store/types.js';
+import type { PullProgress as StoreProgress } from '../store/core/types.js';
 
 const STAGES: Readonly<Record<StoreProgress['stage'], PullStage>> = {
   resolving: PullStage.PULL_STAGE_RESOLVING,

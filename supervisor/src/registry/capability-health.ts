@@ -1,7 +1,7 @@
 // Health of the supervisor's capabilities: the ML child must be ready, and a capability stops
 // serving while a model of its tasks that should be loaded is FAILED (e.g. its reload failed).
 import { HEALTH_SERVICES, type ServingStatus } from '@tabagent/common';
-import type { Task } from '../store/types.js';
+import type { Task } from '../store/core/types.js';
 
 const TEXT_TASKS: ReadonlySet<Task> = new Set<Task>(['text-generation', 'embeddings', 'speech-to-text']);
 

@@ -4,7 +4,7 @@ import { Device } from '@tabagent/protos/v1/common';
 import type { ModelManifest, RuntimeLoadResponse, RuntimeStatusResponse } from '@tabagent/protos/v1/runtime';
 import type { ChildRuntime, ChildRuntimeAccess } from '../child/child-runtime.js';
 import type { PullOptions } from '../store/store.js';
-import type { CatalogEntry, LocalManifest, Task } from '../store/types.js';
+import type { CatalogEntry, LocalManifest, Task } from '../store/core/types.js';
 import type { ModelCache } from './supervisor-models.js';
 
 /** A catalog of fake models, each `sizeBytes` big once pulled. */

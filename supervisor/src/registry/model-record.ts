@@ -1,7 +1,7 @@
 // The supervisor's record of one model (its lifecycle state, internal), and the read-only view of it.
 import { Device, type LoadOptions } from '@tabagent/protos/v1/common';
 import type { ModelInfo } from '@tabagent/protos/v1/model_management';
-import type { CatalogEntry } from '../store/types.js';
+import type { CatalogEntry } from '../store/core/types.js';
 
 /** Lifecycle states of a model in the supervisor (mapped to the wire enum only at the API edge). */
 export type ModelStatus = 'available' | 'pulling' | 'converting' | 'pulled' | 'loading' | 'ready' | 'unloaded' | 'failed';

@@ -8,7 +8,7 @@ import type { ChildRuntime, ChildRuntimeAccess } from '../child/child-runtime.js
 import type { Clock } from '../child/clock.js';
 import type { IssuedFiles } from '../files/issued-files.js';
 import type { ModelStore } from '../store/store.js';
-import type { CatalogEntry, LocalManifest, PullProgress, Task } from '../store/types.js';
+import type { CatalogEntry, LocalManifest, PullProgress, Task } from '../store/core/types.js';
 import { pickEvictions } from './eviction.js';
 import { keepAliveOf, newRecord, toModelView, type CacheFacts, type ModelRecord, type ModelStatus, type ModelView } from './model-record.js';
 import { buildRuntimeManifest } from './runtime-manifest.js';

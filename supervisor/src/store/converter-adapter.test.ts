@@ -8,9 +8,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { ConversionThread, threadedConverter } from './converter-adapter.js';
-import { StoreError } from './errors.js';
+import { StoreError } from './core/errors.js';
 import { sharedDir } from './test-support/env.js';
-import type { CatalogEntry, ConverterInput, ConvertKind } from './types.js';
+import type { CatalogEntry, ConverterInput, ConvertKind } from './core/types.js';
 
 const stories = (name: string): Uint8Array => new Uint8Array(readFileSync(join(sharedDir(), 'models', 'stories260K', name)));
 

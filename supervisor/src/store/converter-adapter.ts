@@ -10,9 +10,9 @@ import {
   type ConversionJob, type HostMessage, type WorkerMessage,
 } from '@tabagent/converters';
 import type { Logger } from 'pino';
-import { cancelledError } from './errors.js';
+import { cancelledError } from './core/errors.js';
 import type { ModelStore } from './store.js';
-import { CONVERT_KINDS, type ConvertKind, type ConverterFn, type ConverterInput } from './types.js';
+import { CONVERT_KINDS, type ConvertKind, type ConverterFn, type ConverterInput } from './core/types.js';
 
 /** Where a conversion thread is: converting, or finished one of three ways. */
 export type ConversionState = 'running' | 'succeeded' | 'failed' | 'cancelled';

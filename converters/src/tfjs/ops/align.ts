@@ -1,7 +1,7 @@
 // Puts the operands of a broadcasting op into one physical layout (NCHW when any operand already is).
 
-import type { ConvertContext } from '../context.js';
-import { type Dim, type Layout, type Value, rankOf, shapeOf } from '../values.js';
+import type { ConvertContext } from '../core/context.js';
+import { type Dim, type Layout, type Value, rankOf, shapeOf } from '../core/values.js';
 
 /** Operands ready for an ONNX broadcasting op. */
 export interface Aligned {

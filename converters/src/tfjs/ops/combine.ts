@@ -1,13 +1,13 @@
 // Pack, ConcatV2, Tile, Fill and Range: joins and generators, kept symbolic for shape vectors.
 
-import type { ConvertContext } from '../context.js';
-import type { TfNode } from '../model-json.js';
-import { attrInt } from '../attrs.js';
-import { type ConstTensor, allocData, concatEval, makeTensor, reshapeEval, sizeOf, toNumbers } from '../tensor.js';
+import type { ConvertContext } from '../core/context.js';
+import type { TfNode } from '../core/model-json.js';
+import { attrInt } from '../core/attrs.js';
+import { type ConstTensor, allocData, concatEval, makeTensor, reshapeEval, sizeOf, toNumbers } from '../core/tensor.js';
 import {
   type Dim, type Value, dtypeOf, isStatic, normAxis, rankOf, shapeOf, symbolicElems,
-} from '../values.js';
-import { unsupportedOp } from '../errors.js';
+} from '../core/values.js';
+import { unsupportedOp } from '../core/errors.js';
 import { constInts } from './shape.js';
 import type { OpHandler, OpTable } from './types.js';
 

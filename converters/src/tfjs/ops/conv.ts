@@ -1,11 +1,11 @@
 // Conv2D, depthwise conv and transposed conv (plus TFJS fused bias/activation variants) as NCHW ONNX convs.
 
-import type { ConvertContext } from '../context.js';
-import type { TfNode } from '../model-json.js';
-import { attrFloat, attrSpatial, attrStrings } from '../attrs.js';
-import { type ConstTensor, reshapeEval, transposeEval } from '../tensor.js';
-import { type Dim, type Value, shapeOf, symbolicElems } from '../values.js';
-import { unsupportedOp } from '../errors.js';
+import type { ConvertContext } from '../core/context.js';
+import type { TfNode } from '../core/model-json.js';
+import { attrFloat, attrSpatial, attrStrings } from '../core/attrs.js';
+import { type ConstTensor, reshapeEval, transposeEval } from '../core/tensor.js';
+import { type Dim, type Value, shapeOf, symbolicElems } from '../core/values.js';
+import { unsupportedOp } from '../core/errors.js';
 import { emitPrelu } from './elementwise.js';
 import { emitRelu6, emitUnary } from './unary.js';
 import { windowPads } from './padding.js';

@@ -1,9 +1,9 @@
 // Broadcasting binary ops (Add, Mul, comparisons, Atan2, AddN, Prelu...) with constant folding.
 
-import type { ConvertContext } from '../context.js';
-import { binaryEval, type ConstTensor, type DType } from '../tensor.js';
-import { type Value, dtypeOf, rankOf, shapeOf } from '../values.js';
-import { unsupportedOp } from '../errors.js';
+import type { ConvertContext } from '../core/context.js';
+import { binaryEval, type ConstTensor, type DType } from '../core/tensor.js';
+import { type Value, dtypeOf, rankOf, shapeOf } from '../core/values.js';
+import { unsupportedOp } from '../core/errors.js';
 import { align, broadcastDims } from './align.js';
 import type { OpHandler, OpTable } from './types.js';
 import { emitUnary } from './unary.js';

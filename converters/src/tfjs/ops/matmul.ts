@@ -1,10 +1,10 @@
 // MatMul, _FusedMatMul (bias + activation) and BatchMatMulV2 as Gemm / MatMul.
 
-import type { ConvertContext } from '../context.js';
-import type { TfNode } from '../model-json.js';
-import { attrBool, attrStrings } from '../attrs.js';
-import { type Dim, type Value, dtypeOf, rankOf, shapeOf } from '../values.js';
-import { unsupportedOp } from '../errors.js';
+import type { ConvertContext } from '../core/context.js';
+import type { TfNode } from '../core/model-json.js';
+import { attrBool, attrStrings } from '../core/attrs.js';
+import { type Dim, type Value, dtypeOf, rankOf, shapeOf } from '../core/values.js';
+import { unsupportedOp } from '../core/errors.js';
 import { applyFused } from './conv.js';
 import { broadcastDims } from './align.js';
 import type { OpTable } from './types.js';

@@ -1,8 +1,8 @@
 // Pad / PadV2 / MirrorPad, padding NCHW tensors in place by permuting the pad table.
 
-import { attrString } from '../attrs.js';
-import { type Dim, NCHW_PERM, dtypeOf, shapeOf } from '../values.js';
-import { unsupportedOp } from '../errors.js';
+import { attrString } from '../core/attrs.js';
+import { type Dim, NCHW_PERM, dtypeOf, shapeOf } from '../core/values.js';
+import { unsupportedOp } from '../core/errors.js';
 import { constInts } from './shape.js';
 import type { OpHandler, OpTable } from './types.js';
 

@@ -1,9 +1,9 @@
 // TF padding rules (SAME / VALID / EXPLICIT) turned into ONNX pads and output sizes.
 
-import type { TfNode } from '../model-json.js';
-import { attrInts, attrString } from '../attrs.js';
-import { unsupportedOp } from '../errors.js';
-import type { Dim } from '../values.js';
+import type { TfNode } from '../core/model-json.js';
+import { attrInts, attrString } from '../core/attrs.js';
+import { unsupportedOp } from '../core/errors.js';
+import type { Dim } from '../core/values.js';
 
 /** Spatial geometry of a windowed op (conv / pool) along H and W. */
 export interface Window {

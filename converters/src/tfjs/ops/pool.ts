@@ -1,8 +1,8 @@
 // MaxPool / AvgPool as NCHW ONNX pooling (TF SAME average pooling excludes padding, like count_include_pad=0).
 
-import { attrSpatial } from '../attrs.js';
-import { type Dim, shapeOf } from '../values.js';
-import { unsupportedOp } from '../errors.js';
+import { attrSpatial } from '../core/attrs.js';
+import { type Dim, shapeOf } from '../core/values.js';
+import { unsupportedOp } from '../core/errors.js';
 import { windowPads } from './padding.js';
 import type { OpHandler, OpTable } from './types.js';
 

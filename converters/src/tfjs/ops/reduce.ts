@@ -1,8 +1,8 @@
 // Mean / Max / Min / Sum / Prod reductions, reducing NCHW tensors directly when the result order allows.
 
-import { attrBool } from '../attrs.js';
-import { type Dim, NCHW_PERM, dtypeOf, normAxis, shapeOf } from '../values.js';
-import { unsupportedOp } from '../errors.js';
+import { attrBool } from '../core/attrs.js';
+import { type Dim, NCHW_PERM, dtypeOf, normAxis, shapeOf } from '../core/values.js';
+import { unsupportedOp } from '../core/errors.js';
 import { constInts } from './shape.js';
 import type { OpHandler, OpTable } from './types.js';
 

@@ -1,8 +1,8 @@
 // ResizeBilinear / ResizeNearestNeighbor and DepthToSpace on NCHW tensors, matching TF sampling rules.
 
-import { attrBool, attrInt, attrString } from '../attrs.js';
-import { type Dim, shapeOf, symbolicElems } from '../values.js';
-import { unsupportedOp } from '../errors.js';
+import { attrBool, attrInt, attrString } from '../core/attrs.js';
+import { type Dim, shapeOf, symbolicElems } from '../core/values.js';
+import { unsupportedOp } from '../core/errors.js';
 import type { OpHandler, OpTable } from './types.js';
 
 function resize(mode: 'linear' | 'nearest'): OpHandler {

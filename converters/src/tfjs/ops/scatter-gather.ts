@@ -1,10 +1,10 @@
 // N-dimensional index ops: GatherNd, ScatterNd and SparseToDense as ONNX GatherND / ScatterND.
 
-import type { ConvertContext } from '../context.js';
-import type { TfNode } from '../model-json.js';
-import { type DType, makeTensor } from '../tensor.js';
-import { type Dim, type Value, dtypeOf, rankOf, shapeOf, symbolicElems } from '../values.js';
-import { unsupportedOp } from '../errors.js';
+import type { ConvertContext } from '../core/context.js';
+import type { TfNode } from '../core/model-json.js';
+import { type DType, makeTensor } from '../core/tensor.js';
+import { type Dim, type Value, dtypeOf, rankOf, shapeOf, symbolicElems } from '../core/values.js';
+import { unsupportedOp } from '../core/errors.js';
 import type { OpHandler, OpTable } from './types.js';
 
 function need(node: TfNode, inputs: readonly Value[], n: number): Value[] {

@@ -1,8 +1,8 @@
 // Where (coordinates of true elements) and Select / SelectV2 (elementwise choice by a condition).
 
 import { OnnxType } from '../../onnx/graph-builder.js';
-import { type Value, dtypeOf, rankOf, shapeOf } from '../values.js';
-import { unsupportedOp } from '../errors.js';
+import { type Value, dtypeOf, rankOf, shapeOf } from '../core/values.js';
+import { unsupportedOp } from '../core/errors.js';
 import { emitBroadcast } from './elementwise.js';
 import type { OpHandler, OpTable } from './types.js';
 

@@ -1,13 +1,13 @@
 // Shape, Reshape, ExpandDims, Squeeze and Transpose, folding shape arithmetic at conversion time.
 
-import type { ConvertContext } from '../context.js';
-import type { TfNode } from '../model-json.js';
-import { attrInts } from '../attrs.js';
-import { makeTensor, reshapeEval, toNumbers, transposeEval } from '../tensor.js';
+import type { ConvertContext } from '../core/context.js';
+import type { TfNode } from '../core/model-json.js';
+import { attrInts } from '../core/attrs.js';
+import { makeTensor, reshapeEval, toNumbers, transposeEval } from '../core/tensor.js';
 import {
   type Dim, type Value, NCHW_PERM, dtypeOf, isStatic, normAxis, shapeOf, symbolicElems,
-} from '../values.js';
-import { unsupportedOp } from '../errors.js';
+} from '../core/values.js';
+import { unsupportedOp } from '../core/errors.js';
 import type { OpHandler, OpTable } from './types.js';
 
 function input(node: TfNode, inputs: readonly Value[], i: number): Value {

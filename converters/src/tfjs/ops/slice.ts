@@ -1,11 +1,11 @@
 // StridedSlice (all TF masks), Slice and GatherV2, evaluated at conversion time for constant / shape inputs.
 
-import type { ConvertContext } from '../context.js';
-import type { TfNode } from '../model-json.js';
-import { attrInt } from '../attrs.js';
-import { allocData, gatherEval, stridesOf, toNumbers } from '../tensor.js';
-import { type Dim, type Value, NCHW_PERM, dtypeOf, normAxis, shapeOf, symbolicElems } from '../values.js';
-import { unsupportedOp } from '../errors.js';
+import type { ConvertContext } from '../core/context.js';
+import type { TfNode } from '../core/model-json.js';
+import { attrInt } from '../core/attrs.js';
+import { allocData, gatherEval, stridesOf, toNumbers } from '../core/tensor.js';
+import { type Dim, type Value, NCHW_PERM, dtypeOf, normAxis, shapeOf, symbolicElems } from '../core/values.js';
+import { unsupportedOp } from '../core/errors.js';
 import { constInts } from './shape.js';
 import type { OpHandler, OpTable } from './types.js';
 

@@ -1,7 +1,7 @@
 // Softmax and LogSoftmax over the last (TF) axis.
 
-import { unsupportedOp } from '../errors.js';
-import { rankOf } from '../values.js';
+import { unsupportedOp } from '../core/errors.js';
+import { rankOf } from '../core/values.js';
 import { emitUnary } from './unary.js';
 import type { OpHandler, OpTable } from './types.js';
 

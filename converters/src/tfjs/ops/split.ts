@@ -1,10 +1,10 @@
 // Split (equal parts) and SplitV (given sizes) as ONNX Split.
 
-import type { ConvertContext } from '../context.js';
-import type { TfNode } from '../model-json.js';
-import { attrInt } from '../attrs.js';
-import { type Dim, type Value, NCHW_PERM, dtypeOf, normAxis, shapeOf } from '../values.js';
-import { unsupportedOp } from '../errors.js';
+import type { ConvertContext } from '../core/context.js';
+import type { TfNode } from '../core/model-json.js';
+import { attrInt } from '../core/attrs.js';
+import { type Dim, type Value, NCHW_PERM, dtypeOf, normAxis, shapeOf } from '../core/values.js';
+import { unsupportedOp } from '../core/errors.js';
 import { constInts } from './shape.js';
 import type { OpHandler, OpTable } from './types.js';
 

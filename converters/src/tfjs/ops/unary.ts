@@ -1,11 +1,11 @@
 // Elementwise unary ops (activations, math, Cast, Identity, ZerosLike) with constant folding.
 
-import { type ConvertContext, onnxType } from '../context.js';
+import { type ConvertContext, onnxType } from '../core/context.js';
 import type { AttrValue } from '../../onnx/graph-builder.js';
-import { attrFloat, attrType } from '../attrs.js';
-import { unaryEval, type DType, makeTensor, sizeOf } from '../tensor.js';
-import { type Value, dtypeOf, isStatic, shapeOf } from '../values.js';
-import { unsupportedOp } from '../errors.js';
+import { attrFloat, attrType } from '../core/attrs.js';
+import { unaryEval, type DType, makeTensor, sizeOf } from '../core/tensor.js';
+import { type Value, dtypeOf, isStatic, shapeOf } from '../core/values.js';
+import { unsupportedOp } from '../core/errors.js';
 import type { OpHandler, OpTable } from './types.js';
 
 interface UnarySpec {

@@ -1,8 +1,8 @@
 // Every converter of this package by kind, with the version of its outputs.
 
-import { type ConversionIo, type ConversionJob, type ConverterKind, type FileConverter, CONVERTER_KINDS } from './file-converter.js';
-import { llama2cFileConverter } from './llama2c/file-converter.js';
-import { tfjsFileConverter } from './tfjs/file-converter.js';
+import { type ConversionIo, type ConversionJob, type ConverterKind, type FileConverter, CONVERTER_KINDS } from '../core/file-converter.js';
+import { llama2cFileConverter } from '../llama2c/file-converter.js';
+import { tfjsFileConverter } from '../tfjs/file-converter.js';
 
 /** The converters by kind. */
 export const CONVERTERS: Readonly<Record<ConverterKind, FileConverter>> = Object.freeze({

@@ -1,6 +1,6 @@
 // Conversion state: the TF value table, layout changes, constant materialisation and symbolic sizes.
 
-import { GraphBuilder, OnnxType } from '../onnx/graph-builder.js';
+import { GraphBuilder, OnnxType } from '../../onnx/graph-builder.js';
 import { invalidModel } from './errors.js';
 import { type ConstTensor, type DType, makeTensor, transposeEval, reshapeEval } from './tensor.js';
 import {

