@@ -1,10 +1,13 @@
 // readyLink after a call failed like a lost child: a new link is taken as soon as there is one; a
 // failed link that stays ready past the grace is the live child again (the error was the call's);
-// no link before the deadline is UNAVAILABLE.
+// no link before the deadline is UNAVAILABLE. Only a bare INTERNAL gets the grace: a dropped
+// connection always waits for the next child.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { status, type ServiceError } from '@grpc/grpc-js';
+import { TabagentError } from '@tabagent/common';
 import type { GrpcChildLink } from '../child/child-link.js';
-import { readyLink, type ForwardDeps } from './forward.js';
+import { readyLink, sameLinkGraceMs, type ForwardDeps } from './forward.js';
 
 const linkA = { name: 'a' } as unknown as GrpcChildLink;
 const linkB = { name: 'b' } as unknown as GrpcChildLink;
@@ -31,5 +34,15 @@ describe('readyLink', () => {
 
   it('is UNAVAILABLE when only the failed link is ready until the deadline', async () => {
     await assert.rejects(readyLink(deps(() => linkA), new Date(Date.now() + 100), linkA), { code: 'TA_ERR_CHILD_UNAVAILABLE' });
+  });
+
+  it('gives the grace to a bare INTERNAL only; a dropped connection waits for the next child', () => {
+    const grpcError = (code: status, details: string): ServiceError => Object.assign(new Error(details), { code, details, metadata: undefined }) as unknown as ServiceError;
+    assert.equal(sameLinkGraceMs(grpcError(status.INTERNAL, 'Received RST_STREAM with code 2')), 1_500);
+    assert.equal(sameLinkGraceMs(grpcError(status.UNAVAILABLE, 'Connection dropped')), Infinity);
+    assert.equal(sameLinkGraceMs(grpcError(status.CANCELLED, 'Call cancelled')), Infinity);
+    const wrapped = new TabagentError('TA_ERR_CHILD_UNAVAILABLE', 'load failed', { cause: grpcError(status.INTERNAL, 'boom') });
+    assert.equal(sameLinkGraceMs(wrapped), 1_500);
+    assert.equal(sameLinkGraceMs(new Error('plain')), Infinity);
   });
 });

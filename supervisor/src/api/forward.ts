@@ -29,11 +29,19 @@ const CHILD_LOSS_RETRIES = 1;
 /** Poll step while the lifecycle has not yet noticed that the failed child is gone. */
 const STALE_LINK_POLL_MS = 20;
 /**
- * How long a link that failed a call like a lost child may still be reported ready before the
- * child counts as alive (the lifecycle sees a real exit within milliseconds): the error was the
- * call's own, and is answered instead of waiting for a new child until the deadline.
+ * How long a link that failed a call with a bare INTERNAL may still be reported ready before the
+ * child counts as alive: the error was the call's own (a child that dies is seen as gone within
+ * milliseconds), and is answered instead of waiting for a new child until the deadline. A dropped
+ * connection (UNAVAILABLE, CANCELLED) is a loss for sure and always waits for the next child, however
+ * long the lifecycle takes to notice the exit on a loaded machine.
  */
 const SAME_LINK_GRACE_MS = 1_500;
+
+/** The grace before a failed link counts as the live child again (see SAME_LINK_GRACE_MS). */
+export function sameLinkGraceMs(err: unknown): number {
+  const cause = err instanceof TabagentError ? err.cause : err;
+  return isServiceError(cause) && cause.code === status.INTERNAL ? SAME_LINK_GRACE_MS : Infinity;
+}
 
 /** Deadline of a server call as a Date (or now + default). */
 export function deadlineOf(call: { getDeadline(): Date | number }, defaultMs: number): Date {
@@ -85,7 +93,7 @@ async function onChild<T>(
   deps: ForwardDeps, roles: ModelRoles, deadline: Date, mayRetry: () => boolean,
   fn: (link: GrpcChildLink) => Promise<T>, failed?: { link: GrpcChildLink; err: unknown }, retries = CHILD_LOSS_RETRIES,
 ): Promise<T> {
-  const link = await readyLink(deps, deadline, failed?.link, failed ? SAME_LINK_GRACE_MS : Infinity);
+  const link = await readyLink(deps, deadline, failed?.link, failed ? sameLinkGraceMs(failed.err) : Infinity);
   // The child that failed the call is still alive and ready: the failure was the call's, not a loss.
   if (failed !== undefined && link === failed.link) throw failed.err;
   let release: (() => void) | undefined;
