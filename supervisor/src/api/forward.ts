@@ -1,6 +1,6 @@
 // Forwards one public call to the current child: waits for a ready child within the caller's
-// deadline, loads the models the call needs, and retries once on the next child when the child died
-// under it (inference has no side effects; a stream is retried only before its first message, so
+// deadline, loads the models the call needs, and retries on the next child (up to twice) when the child
+// died under it (inference has no side effects; a stream is retried only before its first message, so
 // nothing is duplicated). Errors of the call itself are never retried. The caller's deadline and
 // cancellation are passed on to the child.
 import { Metadata, status, type ServiceError, type ServerUnaryCall, type sendUnaryData, type ServerWritableStream } from '@grpc/grpc-js';
@@ -24,8 +24,13 @@ export interface ForwardDeps {
   regions?: (request?: Buffer) => readonly ResolvedRegion[];
 }
 
-/** Retries of a call that lost its child. */
-const CHILD_LOSS_RETRIES = 1;
+/**
+ * Retries of a call that lost its child. Two, not one: on a loaded machine a restarted child can be
+ * lost again soon after it became ready (a call that lost the old child is then among the first on the
+ * new one), and inference has no side effects. Bounded, so a request that itself crashes the child
+ * costs at most three children (the crash-loop limit still applies), and always within the deadline.
+ */
+const CHILD_LOSS_RETRIES = 2;
 /** Poll step while the lifecycle has not yet noticed that the failed child is gone. */
 const STALE_LINK_POLL_MS = 20;
 /**
@@ -133,7 +138,7 @@ export function forwardUnary(deps: ForwardDeps, path: string, route: (req: Buffe
 }
 
 /**
- * Forwards a server-streaming call. A child lost before the first message is retried once; lost
+ * Forwards a server-streaming call. A child lost before the first message is retried (up to twice); lost
  * mid-stream, the stream ends with UNAVAILABLE and `describeLoss(delivered)`.
  */
 export function forwardServerStream(
