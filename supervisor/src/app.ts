@@ -15,7 +15,7 @@ import { IssuedFiles } from './files/issued-files.js';
 import { startInternalLink, type InternalLink } from './files/internal-server.js';
 import { modelFilesService } from './files/model-files-service.js';
 import { ModelFilesService } from '@tabagent/protos/v1/model_files';
-import { SupervisorModels } from './registry/supervisor-models.js';
+import { SupervisorModels, type AcquireKind } from './registry/supervisor-models.js';
 import { LinkChildRuntime } from './child/child-runtime.js';
 import { realClock } from './child/clock.js';
 import { runtimeStatus } from './child/runtime-status.js';
@@ -57,10 +57,11 @@ export async function startSupervisor(config: Config, log: Logger): Promise<Supe
     maxLoaded: config.maxLoadedModels,
     budgetBytes: config.memoryBudgetMb * 1024 * 1024,
     childWaitMs: config.startTimeoutMs + 10_000,
+    queueSize: config.queueSize,
   });
   const deps = {
     whenReady: (ms: number) => child.whenReady(Math.max(0, ms)),
-    acquire: (roles: Record<string, string>) => registry.acquireAll(roles),
+    acquire: (roles: Record<string, string>, kind?: AcquireKind) => registry.acquireAll(roles, kind),
     defaultTimeoutMs: 60_000,
   };
   const calls = new InFlightCalls();

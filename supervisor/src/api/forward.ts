@@ -13,8 +13,11 @@ import { identity } from './passthrough.js';
 /** What forwarding needs from the rest of the supervisor. */
 export interface ForwardDeps {
   whenReady(timeoutMs: number): Promise<GrpcChildLink>;
-  /** Loads (if needed) and marks busy every model; returns the release function. */
-  acquire(roles: ModelRoles): Promise<() => void>;
+  /**
+   * Loads (if needed) and marks busy every model; returns the release function. A request (the
+   * default) counts against each model's queue size and is refused when it is full; a Track stream does not.
+   */
+  acquire(roles: ModelRoles, kind?: 'request' | 'stream'): Promise<() => void>;
   /** Default deadline when the caller set none. */
   defaultTimeoutMs: number;
   /**

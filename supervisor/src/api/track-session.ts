@@ -99,7 +99,7 @@ export class TrackSession {
     let link: GrpcChildLink | undefined;
     this.deps.whenReady(0).then(async (l) => {
       link = l;
-      this.#release = await this.deps.acquire(this.#roles ?? {});
+      this.#release = await this.deps.acquire(this.#roles ?? {}, 'stream');
     }).then(() => {
       const next = this.#takeHeld();
       if (this.#state === 'finished' || this.call.cancelled) return this.#releaseModels();

@@ -18,8 +18,10 @@ export interface ModelRecord {
   loadedAtMs: number;
   lastUsedMs: number;
   options: LoadOptions;
-  /** Requests currently using the model. */
+  /** Requests and streams currently using the model. */
   inFlight: number;
+  /** Requests (not Track streams) outstanding on the model: waiting for its load or running. */
+  requests: number;
   /** Whether the model should be loaded (survives child restarts). */
   wanted: boolean;
   childPid: number;
@@ -32,7 +34,7 @@ export type ModelView = Omit<ModelInfo, 'state'> & { readonly state: ModelStatus
 export function newRecord(id: string): ModelRecord {
   return {
     id, state: 'available', lastError: '', warnings: [], provider: '',
-    device: Device.DEVICE_UNSPECIFIED, memoryBytes: 0, loadedAtMs: 0, lastUsedMs: 0,
+    device: Device.DEVICE_UNSPECIFIED, memoryBytes: 0, loadedAtMs: 0, lastUsedMs: 0, requests: 0,
     options: { devices: [], threads: 0, keepAliveSeconds: undefined }, inFlight: 0, wanted: false, childPid: 0,
   };
 }

@@ -33,7 +33,15 @@ export interface SupervisorModelsOptions {
   callDeadlineMs?: number;
   /** Runs after every state change (health statuses follow it). */
   onChange?: () => void;
+  /** Outstanding requests per model past which a new one is refused at once (default: no bound). */
+  queueSize?: number;
 }
+
+/** What a caller holds a model for: one request (bounded by the queue size) or a Track stream. */
+export type AcquireKind = 'request' | 'stream';
+
+/** Retry hint of a request refused because its model's queue is full. */
+const QUEUE_FULL_RETRY_MS = 200;
 
 const CHILD_DOWN = new Set(['TA_ERR_CHILD_FAILED', 'TA_ERR_CHILD_UNAVAILABLE']);
 
@@ -221,10 +229,20 @@ export class SupervisorModels {
     }
   }
 
-  /** Marks a model busy for one request (loading it on first use); returns the release function. */
-  async acquire(id: string): Promise<() => void> {
+  /**
+   * Marks a model busy for one request or stream (loading it on first use); returns the release
+   * function. A request past the model's queue size is refused at once with RESOURCE_EXHAUSTED.
+   */
+  async acquire(id: string, kind: AcquireKind = 'request'): Promise<() => void> {
     const r = this.#record(id);
-    if (r.state !== 'ready') await this.load(id);
+    const counted = kind === 'request';
+    if (counted) this.#admit(r);
+    try {
+      if (r.state !== 'ready') await this.load(id);
+    } catch (err) {
+      if (counted) r.requests -= 1;
+      throw err;
+    }
     r.inFlight += 1;
     r.lastUsedMs = this.#o.clock.now();
     let released = false;
@@ -232,16 +250,28 @@ export class SupervisorModels {
       if (released) return;
       released = true;
       r.inFlight -= 1;
+      if (counted) r.requests -= 1;
       r.lastUsedMs = this.#o.clock.now();
       if (r.inFlight === 0 && keepAliveOf(r, this.#o.defaultKeepAliveSeconds) === 0) void this.unload(id).catch(() => undefined);
     };
   }
 
+  /** Counts a request against its model's queue, or refuses it when the queue is full. */
+  #admit(r: ModelRecord): void {
+    const limit = this.#o.queueSize ?? Infinity;
+    if (r.requests >= limit) {
+      throw new TabagentError('TA_ERR_RESOURCE_EXHAUSTED', `model "${r.id}" has ${r.requests} requests outstanding, its queue size (--queue-size ${limit}); retry later`, {
+        field: 'model', retryAfterMs: QUEUE_FULL_RETRY_MS,
+      });
+    }
+    r.requests += 1;
+  }
+
   /** Acquires every distinct model of a call's roles; on a failure releases what it took. */
-  async acquireAll(roles: Readonly<Record<string, string>>): Promise<() => void> {
+  async acquireAll(roles: Readonly<Record<string, string>>, kind: AcquireKind = 'request'): Promise<() => void> {
     const releases: Array<() => void> = [];
     try {
-      for (const id of new Set(Object.values(roles).filter(Boolean))) releases.push(await this.acquire(id));
+      for (const id of new Set(Object.values(roles).filter(Boolean))) releases.push(await this.acquire(id, kind));
     } catch (err) {
       for (const r of releases) r();
       throw err;
