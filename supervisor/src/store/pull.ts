@@ -11,6 +11,7 @@ import { StoreError, isStoreError, mapFsError } from './core/errors.js';
 import { commitFile, partialPathFor } from './fs-atomic.js';
 import { hashFile } from './core/hash.js';
 import type { ProgressReporter } from './progress.js';
+import { withPullLock } from './pull-lock.js';
 import type { FetchResult, FetchTarget, SourceSet } from './sources/index.js';
 import type { CatalogEntry, CatalogFile, ConvertedFile, LocalManifest, ManifestFile } from './core/types.js';
 
@@ -147,6 +148,16 @@ export async function runPull(
   progress.report('resolving', 0, 0);
   const dir = await cache.modelDir(entry);
   await mkdir(dir, { recursive: true }).catch((err: unknown) => { throw mapFsError(err, dir); });
+  // Another process sharing the cache may be pulling the same model: one at a time per folder.
+  return withPullLock(dir, { signal, ...(ctx.logger ? { log: ctx.logger } : {}) }, () => pullLocked(ctx, entry, dir, progress, settings));
+}
+
+/** The pull itself, holding the folder's pull lock. */
+async function pullLocked(
+  ctx: PullContext, entry: CatalogEntry, dir: string, progress: ProgressReporter, settings: PullSettings,
+): Promise<LocalManifest> {
+  const { cache } = ctx;
+  const { signal } = settings;
   const state = await cache.verify(entry, { signal });
   const { files, fetched, origin } = await ensureFiles(ctx, entry, dir, state, progress, signal);
   const { converted, changed } = await convertIfNeeded(ctx, entry, dir, state.manifest, state.ok, fetched === 0, progress, settings);
