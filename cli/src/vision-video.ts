@@ -2,7 +2,7 @@
 // decodes to RGB into a few reused frame buffers, frames go through one Vision.Track stream (through
 // a shared-memory ring when the server is local, else in the message), newest frame wins, results
 // print one line per processed frame, and --out encodes the annotated frames (drawing is loaded only then).
-import { resolveFfmpeg } from '@tabagent/common';
+import { resolveFfmpeg } from '@tabagent/common/ffmpeg';
 import type { Context } from './context.js';
 import { UsageError } from './exit.js';
 import { FrameDecoder, FrameEncoder, probeSize } from './video/ffmpeg.js';
