@@ -1,7 +1,7 @@
 // What every command gets: the resolved global options and lazily opened gRPC clients of the
 // server's public API, with the bearer token (when one is given) sent on every call.
 import { credentials, Metadata, type CallOptions, type Client, type ServiceError } from '@grpc/grpc-js';
-import { grpcChannelOptions } from '@tabagent/common';
+import { grpcChannelOptions } from '@tabagent/common/grpc-options'; // not the whole package (logger, health): start-up
 import { ModelManagementClient } from '@tabagent/protos/v1/model_management';
 import { SharedMemoryClient } from '@tabagent/protos/v1/shared_memory';
 import { TextClient } from '@tabagent/protos/v1/text';

@@ -6,7 +6,6 @@ import { Context, GLOBAL_DEFAULTS, type GlobalOptions } from './context.js';
 import { UsageError } from './exit.js';
 import { registerModels, type Runner } from './models.js';
 import { DEFAULT_EMBED_MODEL, DEFAULT_SPEECH_MODEL, DEFAULT_TEXT_MODEL, embed, generate, transcribe, type SamplingFlags } from './text.js';
-import { visionImages } from './vision-image.js';
 import { isTaskName, TASK_NAMES } from './vision-tasks.js';
 import { visionVideo, type VideoOptions } from './vision-video.js';
 
@@ -45,6 +44,7 @@ export function buildProgram(io: Io, run: (fn: (ctx: Context) => Promise<void>, 
         await visionVideo(ctx, task, o.video, o, io.out);
       } else {
         if (images.length === 0) throw new UsageError('no IMAGE given', VISION_USAGE);
+        const { visionImages } = await import('./vision-image.js'); // sharp loads only for images
         await visionImages(ctx, task, images, o, io.out);
       }
     }));

@@ -2,7 +2,7 @@
 // transcription converts any audio ffmpeg reads to 16 kHz mono s16le first.
 import { spawn } from 'node:child_process';
 import type { ClientReadableStream, ServiceError } from '@grpc/grpc-js';
-import { resolveFfmpeg } from '@tabagent/common';
+import { resolveFfmpeg } from '@tabagent/common/ffmpeg';
 import { AudioEncoding, type ChatMessage, type GenerateResponse, type GenerateStats } from '@tabagent/protos/v1/text';
 import type { Context } from './context.js';
 

@@ -1,13 +1,14 @@
 // `tabagent vision TASK --video FILE|URL|/dev/videoN [--fps N] [--out FILE.mp4] [--json]`: ffmpeg
-// decodes to RGB, frames go through one Vision.Track stream (pixels in the message), newest frame
-// wins, results print one line per processed frame, and --out encodes the annotated frames.
-import { resolveFfmpeg } from '@tabagent/common';
+// decodes to RGB into a few reused frame buffers, frames go through one Vision.Track stream (through
+// a shared-memory ring when the server is local, else in the message), newest frame wins, results
+// print one line per processed frame, and --out encodes the annotated frames (drawing is loaded only then).
+import { resolveFfmpeg } from '@tabagent/common/ffmpeg';
 import type { Context } from './context.js';
-import { annotate } from './draw/render.js';
 import { UsageError } from './exit.js';
 import { FrameDecoder, FrameEncoder, probeSize } from './video/ffmpeg.js';
+import { FramePool } from './video/frame-reader.js';
 import { ShmRing } from './video/shm-ring.js';
-import { TrackPump, type PumpFrame, type PumpShm } from './video/track-pump.js';
+import { TrackPump, type PumpShm } from './video/track-pump.js';
 import { resultJSON, summary, TASKS, trackResult, type TaskName } from './vision-tasks.js';
 
 export interface VideoOptions {
@@ -63,12 +64,14 @@ export async function visionVideo(ctx: Context, task: TaskName, source: string, 
   const { width, height } = await probeSize(ffmpeg, source).catch((e: Error) => {
     throw new UsageError(e.message, usage);
   });
+  const draw = o.out ? await import('./draw/render.js') : undefined;
   const encoder = o.out ? new FrameEncoder(ffmpeg, o.out, width, height, fps ?? 25) : undefined;
+  const pool = new FramePool(width * height * 3);
   let encoding = Promise.resolve();
   const started = performance.now();
   let processed = 0;
   const shm = o.sharedMemory === false ? undefined : await openShm(ctx, width * height * 3);
-  const pump = new TrackPump(ctx.vision.track(ctx.metadata()), { task: TASKS[task].track, width, height, model: o.model ?? '', maxInFlight: MAX_IN_FLIGHT, shm }, (r, frame) => {
+  const pump = new TrackPump(ctx.vision.track(ctx.metadata()), { task: TASKS[task].track, width, height, model: o.model ?? '', maxInFlight: MAX_IN_FLIGHT, shm, release: (d) => pool.release(d) }, (r, frame) => {
     const result = trackResult(task, r);
     if (!result) {
       if (r.status) print(o.json ? JSON.stringify({ timestampUs: Number(r.timestampUs), status: r.status }) : `${Number(r.timestampUs) / 1000} ms: ${r.status}`);
@@ -77,22 +80,24 @@ export async function visionVideo(ctx: Context, task: TaskName, source: string, 
     processed++;
     print(o.json ? JSON.stringify({ timestampUs: Number(r.timestampUs), detectorRan: r.detectorRan, result: resultJSON(result) })
       : `${(Number(r.timestampUs) / 1e6).toFixed(3)} s: ${summary(result).split('\n')[0]}`);
-    if (encoder && frame) {
-      const f: PumpFrame = frame;
-      encoding = encoding.then(async () => encoder.write((await annotate({ data: f.data, width, height }, result)).data));
+    if (encoder && draw && frame) {
+      const data = Buffer.from(frame.data); // the pool reuses frame.data once this returns
+      encoding = encoding.then(async () => encoder.write((await draw.annotate({ data, width, height }, result)).data));
     }
   });
   let decoded = 0;
   let cpuAtFirst: NodeJS.CpuUsage | undefined;
   const frameUs = 1e6 / (fps ?? 25);
-  const decoder = new FrameDecoder(ffmpeg, source, width, height, { fps, realtime: o.fast !== true }, (data) => {
+  const onFrame = (data: Buffer): void => {
     cpuAtFirst ??= process.cpuUsage();
     pump.push({ timestampUs: Math.round(decoded * frameUs), data });
     decoded++;
-  });
-  const stop = (): void => decoder.stop();
+  };
+  let decoder: FrameDecoder | undefined;
+  const stop = (): void => decoder?.stop();
   process.once('SIGINT', stop);
   try {
+    decoder = await FrameDecoder.start(ffmpeg, source, pool, width, height, { fps, realtime: o.fast !== true }, onFrame);
     await decoder.done;
     pump.end();
     await pump.ended;

@@ -1,6 +1,8 @@
 // ffmpeg as a frame source and sink: probes a video's size, decodes it to packed RGB read from
-// ffmpeg's stdout in whole-frame chunks, and encodes RGB frames to an MP4 with a second ffmpeg.
+// ffmpeg's stdout straight into whole-frame buffers, and encodes RGB frames to an MP4 with a second ffmpeg.
 import { spawn, type ChildProcess } from 'node:child_process';
+import type { Socket } from 'node:net';
+import { openFrameSocket, type FramePool } from './frame-reader.js';
 
 /** Input arguments: a v4l2 camera for /dev/videoN, otherwise a file or URL read at its native rate. */
 export function inputArgs(source: string, realtime: boolean): string[] {
@@ -23,41 +25,38 @@ export function probeSize(ffmpeg: string, source: string): Promise<{ width: numb
   });
 }
 
-/** Decodes a source into RGB frames; `onFrame` gets each whole frame in a buffer of its own. */
+/**
+ * Decodes a source into RGB frames read in whole frames (see frame-reader.ts): `onFrame` gets each
+ * frame in a buffer of `pool`, which the caller gives back (`pool.release`) once done with it.
+ */
 export class FrameDecoder {
-  readonly proc: ChildProcess;
-  readonly frameBytes: number;
-  private frame: Buffer;
-  private filled = 0;
   private stderr = '';
   readonly done: Promise<void>;
 
-  constructor(ffmpeg: string, source: string, readonly width: number, readonly height: number, opts: { fps?: number; realtime: boolean }, onFrame: (f: Buffer) => void) {
-    this.frameBytes = width * height * 3;
-    this.frame = Buffer.allocUnsafe(this.frameBytes);
-    const vf = opts.fps ? ['-vf', `fps=${opts.fps}`] : [];
-    this.proc = spawn(ffmpeg, ['-hide_banner', '-loglevel', 'error', ...inputArgs(source, opts.realtime), ...vf, '-an', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', `${width}x${height}`, 'pipe:1'],
-      { stdio: ['ignore', 'pipe', 'pipe'] });
+  private constructor(readonly proc: ChildProcess, reader: Socket) {
     this.proc.stderr!.on('data', (d: Buffer) => (this.stderr = (this.stderr + d.toString()).slice(-2000)));
-    this.proc.stdout!.on('data', (chunk: Buffer) => {
-      let off = 0;
-      while (off < chunk.length) {
-        const n = Math.min(chunk.length - off, this.frameBytes - this.filled);
-        chunk.copy(this.frame, this.filled, off, off + n);
-        this.filled += n;
-        off += n;
-        if (this.filled === this.frameBytes) {
-          const full = this.frame;
-          this.frame = Buffer.allocUnsafe(this.frameBytes);
-          this.filled = 0;
-          onFrame(full);
-        }
-      }
-    });
-    this.done = new Promise((resolve, reject) => {
-      this.proc.on('error', reject);
+    const exited = new Promise<void>((resolve, reject) => {
+      this.proc.on('error', (e) => {
+        reader.destroy();
+        reject(e);
+      });
       this.proc.on('close', (code, signal) => (code === 0 || signal === 'SIGTERM' ? resolve() : reject(new Error(`ffmpeg decode failed (${code ?? signal}): ${this.stderr.trim()}`))));
     });
+    const read = new Promise<void>((resolve) => reader.once('close', () => resolve()));
+    this.done = Promise.all([exited, read]).then(() => undefined);
+  }
+
+  static async start(ffmpeg: string, source: string, pool: FramePool, width: number, height: number, opts: { fps?: number; realtime: boolean }, onFrame: (f: Buffer) => void): Promise<FrameDecoder> {
+    if (pool.frameBytes !== width * height * 3) throw new Error(`a ${width}x${height} RGB frame needs ${width * height * 3} bytes, the pool has ${pool.frameBytes}`);
+    const pair = await openFrameSocket(pool, onFrame);
+    const vf = opts.fps ? ['-vf', `fps=${opts.fps}`] : [];
+    try {
+      const proc = spawn(ffmpeg, ['-hide_banner', '-loglevel', 'error', ...inputArgs(source, opts.realtime), ...vf, '-an', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', `${width}x${height}`, 'pipe:1'],
+        { stdio: ['ignore', pair.child, 'pipe'] });
+      return new FrameDecoder(proc, pair.reader);
+    } finally {
+      pair.child.destroy(); // the child holds its own copy of this end
+    }
   }
 
   stop(): void {

@@ -1,6 +1,7 @@
 // Feeds frames into a Vision.Track stream, newest frame wins: at most `maxInFlight` frames wait at
 // the server; a frame that arrives while the window is full replaces the one waiting to be sent,
 // and that older frame counts as dropped. Frames the server skips (dropped_timestamps_us) count too.
+// A frame's pixels go back to their owner (`release`) once the pump is done with them.
 import type { ClientDuplexStream } from '@grpc/grpc-js';
 import { PixelFormat, TrackRequest, type Frame, type TrackResponse, type TrackTask } from '@tabagent/protos/v1/vision';
 import type { ShmRing } from './shm-ring.js';
@@ -31,7 +32,7 @@ export class TrackPump {
 
   constructor(
     private readonly stream: ClientDuplexStream<TrackRequest, TrackResponse>,
-    private readonly spec: { task: TrackTask; width: number; height: number; model: string; maxInFlight: number; shm?: PumpShm },
+    private readonly spec: { task: TrackTask; width: number; height: number; model: string; maxInFlight: number; shm?: PumpShm; release?: (data: Buffer) => void },
     onResult: (r: TrackResponse, frame: PumpFrame | undefined) => void,
   ) {
     this.ended = new Promise((resolve, reject) => {
@@ -39,9 +40,13 @@ export class TrackPump {
         const ts = Number(r.timestampUs);
         const frame = this.take(ts);
         for (const d of r.droppedTimestampsUs) {
-          if (this.take(Number(d))) this.droppedByServer++;
+          const dropped = this.take(Number(d));
+          if (!dropped) continue;
+          this.droppedByServer++;
+          this.spec.release?.(dropped.data);
         }
         onResult(r, frame);
+        if (frame) this.spec.release?.(frame.data);
         this.flush();
       });
       stream.on('error', reject);
@@ -54,8 +59,11 @@ export class TrackPump {
 
   /** Offers a frame; it is sent now, or waits replacing an older waiting frame. */
   push(frame: PumpFrame): void {
-    if (this.state !== 'open') return;
-    if (this.waiting) this.droppedHere++;
+    if (this.state !== 'open') return this.spec.release?.(frame.data);
+    if (this.waiting) {
+      this.droppedHere++;
+      this.spec.release?.(this.waiting.data);
+    }
     this.waiting = frame;
     this.flush();
   }
