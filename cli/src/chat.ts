@@ -42,8 +42,11 @@ export class ChatSession {
       const next = queue.shift();
       if (next !== undefined) return Promise.resolve(next);
       if (closed) return Promise.resolve(undefined);
-      rl.setPrompt('>>> ');
-      rl.prompt();
+      // The prompt is for a person at a terminal; piped turns get only the replies.
+      if ((input as { isTTY?: boolean }).isTTY === true) {
+        rl.setPrompt('>>> ');
+        rl.prompt();
+      }
       return new Promise((resolve) => (waiter = resolve));
     };
     for (let line = await ask(); line !== undefined; line = await ask()) {

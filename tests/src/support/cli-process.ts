@@ -14,14 +14,17 @@ export interface CliRun {
 }
 
 /** Runs `tabagent --server ADDR ...args`; resolves when it exits. */
-export function runCli(server: string | undefined, args: readonly string[], timeoutMs = 300_000): Promise<CliRun> {
+export function runCli(server: string | undefined, args: readonly string[], timeoutMs = 300_000, opts: { input?: string; env?: Record<string, string> } = {}): Promise<CliRun> {
   const full = server === undefined ? [...args] : ['--server', server, ...args];
   return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, [tabagentCli, ...full], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = spawn(process.execPath, [tabagentCli, ...full], {
+      cwd: repoRoot, stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'], env: { ...process.env, ...opts.env },
+    });
+    if (opts.input !== undefined) p.stdin?.end(opts.input);
     let stdout = '';
     let stderr = '';
-    p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    p.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
+    p.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
     const t = setTimeout(() => {
       p.kill('SIGKILL');
       reject(new Error(`tabagent ${full.join(' ')} timed out; stderr: ${stderr}`));
