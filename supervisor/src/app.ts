@@ -19,6 +19,7 @@ import { runtimeStatus } from './child/runtime-status.js';
 import { loadCatalog } from './registry/catalog-setup.js';
 import { InFlightCalls } from './drain.js';
 import { ModelStore } from './store/store.js';
+import { startHttpServer } from './http/server.js';
 import { registerConverters } from './registry/converters-setup.js';
 
 /** Time given to the statuses of the last drained calls to reach their clients before closing. */
@@ -89,6 +90,10 @@ export async function startSupervisor(config: Config, log: Logger): Promise<Supe
   child.start();
   for (const id of config.preload) void registry.load(id).catch((err: unknown) => log.error({ model: id, err: (err as Error).message }, 'preload failed'));
   log.info({ host: config.host, port: pub.port, mode: config.mode }, 'tabagent-server listening');
+  const http = config.http ? await startHttpServer({
+    host: config.httpHost, port: config.httpPort, authToken: config.authToken, grpcHost: config.host, grpcPort: pub.port, log,
+    readiness: { childReady: () => child.state === 'ready', loadedModels: async () => (await registry.list(true)).map((m) => m.id), preload: config.preload },
+  }) : undefined;
 
   let closing: Promise<void> | undefined;
   return {
@@ -108,6 +113,7 @@ export async function startSupervisor(config: Config, log: Logger): Promise<Supe
       ]);
       for (const t of timers) clearTimeout(t);
       if (!drained) log.warn({ inFlight: calls.count }, 'grace period over: cancelling the calls still in progress');
+      await http?.close();
       pub.server.forceShutdown();
       await child.stop(Math.min(5_000, Math.max(1_000, config.shutdownGraceMs)));
       registry.close();

@@ -1,0 +1,81 @@
+// The HTTP listener: fastify with request ids (also sent back as x-request-id), one debug log line
+// per request, bearer auth outside the health paths, OpenAI-shaped errors, and the route modules.
+import { randomUUID } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Logger } from '@tabagent/common';
+import { TabagentError } from '@tabagent/common';
+import { toHttpError } from './errors.js';
+import { healthRoutes, OPEN_PATHS, type Readiness } from './health.js';
+import { LoopbackClients } from './loopback.js';
+import { chatRoutes } from './openai/chat.js';
+import { embeddingRoutes } from './openai/embeddings.js';
+import { modelRoutes } from './openai/models.js';
+
+/** Options of the HTTP server. */
+export interface HttpOptions {
+  host: string;
+  port: number;
+  authToken: string;
+  /** Where the public gRPC API listens (the routes call it on loopback). */
+  grpcHost: string;
+  grpcPort: number;
+  readiness: Readiness;
+  log: Logger;
+}
+
+/** A listening HTTP server. */
+export interface HttpServer {
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+function tokenOk(header: string | undefined, token: string): boolean {
+  const got = Buffer.from(header?.startsWith('Bearer ') ? header.slice(7) : '');
+  const want = Buffer.from(token);
+  return got.length === want.length && timingSafeEqual(got, want);
+}
+
+/** Builds, registers and starts the HTTP server; logs "http listening" with the bound port. */
+export async function startHttpServer(o: HttpOptions): Promise<HttpServer> {
+  const log = o.log.child({ component: 'http' });
+  const app: FastifyInstance = Fastify({
+    loggerInstance: log as unknown as FastifyBaseLogger, disableRequestLogging: true, bodyLimit: 64 * 1024 * 1024,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && /^[\w.-]{1,128}$/.test(given) ? given : randomUUID();
+    },
+  });
+  const lb = new LoopbackClients(o.grpcHost, o.grpcPort, o.authToken);
+  app.addHook('onRequest', async (req, reply) => {
+    reply.header('x-request-id', req.id);
+    if (o.authToken && !OPEN_PATHS.has(req.url.split('?')[0] ?? '') && !tokenOk(req.headers.authorization, o.authToken)) {
+      throw new TabagentError('TA_ERR_UNAUTHENTICATED', 'missing or wrong bearer token in the Authorization header');
+    }
+  });
+  app.addHook('onResponse', async (req, reply) => {
+    req.log.debug({ reqId: req.id, method: req.method, url: req.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'http request');
+  });
+  app.setErrorHandler((err, req, reply) => {
+    const e = toHttpError(err);
+    if (e.status >= 500) req.log.error({ reqId: req.id, err: e.body.error.message }, 'http request failed');
+    else req.log.warn({ reqId: req.id, status: e.status, code: e.body.error.code, msg2: e.body.error.message }, 'http request refused');
+    return reply.code(e.status).headers(e.headers).send(e.body);
+  });
+  app.setNotFoundHandler((req, reply) => reply.code(404).send({ error: { message: `no route ${req.method} ${req.url}`, type: 'not_found_error', param: null, code: 'TA_ERR_NOT_FOUND' } }));
+  healthRoutes(app, o.readiness);
+  modelRoutes(app, lb);
+  chatRoutes(app, lb);
+  embeddingRoutes(app, lb);
+  await app.listen({ host: o.host, port: o.port });
+  const addr = app.server.address();
+  const port = typeof addr === 'object' && addr !== null ? addr.port : o.port;
+  log.info({ host: o.host, port }, 'http listening');
+  return {
+    port,
+    close: async () => {
+      await app.close();
+      lb.close();
+    },
+  };
+}
