@@ -27,7 +27,7 @@ function find(dir) {
   return out;
 }
 
-const unit = ['protos', 'common', 'ml-service', 'supervisor', 'scripts'].flatMap((w) => find(join(root, w, 'dist')));
+const unit = ['protos', 'common', 'converters', 'ml-service', 'supervisor', 'cli', 'scripts'].flatMap((w) => find(join(root, w, 'dist')));
 const e2e = find(join(root, 'tests', 'dist'));
 let files = unitOnly ? unit : e2eOnly ? e2e : [...unit, ...e2e];
 if (filter) files = files.filter((f) => f.includes(filter));

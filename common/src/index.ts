@@ -15,3 +15,4 @@ export {
   MODEL_IDS, VISION_TASKS, taskOfMethod, taskOfTrack, roleLabels,
   type VisionTaskSpec, type VisionTaskName, type VisionRole, type VisionModelKind, type RoleSpec, type TaskModelOptions,
 } from './tasks.js';
+export { tolerantService } from './grpc-tolerant.js';

@@ -5,10 +5,8 @@ import { parseMlArgs, ML_HELP, type MlConfig } from './args.js';
 import { ModelFilesClient } from './files/model-files-client.js';
 import { watchParent } from './parent-watch.js';
 import { readSecretLine } from './read-secret.js';
-import { ModelRegistry } from './runtime/model-registry.js';
-import { onnxLoader } from './runtime/onnx-loader.js';
-import { tfjsLoader } from './runtime/tfjs-loader.js';
-import { transformersLoader } from './runtime/transformers-loader.js';
+import { runtimeLoaders } from './loaders.js';
+import { LoadedModels } from './runtime/loaded-models.js';
 import { startMlServer } from './server.js';
 
 /** Environment variable with the secret shared with an attaching supervisor. */
@@ -25,8 +23,8 @@ export async function runMl(config: MlConfig): Promise<void> {
   const secret = config.secretFromStdin ? await readSecretLine() : (process.env[ML_SECRET_ENV] ?? '');
   if (!secret) log.warn(`no internal secret (${ML_SECRET_ENV} is empty): any local process can call this ML service`);
   const files = config.filesEndpoint ? new ModelFilesClient(config.filesEndpoint, secret) : undefined;
-  const registry = new ModelRegistry({
-    loaders: [onnxLoader, transformersLoader, tfjsLoader],
+  const loadedModels = new LoadedModels({
+    loaders: runtimeLoaders(),
     defaultThreads: config.threads,
     log,
     fileReader: (manifest) => (path) => {
@@ -35,7 +33,7 @@ export async function runMl(config: MlConfig): Promise<void> {
       return files.readFile(manifest.model, path, f?.sha256);
     },
   });
-  const server = await startMlServer({ listen: config.listen, secret, registry, log });
+  const server = await startMlServer({ listen: config.listen, secret, loadedModels, log });
   process.stdout.write(formatListening(server.address, process.pid));
   log.info({ address: server.address }, 'ML service listening');
 
@@ -48,7 +46,7 @@ export async function runMl(config: MlConfig): Promise<void> {
     // Nothing (a stuck dispose, a native call) may keep an orphan alive: exit after the drain regardless.
     setTimeout(() => process.exit(code), drainMs + EXIT_WATCHDOG_MS);
     await server.stop(drainMs);
-    await registry.disposeAll().catch((err: unknown) => log.error({ err }, 'dispose failed'));
+    await loadedModels.disposeAll().catch((err: unknown) => log.error({ err }, 'dispose failed'));
     files?.close();
     process.exit(code);
   };

@@ -2,11 +2,11 @@
 // loopback port chosen by the OS.
 import { Server, ServerCredentials } from '@grpc/grpc-js';
 import { chmod } from 'node:fs/promises';
-import { bindGrpcServer, HEALTH_SERVICES, HealthImplementation, grpcServerOptions, guardService, widenHttp2ServerWindows, type Logger } from '@tabagent/common';
+import { bindGrpcServer, HEALTH_SERVICES, HealthImplementation, grpcServerOptions, guardService, tolerantService, widenHttp2ServerWindows, type Logger } from '@tabagent/common';
 import { RuntimeService } from '@tabagent/protos/v1/runtime';
 import { TextService } from '@tabagent/protos/v1/text';
 import { VisionService } from '@tabagent/protos/v1/vision';
-import type { ModelRegistry } from './runtime/model-registry.js';
+import type { LoadedModels } from './runtime/loaded-models.js';
 import { runtimeService } from './services/runtime-service.js';
 import { textService } from './services/text-service.js';
 import { visionService } from './services/vision-service.js';
@@ -21,7 +21,7 @@ export interface MlServer {
 }
 
 /** Starts the server. */
-export async function startMlServer(opts: { listen: string; secret: string; registry: ModelRegistry; log: Logger }): Promise<MlServer> {
+export async function startMlServer(opts: { listen: string; secret: string; loadedModels: LoadedModels; log: Logger }): Promise<MlServer> {
   // Frames arrive in one wide window instead of ~14 window updates each (see grpc-window.ts).
   widenHttp2ServerWindows();
   const server = new Server(grpcServerOptions());
@@ -32,9 +32,13 @@ export async function startMlServer(opts: { listen: string; secret: string; regi
     [HEALTH_SERVICES.text]: 'NOT_SERVING',
   });
   health.addToServer(server);
-  server.addService(RuntimeService, guardService(runtimeService(opts.registry, opts.log), opts.secret));
-  server.addService(VisionService, guardService(visionService(opts.registry, opts.log), opts.secret));
-  server.addService(TextService, guardService(textService(opts.registry, opts.log), opts.secret));
+  // Malformed request bytes are INVALID_ARGUMENT naming `request`, not INTERNAL (which reads as a lost child).
+  const runtime = tolerantService(RuntimeService, runtimeService(opts.loadedModels, opts.log));
+  server.addService(runtime.definition, guardService(runtime.impl, opts.secret));
+  const vision = tolerantService(VisionService, visionService(opts.loadedModels, opts.log));
+  server.addService(vision.definition, guardService(vision.impl, opts.secret));
+  const text = tolerantService(TextService, textService(opts.loadedModels, opts.log));
+  server.addService(text.definition, guardService(text.impl, opts.secret));
   const port = await bindGrpcServer(server, opts.listen, ServerCredentials.createInsecure());
   if (opts.listen.startsWith('unix:')) await chmod(opts.listen.slice('unix:'.length), 0o600);
   const address = opts.listen.startsWith('unix:') ? opts.listen : opts.listen.replace(/:\d+$/, `:${port}`);

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { credentials, Metadata, type ServiceError } from '@grpc/grpc-js';
 import { HealthClient, grpcChannelOptions } from '@tabagent/common';
 import { Pooling, TextClient, type EmbedResponse, type GenerateRequest, type GenerateResponse } from '@tabagent/protos/v1/text';
-import { convertLlama2c } from '../../supervisor/dist/store/convert/llama2c/index.js';
+import { convertLlama2c } from '@tabagent/converters/llama2c';
 import { DEFAULT_ENTRIES } from '../../supervisor/dist/store/catalog-defaults.js';
 import { generate, loadTextModel } from '../../ml-service/dist/text/index.js';
 

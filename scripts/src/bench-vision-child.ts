@@ -4,8 +4,8 @@
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createLogger } from '@tabagent/common';
-import { ModelRegistry } from '../../ml-service/dist/runtime/model-registry.js';
-import { onnxLoader } from '../../ml-service/dist/runtime/onnx-loader.js';
+import { LoadedModels } from '../../ml-service/dist/runtime/loaded-models.js';
+import { createOnnxLoader } from '../../ml-service/dist/runtime/onnx-loader.js';
 import { startMlServer } from '../../ml-service/dist/server.js';
 import { sharedModelCache } from './bench-support/paths.js';
 
@@ -25,15 +25,15 @@ async function modelDir(id: string): Promise<string> {
 async function main(): Promise<void> {
   const [threadsText, ...ids] = process.argv.slice(2);
   const log = createLogger({ proc: 'bench-ml', level: 'warn' });
-  const registry = new ModelRegistry({
-    loaders: [onnxLoader], defaultThreads: Number(threadsText ?? 0), log,
+  const loadedModels = new LoadedModels({
+    loaders: [createOnnxLoader()], defaultThreads: Number(threadsText ?? 0), log,
     fileReader: (manifest) => async (path) => new Uint8Array(await readFile(join(await modelDir(manifest.model), path))),
   });
   for (const id of ids) {
     const m = JSON.parse(await readFile(join(await modelDir(id), '.manifest.json'), 'utf8')) as CachedManifest;
-    await registry.load({ model: id, task: m.task, runtime: 'onnxruntime', files: m.converted, options: undefined, paramsJson: JSON.stringify(m.params) });
+    await loadedModels.load({ model: id, task: m.task, runtime: 'onnxruntime', files: m.converted, options: undefined, paramsJson: JSON.stringify(m.params) });
   }
-  const server = await startMlServer({ listen: '127.0.0.1:0', secret: '', registry, log });
+  const server = await startMlServer({ listen: '127.0.0.1:0', secret: '', loadedModels, log });
   process.stdout.write(`${JSON.stringify({ address: server.address })}\n`);
   process.once('SIGTERM', () => void server.stop(1000).then(() => process.exit(0)));
 }

@@ -1,6 +1,7 @@
 // Wires the supervisor together: catalog + store, the internal link, the child lifecycle, the model
 // registry and the public server; and shuts it all down in order (drain, stop child, clean up).
 import { HEALTH_SERVICES, type Logger } from '@tabagent/common';
+import { capabilityStatuses } from './registry/capability-health.js';
 import { modelManagementService } from './api/model-management.js';
 import { startPublicServer, type PublicServer } from './api/public-server.js';
 import { textProxy, visionProxy } from './api/inference-services.js';
@@ -9,18 +10,20 @@ import { scanFrameRegion } from './api/wire-scan.js';
 import { buildChildSupervisor } from './child/build.js';
 import type { ChildSupervisor } from './child/child-supervisor.js';
 import type { GrpcChildLink } from './child/child-link.js';
-import type { Config } from './config.js';
+import type { Config } from './config/config.js';
 import { IssuedFiles } from './files/issued-files.js';
 import { startInternalLink, type InternalLink } from './files/internal-server.js';
 import { modelFilesService } from './files/model-files-service.js';
 import { ModelFilesService } from '@tabagent/protos/v1/model_files';
-import { ModelRegistry } from './registry/model-registry.js';
+import { SupervisorModels } from './registry/supervisor-models.js';
+import { LinkChildRuntime } from './child/child-runtime.js';
+import { realClock } from './child/clock.js';
 import { runtimeStatus } from './child/runtime-status.js';
 import { loadCatalog } from './registry/catalog-setup.js';
 import { InFlightCalls } from './drain.js';
 import { ModelStore } from './store/store.js';
 import { startHttpServer } from './http/server.js';
-import { registerConverters } from './registry/converters-setup.js';
+import { registerConverters } from './store/converter-adapter.js';
 
 /** Time given to the statuses of the last drained calls to reach their clients before closing. */
 const STATUS_FLUSH_MS = 250;
@@ -29,7 +32,7 @@ const STATUS_FLUSH_MS = 250;
 export interface SupervisorApp {
   readonly port: number;
   readonly child: ChildSupervisor<GrpcChildLink>;
-  readonly registry: ModelRegistry;
+  readonly registry: SupervisorModels;
   /** Graceful shutdown: stop accepting, drain up to the grace period, stop the child. */
   shutdown(): Promise<void>;
 }
@@ -43,12 +46,14 @@ export async function startSupervisor(config: Config, log: Logger): Promise<Supe
   const secrets: string[] = [];
   const files = modelFilesService(store, issued, () => secrets);
   const link: InternalLink = await startInternalLink(files);
+  const runtimeOf = (l: GrpcChildLink): LinkChildRuntime => new LinkChildRuntime(l, child.child?.pid ?? 0);
   const child = buildChildSupervisor(config, log, link, secrets, async (l) => {
-    await registry.reloadAll(l);
+    await registry.reloadAll(runtimeOf(l));
   });
-  const registry: ModelRegistry = new ModelRegistry({
-    store, issued, log,
-    child: { whenReady: (ms) => child.whenReady(ms), pid: () => child.child?.pid ?? 0 },
+  let refreshHealth = (): void => undefined;
+  const registry: SupervisorModels = new SupervisorModels({
+    store, issued, log, clock: realClock, onChange: () => refreshHealth(),
+    child: { whenReady: async (ms) => runtimeOf(await child.whenReady(ms)) },
     defaultKeepAliveSeconds: config.keepAliveSeconds,
     maxLoaded: config.maxLoadedModels,
     budgetBytes: config.memoryBudgetMb * 1024 * 1024,
@@ -56,16 +61,7 @@ export async function startSupervisor(config: Config, log: Logger): Promise<Supe
   });
   const deps = {
     whenReady: (ms: number) => child.whenReady(Math.max(0, ms)),
-    acquire: async (roles: Record<string, string>) => {
-      const releases: Array<() => void> = [];
-      try {
-        for (const id of new Set(Object.values(roles).filter(Boolean))) releases.push(await registry.acquire(id));
-      } catch (err) {
-        for (const r of releases) r();
-        throw err;
-      }
-      return () => releases.forEach((r) => r());
-    },
+    acquire: (roles: Record<string, string>) => registry.acquireAll(roles),
     defaultTimeoutMs: 60_000,
   };
   const calls = new InFlightCalls();
@@ -81,9 +77,11 @@ export async function startSupervisor(config: Config, log: Logger): Promise<Supe
     // An attached ML service runs elsewhere: it reads model files here, guarded by the shared secret.
     extra: config.mode === 'supervisor' ? [{ definition: ModelFilesService, impl: files }] : [],
   });
-  const capabilities = [HEALTH_SERVICES.ml, HEALTH_SERVICES.vision, HEALTH_SERVICES.text];
+  refreshHealth = () => {
+    for (const [c, s] of capabilityStatuses(child.state === 'ready', registry.failedTasks())) pub.health.setStatus(c, s);
+  };
   child.on('state', (s: string) => {
-    for (const c of capabilities) pub.health.setStatus(c, s === 'ready' ? 'SERVING' : 'NOT_SERVING');
+    refreshHealth();
     if (s === 'failed') registry.childFailed(child.lastError);
   });
   child.on('exit', () => registry.childLost(`${child.lastError}; reloading on the next ML process`));

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { CommanderError } from 'commander';
 import { createLogger } from '@tabagent/common';
 import { startSupervisor, type SupervisorApp } from './app.js';
-import { parseConfig } from './config.js';
+import { parseConfig } from './config/config.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 

@@ -32,7 +32,7 @@ const optionsOf = (key: string): EmbedOptions => {
   return { pooling: pooling as PoolingMode, normalize: normalize === '1' };
 };
 
-/** A loaded embedder with its per-model dynamic batcher; the model registry disposes it. */
+/** A loaded embedder with its per-model dynamic batcher; the child's LoadedModels table disposes it. */
 export class EmbedderHandle implements RuntimeHandle {
   readonly kind = 'embeddings';
   readonly #batcher: DynamicBatcher<string, Float32Array>;

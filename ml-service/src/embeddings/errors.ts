@@ -1,5 +1,5 @@
 // Errors of the embedding engine: a stable `code` string that the service layer maps to a gRPC status.
-import { EngineError } from '../engine-error.js';
+import { EngineError } from '../errors/engine-error.js';
 
 /** Stable error codes of the embedding engine. */
 export type EmbedErrorCode = 'EMBED_INVALID_ARGUMENT' | 'EMBED_MODEL_LOAD_FAILED';

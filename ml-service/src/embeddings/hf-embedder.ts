@@ -3,7 +3,7 @@
 
 import { pipeline, type FeatureExtractionPipeline, type Tensor } from '@huggingface/transformers';
 import type { Logger } from 'pino';
-import { fileRouter, type ReadFile } from '../text/file-router.js';
+import { fileRouter, type ReadFile } from '../runtime/transformers-files.js';
 import type { Embedder, EmbedOptions, PoolingMode } from './embedder.js';
 import { invalidEmbed, loadFailed } from './errors.js';
 

@@ -1,6 +1,7 @@
 // What the child keeps for each loaded model: the manifest, runtime handles and accounting.
 import type { Device } from '@tabagent/protos/v1/common';
 import type { ModelManifest } from '@tabagent/protos/v1/runtime';
+import type { ModelCalls } from './model-calls.js';
 
 /** A model loaded in this child. */
 export interface LoadedModel {
@@ -14,8 +15,8 @@ export interface LoadedModel {
   readonly memoryBytes: number;
   /** Runtime handle (e.g. onnxruntime sessions by file path, or a text model). */
   readonly handle: RuntimeHandle;
-  /** Requests running on it now. */
-  inFlight: number;
+  /** Requests running on it now, and the drain an unload waits for. */
+  readonly calls: ModelCalls;
 }
 
 /** A runtime-specific handle with an idempotent dispose. */

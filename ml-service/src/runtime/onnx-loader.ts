@@ -3,12 +3,10 @@
 import ort from 'onnxruntime-node';
 import { TabagentError } from '@tabagent/common';
 import type { ModelManifest } from '@tabagent/protos/v1/runtime';
+import { mapEngineErrors } from '../errors/engine-errors.js';
 import type { ReadModelFile, RuntimeHandle, RuntimeLoader } from './loaded-model.js';
 import { withProviderFallback } from './providers.js';
-import { EmbedderHandle } from '../embeddings/embedder.js';
-import { embedConfig } from '../embeddings/config.js';
-import { loadUseOnnx } from '../embeddings/use-onnx.js';
-import { mapEngineErrors } from '../text/engine-errors.js';
+import type { OnnxTaskFactory } from './task-factories.js';
 
 /** How the sessions of a handle were made: their files, provider and threads (to make more alike). */
 export interface OnnxSource {
@@ -68,53 +66,38 @@ export function sessionOptions(provider: string, threads: number): ort.Inference
   return opts;
 }
 
-/** Loader for runtime "onnxruntime". */
-export const onnxLoader: RuntimeLoader = {
-  runtime: 'onnxruntime',
-  async load(manifest: ModelManifest, params, readFile: ReadModelFile, plan, threads) {
-    const onnxFiles = manifest.files.filter((f) => f.path.endsWith('.onnx'));
-    if (onnxFiles.length === 0) {
-      throw new TabagentError('TA_ERR_MODEL_LOAD_FAILED', `model "${manifest.model}" lists no .onnx file`);
-    }
-    const bytes = new Map<string, Uint8Array>();
-    for (const f of onnxFiles) bytes.set(f.path, await readFile(f.path));
-    const choice = await withProviderFallback(plan, async (provider) => {
-      const sessions = new Map<string, ort.InferenceSession>();
-      try {
-        for (const [path, data] of bytes) sessions.set(path, await ort.InferenceSession.create(data, sessionOptions(provider, threads)));
-      } catch (err) {
-        for (const s of sessions.values()) await s.release();
-        throw err;
+/** Loader for runtime "onnxruntime": bare sessions, or the handle of the first task factory that accepts the model. */
+export function createOnnxLoader(tasks: readonly OnnxTaskFactory[] = []): RuntimeLoader {
+  return {
+    runtime: 'onnxruntime',
+    async load(manifest: ModelManifest, params, readFile: ReadModelFile, plan, threads) {
+      const onnxFiles = manifest.files.filter((f) => f.path.endsWith('.onnx'));
+      if (onnxFiles.length === 0) {
+        throw new TabagentError('TA_ERR_MODEL_LOAD_FAILED', `model "${manifest.model}" lists no .onnx file`);
       }
-      return sessions;
-    });
-    // A sentence encoder (its tokenizer vocabulary named in params) is served as an embedder.
-    if (manifest.task === 'embeddings' && typeof params['vocabulary'] === 'string') {
-      const handle = await mapEngineErrors(embedderHandle(manifest.model, [...choice.value.values()], params, readFile));
-      return { handle, provider: choice.provider, warnings: choice.warnings };
-    }
-    const source: OnnxSource = { paths: [...bytes.keys()], read: (path) => readFile(path), provider: choice.provider, threads };
-    return { handle: new OnnxHandle(choice.value, source), provider: choice.provider, warnings: choice.warnings };
-  },
-};
-
-/** A sentence encoder (USE lite converted to ONNX, params.vocabulary) with its dynamic batcher. */
-async function embedderHandle(
-  model: string, sessions: readonly ort.InferenceSession[], params: Readonly<Record<string, unknown>>, readFile: ReadModelFile,
-): Promise<RuntimeHandle> {
-  const release = async (): Promise<void> => {
-    for (const s of sessions) await s.release();
+      const bytes = new Map<string, Uint8Array>();
+      for (const f of onnxFiles) bytes.set(f.path, await readFile(f.path));
+      const choice = await withProviderFallback(plan, async (provider) => {
+        const sessions = new Map<string, ort.InferenceSession>();
+        try {
+          for (const [path, data] of bytes) sessions.set(path, await ort.InferenceSession.create(data, sessionOptions(provider, threads)));
+        } catch (err) {
+          for (const s of sessions.values()) await s.release();
+          throw err;
+        }
+        return sessions;
+      });
+      const task = tasks.find((t) => t.accepts(manifest, params));
+      if (task !== undefined) {
+        const sessions = [...choice.value.values()];
+        const handle = await mapEngineErrors(task.create(manifest.model, sessions, params, readFile)).catch(async (err: unknown) => {
+          for (const s of sessions) await s.release();
+          throw err;
+        });
+        return { handle, provider: choice.provider, warnings: choice.warnings };
+      }
+      const source: OnnxSource = { paths: [...bytes.keys()], read: (path) => readFile(path), provider: choice.provider, threads };
+      return { handle: new OnnxHandle(choice.value, source), provider: choice.provider, warnings: choice.warnings };
+    },
   };
-  try {
-    const vocabulary = String(params['vocabulary']);
-    if (sessions.length !== 1) {
-      throw new TabagentError('TA_ERR_UNIMPLEMENTED', `onnxruntime serves a sentence encoder from one graph; model ${model} has ${sessions.length}`);
-    }
-    const config = embedConfig(params);
-    const embedder = await loadUseOnnx({ id: model, session: sessions[0]!, Tensor: ort.Tensor, readFile, vocabulary });
-    return new EmbedderHandle(embedder, config);
-  } catch (err) {
-    await release();
-    throw err;
-  }
 }

@@ -4,12 +4,13 @@ import type {
   RuntimeLoadRequest, RuntimeLoadResponse, RuntimeServer, RuntimeStatusResponse, RuntimeUnloadRequest, RuntimeUnloadResponse,
 } from '@tabagent/protos/v1/runtime';
 import type { Logger } from 'pino';
-import type { ModelRegistry } from '../runtime/model-registry.js';
+import type { LoadedModels } from '../runtime/loaded-models.js';
+import { drainTimeout } from '../runtime/model-calls.js';
 import { availableProviders } from '../runtime/providers.js';
 import { runtimeVersions } from '../runtime/versions.js';
 
 /** Builds the Runtime service implementation. */
-export function runtimeService(registry: ModelRegistry, log: Logger): RuntimeServer {
+export function runtimeService(loadedModels: LoadedModels, log: Logger): RuntimeServer {
   const startedAt = Date.now();
   return {
     loadModel: unary(async (req: RuntimeLoadRequest): Promise<RuntimeLoadResponse> => {
@@ -18,7 +19,7 @@ export function runtimeService(registry: ModelRegistry, log: Logger): RuntimeSer
       const t0 = performance.now();
       const rssBefore = process.memoryUsage.rss();
       log.info({ model: manifest.model, runtime: manifest.runtime }, 'loading model');
-      const m = await registry.load(manifest);
+      const m = await loadedModels.load(manifest);
       const loadMs = performance.now() - t0;
       log.info({ model: manifest.model, provider: m.provider, ms: Math.round(loadMs) }, 'model loaded');
       return {
@@ -26,18 +27,19 @@ export function runtimeService(registry: ModelRegistry, log: Logger): RuntimeSer
         rssBefore, rssAfter: process.memoryUsage.rss(), loadMs,
       };
     }),
-    unloadModel: unary(async (req: RuntimeUnloadRequest): Promise<RuntimeUnloadResponse> => {
+    unloadModel: unary(async (req: RuntimeUnloadRequest, call): Promise<RuntimeUnloadResponse> => {
       if (!req.model) throw invalidArgument('model', 'is required');
-      const wasLoaded = await registry.unload(req.model);
+      // The calls in flight on the model finish first, within the unload's own deadline.
+      const wasLoaded = await loadedModels.unload(req.model, { drainTimeoutMs: drainTimeout(call.getDeadline()) });
       if (wasLoaded) log.info({ model: req.model }, 'model unloaded');
       return { wasLoaded, rssAfter: process.memoryUsage.rss() };
     }),
     status: unary(async (): Promise<RuntimeStatusResponse> => {
       const mem = process.memoryUsage();
       return {
-        models: registry.list().map((m) => ({
+        models: loadedModels.list().map((m) => ({
           model: m.manifest.model, task: m.manifest.task, runtime: m.manifest.runtime, device: m.device,
-          executionProvider: m.provider, memoryBytes: m.memoryBytes, inFlight: m.inFlight,
+          executionProvider: m.provider, memoryBytes: m.memoryBytes, inFlight: m.calls.inFlight,
         })),
         rssBytes: mem.rss,
         heapUsedBytes: mem.heapUsed,
@@ -50,3 +52,4 @@ export function runtimeService(registry: ModelRegistry, log: Logger): RuntimeSer
     }),
   };
 }
+

@@ -8,10 +8,11 @@ import type {
 import { serveEmbed } from '../embeddings/embed-request.js';
 import { asEmbedderHandle } from '../embeddings/embedder.js';
 import type { LoadedModel, RuntimeHandle } from '../runtime/loaded-model.js';
-import type { ModelRegistry } from '../runtime/model-registry.js';
+import type { LoadedModels } from '../runtime/loaded-models.js';
+import { withCalls } from '../runtime/model-calls.js';
 import { asSpeechHandle } from '../speech/speech-handle.js';
 import { serveTranscribe } from '../speech/transcribe-request.js';
-import { mapEngineErrors } from '../text/engine-errors.js';
+import { mapEngineErrors } from '../errors/engine-errors.js';
 import { serveChat, serveGenerate } from '../text/generate-request.js';
 import type { GenerationSummary } from '../text/generate.js';
 import { asTextHandle } from '../text/text-handle.js';
@@ -26,45 +27,40 @@ function modelId(metadata: Metadata, requested: string): string {
 
 /** Runs `fn` on a loaded model of the right kind, counting it as in flight. */
 async function withModel<H, T>(
-  registry: ModelRegistry, id: string, narrow: (h: RuntimeHandle) => H | undefined, what: string, fn: (h: H, m: LoadedModel) => Promise<T>,
+  loadedModels: LoadedModels, id: string, narrow: (h: RuntimeHandle) => H | undefined, what: string, fn: (h: H, m: LoadedModel) => Promise<T>,
 ): Promise<T> {
-  const m = registry.get(id);
+  const m = loadedModels.get(id);
   const h = narrow(m.handle);
   if (!h) throw invalidArgument('model', `"${id}" is a ${m.manifest.task} model, not ${what}`);
-  m.inFlight += 1;
-  try {
-    return await mapEngineErrors(fn(h, m));
-  } finally {
-    m.inFlight -= 1;
-  }
+  return withCalls([m.calls], () => mapEngineErrors(fn(h, m)));
 }
 
 /** Builds the Text service implementation. */
-export function textService(registry: ModelRegistry, log: Logger): UntypedServiceImplementation {
+export function textService(loadedModels: LoadedModels, log: Logger): UntypedServiceImplementation {
   const logDone = (id: string, method: string, f: GenerationSummary | undefined): void => {
     if (f) log.debug({ model: id, method, tokens: f.completionTokens, ttftMs: Math.round(f.timeToFirstTokenMs), finish: f.finishReason }, 'generation finished');
   };
   const impl: TextServer = {
     generate: serverStream(async (req: GenerateRequest, call: ServerWritableStream<GenerateRequest, GenerateResponse>) => {
       const id = modelId(call.metadata, req.model);
-      const f = await withModel(registry, id, asTextHandle, 'a text-generation model', (h) => serveGenerate(h.model, req, call));
+      const f = await withModel(loadedModels, id, asTextHandle, 'a text-generation model', (h) => serveGenerate(h.model, req, call));
       logDone(id, 'Generate', f);
     }),
     chat: serverStream(async (req: ChatRequest, call: ServerWritableStream<ChatRequest, GenerateResponse>) => {
       const id = modelId(call.metadata, req.model);
-      const f = await withModel(registry, id, asTextHandle, 'a text-generation model', (h) => serveChat(h.model, req, call));
+      const f = await withModel(loadedModels, id, asTextHandle, 'a text-generation model', (h) => serveChat(h.model, req, call));
       logDone(id, 'Chat', f);
     }),
     embed: unary(async (req: EmbedRequest, call: ServerUnaryCall<EmbedRequest, EmbedResponse>) => {
       const id = modelId(call.metadata, req.model);
-      return withModel(registry, id, asEmbedderHandle, 'an embedding model', (h) => {
+      return withModel(loadedModels, id, asEmbedderHandle, 'an embedding model', (h) => {
         h.onBatch ??= (r) => log.debug({ model: id, texts: r.items, requests: r.requests, queueMs: +r.queueMs.toFixed(2), runMs: +r.runMs.toFixed(2) }, 'embedding batch');
         return serveEmbed(req, h);
       });
     }),
     transcribe: unary(async (req: TranscribeRequest, call: ServerUnaryCall<TranscribeRequest, TranscribeResponse>) => {
       const id = modelId(call.metadata, req.model);
-      return withModel(registry, id, asSpeechHandle, 'a speech-to-text model', (h) => serveTranscribe(req, h));
+      return withModel(loadedModels, id, asSpeechHandle, 'a speech-to-text model', (h) => serveTranscribe(req, h));
     }),
   };
   return impl;

@@ -8,7 +8,7 @@ import {
   type HolisticRequest, type HolisticResponse, type IrisRequest, type IrisResponse, type PoseRequest, type PoseResponse, type SegmentRequest, type SegmentResponse,
   type TrackRequest, type TrackResponse,
 } from '@tabagent/protos/v1/vision';
-import type { ModelRegistry } from '../runtime/model-registry.js';
+import type { LoadedModels } from '../runtime/loaded-models.js';
 import { bodyMethods } from './vision/body-methods.js';
 import { faceMethods } from './vision/face-methods.js';
 import { holisticMethod } from './vision/holistic.js';
@@ -16,10 +16,10 @@ import { serveTrack } from './vision/track/track-stream.js';
 import { withUnimplemented } from './unimplemented.js';
 
 /** Builds the Vision service implementation. */
-export function visionService(registry: ModelRegistry, log: Logger): UntypedServiceImplementation {
-  const face = faceMethods(registry);
-  const body = bodyMethods(registry);
-  const holistic = holisticMethod(registry, log);
+export function visionService(loadedModels: LoadedModels, log: Logger): UntypedServiceImplementation {
+  const face = faceMethods(loadedModels);
+  const body = bodyMethods(loadedModels);
+  const holistic = holisticMethod(loadedModels, log);
   const impl: UntypedServiceImplementation = {
     detectFaces: unary((req: DetectFacesRequest, call: ServerUnaryCall<DetectFacesRequest, DetectFacesResponse>) => face.detectFaces(req, call.metadata)),
     faceMesh: unary((req: FaceMeshRequest, call: ServerUnaryCall<FaceMeshRequest, FaceMeshResponse>) => face.faceMesh(req, call.metadata)),
@@ -28,7 +28,7 @@ export function visionService(registry: ModelRegistry, log: Logger): UntypedServ
     pose: unary((req: PoseRequest, call: ServerUnaryCall<PoseRequest, PoseResponse>) => body.pose(req, call.metadata)),
     holistic: unary((req: HolisticRequest, call: ServerUnaryCall<HolisticRequest, HolisticResponse>) => holistic(req, call.metadata)),
     segment: unary((req: SegmentRequest, call: ServerUnaryCall<SegmentRequest, SegmentResponse>) => body.segment(req, call.metadata)),
-    track: (call: ServerDuplexStream<TrackRequest, TrackResponse>) => serveTrack(call, registry, log),
+    track: (call: ServerDuplexStream<TrackRequest, TrackResponse>) => serveTrack(call, loadedModels, log),
   };
   return withUnimplemented(VisionService, 'tabagent.v1.Vision', impl);
 }

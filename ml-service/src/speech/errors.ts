@@ -1,5 +1,5 @@
 // Errors of the speech engine: a stable `code` string that the service layer maps to a gRPC status.
-import { EngineError } from '../engine-error.js';
+import { EngineError } from '../errors/engine-error.js';
 
 /** Stable error codes of the speech engine. */
 export type SpeechErrorCode = 'SPEECH_INVALID_ARGUMENT' | 'SPEECH_MODEL_LOAD_FAILED';

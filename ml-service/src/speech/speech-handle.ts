@@ -1,9 +1,10 @@
 // The runtime handle of a loaded speech-to-text model, as kept in the child's model table.
 
 import type { RuntimeHandle } from '../runtime/loaded-model.js';
-import type { SpeechModel } from './whisper.js';
+import { stringParam, type TransformersTaskFactory } from '../runtime/task-factories.js';
+import { loadSpeechModel, type SpeechModel } from './whisper.js';
 
-/** Wraps a SpeechModel so the model registry can dispose it. */
+/** Wraps a SpeechModel so the child's LoadedModels table can dispose it. */
 export class SpeechHandle implements RuntimeHandle {
   readonly kind = 'speech-to-text';
 
@@ -18,3 +19,9 @@ export class SpeechHandle implements RuntimeHandle {
 export function asSpeechHandle(handle: RuntimeHandle): SpeechHandle | undefined {
   return handle instanceof SpeechHandle ? handle : undefined;
 }
+
+/** Task factory of the transformers loader for "speech-to-text" (params.dtype picks the weights). */
+export const speechToTextTask: TransformersTaskFactory = async (options, params) => {
+  const dtype = stringParam(params, 'dtype');
+  return new SpeechHandle(await loadSpeechModel({ ...options, ...(dtype ? { dtype } : {}) }));
+};

@@ -3,7 +3,7 @@
 
 import { pipeline, type AutomaticSpeechRecognitionPipeline } from '@huggingface/transformers';
 import type { Logger } from 'pino';
-import { fileRouter, type ReadFile } from '../text/file-router.js';
+import { fileRouter, type ReadFile } from '../runtime/transformers-files.js';
 import { SpeechError, invalidAudio } from './errors.js';
 import { WHISPER_SAMPLE_RATE } from './audio-input.js';
 

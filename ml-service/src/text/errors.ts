@@ -1,4 +1,5 @@
 // Errors of the text engine, each with a stable `code` string that the service layer maps to a status.
+import { EngineError } from '../errors/engine-error.js';
 
 /** Stable error codes of the text engine. */
 export type TextErrorCode =
@@ -9,17 +10,8 @@ export type TextErrorCode =
   /** The model files could not be read or loaded. */
   | 'TEXT_MODEL_LOAD_FAILED';
 
-export class TextError extends Error {
+export class TextError extends EngineError<TextErrorCode> {
   override readonly name = 'TextError';
-  readonly code: TextErrorCode;
-  /** The offending option (e.g. `temperature`, `messages[1].role`), when there is one. */
-  readonly field: string | undefined;
-
-  constructor(code: TextErrorCode, message: string, field?: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.code = code;
-    this.field = field;
-  }
 }
 
 /** A TEXT_INVALID_ARGUMENT error whose message starts with the field name. */

@@ -5,7 +5,7 @@ import type { ServerWritableStream } from '@grpc/grpc-js';
 import type { ChatRequest, GenerateRequest, GenerateResponse, GenerateStats, SamplingOptions } from '@tabagent/protos/v1/text';
 import { chat, type ChatMessage } from './chat.js';
 import { DeltaWriter } from './delta-writer.js';
-import { toTabagentError } from './engine-errors.js';
+import { toTabagentError } from '../errors/engine-errors.js';
 import { generate, type GenerationEvent, type GenerationSummary } from './generate.js';
 import type { TextModel } from './load.js';
 import type { GenerateOptions } from './options.js';

@@ -10,4 +10,4 @@ export { encodeText, decodeIds } from './prompt.js';
 export { Detokenizer, type DecodeFn } from './detokenizer.js';
 export { StopMatcher } from './stop-matcher.js';
 export { TextError, type TextErrorCode } from './errors.js';
-export type { ReadFile } from './file-router.js';
+export type { ReadFile } from '../runtime/transformers-files.js';

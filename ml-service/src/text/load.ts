@@ -3,7 +3,7 @@
 import { AutoModelForCausalLM, AutoTokenizer, type PreTrainedModel, type PreTrainedTokenizer } from '@huggingface/transformers';
 import type { Logger } from 'pino';
 import { TextError, invalidArgument } from './errors.js';
-import { fileRouter, type ReadFile } from './file-router.js';
+import { fileRouter, type ReadFile } from '../runtime/transformers-files.js';
 
 /** Facts about a loaded model that generation needs. */
 export interface TextModelInfo {

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { resolveOptions, checkInputIds } from './options.js';
 import { plainChatPrompt, validateMessages, type ChatMessage } from './chat.js';
-import { isNotFound } from './file-router.js';
+import { isNotFound } from '../runtime/transformers-files.js';
 import type { TextModelInfo } from './load.js';
 
 const info: TextModelInfo = {

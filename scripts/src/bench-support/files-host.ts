@@ -10,7 +10,7 @@ import { startInternalLink, type InternalLink } from '../../../supervisor/dist/f
 import { IssuedFiles } from '../../../supervisor/dist/files/issued-files.js';
 import { modelFilesService } from '../../../supervisor/dist/files/model-files-service.js';
 import { Catalog } from '../../../supervisor/dist/store/catalog.js';
-import { hashFile } from '../../../supervisor/dist/store/hash.js';
+import { hashFile } from '../../../supervisor/dist/store/core/hash.js';
 import { ModelStore } from '../../../supervisor/dist/store/store.js';
 
 /** Model id of the benchmark file. */

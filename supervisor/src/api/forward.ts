@@ -28,6 +28,12 @@ export interface ForwardDeps {
 const CHILD_LOSS_RETRIES = 1;
 /** Poll step while the lifecycle has not yet noticed that the failed child is gone. */
 const STALE_LINK_POLL_MS = 20;
+/**
+ * How long a link that failed a call like a lost child may still be reported ready before the
+ * child counts as alive (the lifecycle sees a real exit within milliseconds): the error was the
+ * call's own, and is answered instead of waiting for a new child until the deadline.
+ */
+const SAME_LINK_GRACE_MS = 1_500;
 
 /** Deadline of a server call as a Date (or now + default). */
 export function deadlineOf(call: { getDeadline(): Date | number }, defaultMs: number): Date {
@@ -62,10 +68,11 @@ export function childMetadata(link: GrpcChildLink, roles: ModelRoles, deps: Pick
  * A ready link before the deadline, other than `failed` (the child a call just lost: the lifecycle
  * may not have seen its exit yet).
  */
-export async function readyLink(deps: ForwardDeps, deadline: Date, failed?: GrpcChildLink): Promise<GrpcChildLink> {
+export async function readyLink(deps: ForwardDeps, deadline: Date, failed?: GrpcChildLink, sameLinkGraceMs = Infinity): Promise<GrpcChildLink> {
+  const acceptSameAt = Date.now() + sameLinkGraceMs;
   for (;;) {
     const link = await deps.whenReady(deadline.getTime() - Date.now());
-    if (link !== failed) return link;
+    if (link !== failed || Date.now() >= acceptSameAt) return link;
     if (Date.now() + STALE_LINK_POLL_MS >= deadline.getTime()) {
       throw new TabagentError('TA_ERR_CHILD_UNAVAILABLE', 'the ML process was lost and no new one was ready before the deadline', { retryAfterMs: 500 });
     }
@@ -76,9 +83,11 @@ export async function readyLink(deps: ForwardDeps, deadline: Date, failed?: Grpc
 /** Runs `fn` on a ready child with the call's models acquired, retrying on child loss while `mayRetry()`. */
 async function onChild<T>(
   deps: ForwardDeps, roles: ModelRoles, deadline: Date, mayRetry: () => boolean,
-  fn: (link: GrpcChildLink) => Promise<T>, failed?: GrpcChildLink, retries = CHILD_LOSS_RETRIES,
+  fn: (link: GrpcChildLink) => Promise<T>, failed?: { link: GrpcChildLink; err: unknown }, retries = CHILD_LOSS_RETRIES,
 ): Promise<T> {
-  const link = await readyLink(deps, deadline, failed);
+  const link = await readyLink(deps, deadline, failed?.link, failed ? SAME_LINK_GRACE_MS : Infinity);
+  // The child that failed the call is still alive and ready: the failure was the call's, not a loss.
+  if (failed !== undefined && link === failed.link) throw failed.err;
   let release: (() => void) | undefined;
   try {
     release = await deps.acquire(roles);
@@ -87,7 +96,7 @@ async function onChild<T>(
     if (retries > 0 && lostChild(err) && mayRetry() && deadline.getTime() > Date.now()) {
       release?.();
       release = undefined;
-      return onChild(deps, roles, deadline, mayRetry, fn, link, retries - 1);
+      return onChild(deps, roles, deadline, mayRetry, fn, { link, err }, retries - 1);
     }
     throw err;
   } finally {

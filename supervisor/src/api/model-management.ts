@@ -2,13 +2,14 @@
 import type { ServerWritableStream } from '@grpc/grpc-js';
 import { invalidArgument, serverStream, unary } from '@tabagent/common';
 import {
-  PullStage, type GetModelRequest, type ListModelsRequest, type ListModelsResponse, type LoadModelRequest,
+  ModelState, PullStage, type GetModelRequest, type ListModelsRequest, type ListModelsResponse, type LoadModelRequest,
   type LoadModelResponse, type ModelInfo, type ModelManagementServer, type PullModelRequest, type PullProgress,
   type UnloadModelRequest, type UnloadModelResponse,
 } from '@tabagent/protos/v1/model_management';
 import type { GetRuntimeStatusResponse } from '@tabagent/protos/v1/model_management';
-import type { ModelRegistry } from '../registry/model-registry.js';
-import type { PullProgress as StoreProgress } from '../store/types.js';
+import type { ModelStatus, ModelView } from '../registry/model-record.js';
+import type { SupervisorModels } from '../registry/supervisor-models.js';
+import type { PullProgress as StoreProgress } from '../store/core/types.js';
 
 const STAGES: Readonly<Record<StoreProgress['stage'], PullStage>> = {
   resolving: PullStage.PULL_STAGE_RESOLVING,
@@ -18,13 +19,29 @@ const STAGES: Readonly<Record<StoreProgress['stage'], PullStage>> = {
   done: PullStage.PULL_STAGE_DONE,
 };
 
+const WIRE_STATES: Readonly<Record<ModelStatus, ModelState>> = {
+  available: ModelState.MODEL_STATE_AVAILABLE,
+  pulling: ModelState.MODEL_STATE_PULLING,
+  converting: ModelState.MODEL_STATE_CONVERTING,
+  pulled: ModelState.MODEL_STATE_PULLED,
+  loading: ModelState.MODEL_STATE_LOADING,
+  ready: ModelState.MODEL_STATE_READY,
+  unloaded: ModelState.MODEL_STATE_UNLOADED,
+  failed: ModelState.MODEL_STATE_FAILED,
+};
+
+/** The wire form of a model's view. */
+export function toModelInfo(v: ModelView): ModelInfo {
+  return { ...v, state: WIRE_STATES[v.state] };
+}
+
 function requireModel(model: string): string {
   if (!model) throw invalidArgument('model', 'is required');
   return model;
 }
 
 /** Builds the ModelManagement implementation. */
-export function modelManagementService(registry: ModelRegistry, runtimeStatus: () => Promise<GetRuntimeStatusResponse>): ModelManagementServer {
+export function modelManagementService(registry: SupervisorModels, runtimeStatus: () => Promise<GetRuntimeStatusResponse>): ModelManagementServer {
   return {
     pullModel: serverStream(async (req: PullModelRequest, call: ServerWritableStream<PullModelRequest, PullProgress>) => {
       const id = requireModel(req.model);
@@ -40,15 +57,15 @@ export function modelManagementService(registry: ModelRegistry, runtimeStatus: (
       }
     }),
     loadModel: unary(async (req: LoadModelRequest): Promise<LoadModelResponse> => ({
-      model: await registry.load(requireModel(req.model), req.options),
+      model: toModelInfo(await registry.load(requireModel(req.model), req.options)),
     })),
     unloadModel: unary(async (req: UnloadModelRequest): Promise<UnloadModelResponse> => ({
-      model: await registry.unload(requireModel(req.model)),
+      model: toModelInfo(await registry.unload(requireModel(req.model))),
     })),
     listModels: unary(async (req: ListModelsRequest): Promise<ListModelsResponse> => ({
-      models: await registry.list(req.loadedOnly),
+      models: (await registry.list(req.loadedOnly)).map(toModelInfo),
     })),
-    getModel: unary(async (req: GetModelRequest): Promise<ModelInfo> => registry.get(requireModel(req.model))),
+    getModel: unary(async (req: GetModelRequest): Promise<ModelInfo> => toModelInfo(await registry.get(requireModel(req.model)))),
     getRuntimeStatus: unary(() => runtimeStatus()),
   };
 }

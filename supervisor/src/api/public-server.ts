@@ -3,7 +3,7 @@
 import { Server, ServerCredentials, type ServiceDefinition, type UntypedServiceImplementation } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 import { ReflectionService } from '@grpc/reflection';
-import { bindGrpcServer, HEALTH_SERVICES, HealthImplementation, grpcServerOptions } from '@tabagent/common';
+import { bindGrpcServer, HEALTH_SERVICES, HealthImplementation, grpcServerOptions, tolerantService } from '@tabagent/common';
 import { protoDir, protoFiles } from '@tabagent/protos';
 import { ModelManagementService, type ModelManagementServer } from '@tabagent/protos/v1/model_management';
 import { SharedMemoryService, type SharedMemoryServer } from '@tabagent/protos/v1/shared_memory';
@@ -38,10 +38,13 @@ export async function startPublicServer(host: string, port: number, token: strin
   health.addToServer(server);
   const pkg = loadSync([...protoFiles], { includeDirs: [protoDir], keepCase: false });
   new ReflectionService(pkg).addToServer(server);
-  server.addService(ModelManagementService, requireBearer(services.modelManagement, token));
+  // Control-plane services decode requests with grpc-js: malformed bytes become INVALID_ARGUMENT.
+  const models = tolerantService(ModelManagementService, services.modelManagement);
+  server.addService(models.definition, requireBearer(models.impl, token));
   server.addService(services.vision.definition, requireBearer(services.vision.impl, token));
   server.addService(services.text.definition, requireBearer(services.text.impl, token));
-  server.addService(SharedMemoryService, requireBearer(services.sharedMemory, token));
+  const shm = tolerantService(SharedMemoryService, services.sharedMemory);
+  server.addService(shm.definition, requireBearer(shm.impl, token));
   for (const e of services.extra ?? []) server.addService(e.definition, e.impl);
   const addr = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
   const bound = await bindGrpcServer(server, addr, ServerCredentials.createInsecure());

@@ -1,7 +1,7 @@
 // Which catalog models each public inference method needs, by role, read from the one task table
 // in common (VISION_TASKS). The supervisor loads them (on first use) and tells the child which ids
 // to use in the "x-tabagent-models" metadata entry.
-import { MODEL_IDS, taskOfMethod, taskOfTrack, type ModelRoles, type TaskModelOptions, type VisionTaskSpec } from '@tabagent/common';
+import { MODEL_IDS, invalidArgument, taskOfMethod, taskOfTrack, type ModelRoles, type TaskModelOptions, type VisionTaskSpec } from '@tabagent/common';
 import { TrackTask, type TrackRequest } from '@tabagent/protos/v1/vision';
 import { scanFields, scanString } from './wire-scan.js';
 
@@ -18,7 +18,15 @@ export function routeVision(method: string, req: Uint8Array): ModelRoles {
   if (task === undefined) return {};
   const model = task.wire.model > 0 ? scanString(req, task.wire.model) : '';
   const rawOptions = scanFields(req, [task.wire.options]).get(task.wire.options);
-  return rolesFor(task, rawOptions ? task.decodeOptions(rawOptions) : {}, model);
+  return rolesFor(task, rawOptions ? decodeOptions(task, rawOptions) : {}, model);
+}
+
+function decodeOptions(task: VisionTaskSpec, raw: Uint8Array): TaskModelOptions {
+  try {
+    return task.decodeOptions(raw);
+  } catch (err) {
+    throw invalidArgument('options', `malformed ${task.method} options message (${(err as Error).message})`);
+  }
 }
 
 /** Models for a Text request: field 1 is always the model id. */

@@ -2,7 +2,7 @@
 // ML service (mode supervisor: shared secret, reconnects with backoff forever, never FAILED),
 // with orphan reaping.
 import type { Logger } from '@tabagent/common';
-import type { Config } from '../config.js';
+import type { Config } from '../config/config.js';
 import type { InternalLink } from '../files/internal-server.js';
 import { DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.js';
 import { attachedChildFactory } from './attached.js';

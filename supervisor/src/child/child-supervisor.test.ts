@@ -194,6 +194,25 @@ describe('ChildSupervisor', () => {
     assert.deepEqual(readyCalls, [1, 2], 'models reloaded on the reconnected service');
   });
 
+  it('two concurrent stop() calls stop the child once; the second awaits the first', async () => {
+    const { sup, up, children, links } = setup();
+    sup.start();
+    await up();
+    const states: string[] = [];
+    sup.on('state', (s: string) => states.push(s));
+    const first = sup.stop(1000);
+    const second = sup.stop(1000);
+    let secondDone = false;
+    void second.then(() => { secondDone = true; });
+    assert.equal(secondDone, false);
+    await Promise.all([first, second]);
+    assert.equal(children[0]!.stopCalls, 1);
+    assert.equal(links[0]!.closed, true);
+    assert.deepEqual(states, ['stopping', 'stopped']);
+    await sup.stop(1000);
+    assert.equal(children[0]!.stopCalls, 1, 'a stop after stopped is a no-op');
+  });
+
   it('a spawned child that reports NOT_SERVING is left to the liveness check, not killed', async () => {
     const { sup, up, children, links } = setup();
     sup.start();

@@ -62,6 +62,7 @@ export class ChildSupervisor<L extends ChildLink> extends EventEmitter {
   #hangNote = '';
   #lastExit: ChildExit | undefined;
   #timers: Array<() => void> = [];
+  #stopping: Promise<void> | undefined;
 
   constructor(opts: ChildSupervisorOptions<L>) {
     super();
@@ -96,9 +97,14 @@ export class ChildSupervisor<L extends ChildLink> extends EventEmitter {
       new TabagentError('TA_ERR_CHILD_UNAVAILABLE', `the ML process is ${this.#state === 'starting' ? 'starting' : 'restarting'}; not ready within ${timeoutMs} ms`, { retryAfterMs: 500 }));
   }
 
-  /** Stops the child (SIGTERM, grace, SIGKILL) and stays stopped. */
-  async stop(graceMs: number): Promise<void> {
-    if (this.#state === 'stopped') return;
+  /** Stops the child (SIGTERM, grace, SIGKILL) and stays stopped; concurrent calls share one stop. */
+  stop(graceMs: number): Promise<void> {
+    if (this.#state === 'stopped') return Promise.resolve();
+    this.#stopping ??= this.#stopOnce(graceMs);
+    return this.#stopping;
+  }
+
+  async #stopOnce(graceMs: number): Promise<void> {
     this.#setState('stopping');
     this.#clearTimers();
     this.#waiters.rejectAll(new TabagentError('TA_ERR_SHUTTING_DOWN', 'the server is shutting down'));

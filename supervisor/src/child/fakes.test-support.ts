@@ -64,6 +64,8 @@ export class FakeChild implements MlChild {
   #resolveStart!: (a: string) => void;
   #rejectStart!: (e: Error) => void;
   stopped = false;
+  /** How many times stop() was called. */
+  stopCalls = 0;
   tail: string[] = [];
   remote = false;
 
@@ -90,6 +92,7 @@ export class FakeChild implements MlChild {
 
   async stop(): Promise<ChildExit> {
     this.stopped = true;
+    this.stopCalls += 1;
     this.crash(0, 'SIGTERM');
     return this.exited;
   }

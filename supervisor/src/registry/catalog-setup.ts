@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from '@tabagent/common';
-import type { Config } from '../config.js';
+import type { Config } from '../config/config.js';
 import { Catalog, loadCatalogFile } from '../store/catalog.js';
 import { DEFAULT_ENTRIES, STORIES260K_FOLDER } from '../store/catalog-defaults.js';
 

@@ -1,18 +1,20 @@
-// The supervisor's record of one model (the brain's state), and its ModelInfo view.
+// The supervisor's record of one model (its lifecycle state, internal), and the read-only view of it.
 import { Device, type LoadOptions } from '@tabagent/protos/v1/common';
-import { ModelState, type ModelInfo } from '@tabagent/protos/v1/model_management';
-import type { CatalogEntry } from '../store/types.js';
+import type { ModelInfo } from '@tabagent/protos/v1/model_management';
+import type { CatalogEntry } from '../store/core/types.js';
 
-/** Mutable state of one model, owned by ModelRegistry. */
+/** Lifecycle states of a model in the supervisor (mapped to the wire enum only at the API edge). */
+export type ModelStatus = 'available' | 'pulling' | 'converting' | 'pulled' | 'loading' | 'ready' | 'unloaded' | 'failed';
+
+/** Mutable state of one model, owned by SupervisorModels. */
 export interface ModelRecord {
   readonly id: string;
-  state: ModelState;
+  state: ModelStatus;
   lastError: string;
   warnings: string[];
   provider: string;
   device: Device;
   memoryBytes: number;
-  sizeBytes: number;
   loadedAtMs: number;
   lastUsedMs: number;
   options: LoadOptions;
@@ -23,11 +25,14 @@ export interface ModelRecord {
   childPid: number;
 }
 
+/** The public view of a model, with the internal state. */
+export type ModelView = Omit<ModelInfo, 'state'> & { readonly state: ModelStatus };
+
 /** A fresh record for a catalog entry. */
 export function newRecord(id: string): ModelRecord {
   return {
-    id, state: ModelState.MODEL_STATE_AVAILABLE, lastError: '', warnings: [], provider: '',
-    device: Device.DEVICE_UNSPECIFIED, memoryBytes: 0, sizeBytes: 0, loadedAtMs: 0, lastUsedMs: 0,
+    id, state: 'available', lastError: '', warnings: [], provider: '',
+    device: Device.DEVICE_UNSPECIFIED, memoryBytes: 0, loadedAtMs: 0, lastUsedMs: 0,
     options: { devices: [], threads: 0, keepAliveSeconds: undefined }, inFlight: 0, wanted: false, childPid: 0,
   };
 }
@@ -37,19 +42,25 @@ export function keepAliveOf(rec: ModelRecord, defaultSeconds: number): number {
   return rec.options.keepAliveSeconds ?? defaultSeconds;
 }
 
-/** The public view of a record. */
-export function toModelInfo(rec: ModelRecord, entry: CatalogEntry, defaultKeepAlive: number): ModelInfo {
-  const ready = rec.state === ModelState.MODEL_STATE_READY;
+/** What the cache knows of a model: whether it is there, and its size on disk. */
+export interface CacheFacts {
+  readonly cached: boolean;
+  readonly sizeBytes: number;
+}
+
+/** The view of a record (pure: a cached model never pulled in this run shows as pulled). */
+export function toModelView(rec: ModelRecord, entry: CatalogEntry, cache: CacheFacts, defaultKeepAlive: number): ModelView {
+  const ready = rec.state === 'ready';
   const keep = keepAliveOf(rec, defaultKeepAlive);
   return {
     id: rec.id,
     task: entry.task,
     runtime: entry.runtime,
-    state: rec.state,
+    state: rec.state === 'available' && cache.cached ? 'pulled' : rec.state,
     device: ready ? rec.device : Device.DEVICE_UNSPECIFIED,
     executionProvider: ready ? rec.provider : '',
     memoryBytes: ready ? rec.memoryBytes : 0,
-    sizeBytes: rec.sizeBytes,
+    sizeBytes: cache.sizeBytes,
     lastError: rec.lastError,
     warnings: [...rec.warnings],
     source: entry.source,

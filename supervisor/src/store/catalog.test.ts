@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { Catalog, loadCatalogFile, parseCatalogJson, validateEntry } from './catalog.js';
 import { defaultCatalog } from './catalog-defaults.js';
-import { hashBytes } from './hash.js';
-import { parseSource } from './source-spec.js';
+import { hashBytes } from './core/hash.js';
+import { parseSource } from './core/source-spec.js';
 import { sharedDir, tempDir } from './test-support/env.js';
 
 const good = {

@@ -2,12 +2,12 @@
 // and loading user entries from a JSON file.
 
 import { readFile } from 'node:fs/promises';
-import { StoreError } from './errors.js';
-import { SHA256_HEX } from './hash.js';
+import { StoreError } from './core/errors.js';
+import { SHA256_HEX } from './core/hash.js';
 import { modelIdProblem, relativePathProblem } from './safe-path.js';
-import { parseSource } from './source-spec.js';
-import { CONVERT_KINDS, RUNTIMES, TASKS } from './types.js';
-import type { CatalogEntry, CatalogFile, ConvertKind, Runtime, Task } from './types.js';
+import { parseSource } from './core/source-spec.js';
+import { CONVERT_KINDS, RUNTIMES, TASKS } from './core/types.js';
+import type { CatalogEntry, CatalogFile, ConvertKind, Runtime, Task } from './core/types.js';
 
 const ENTRY_KEYS = new Set(['id', 'source', 'subdir', 'files', 'task', 'runtime', 'convert', 'params', 'description']);
 const FILE_KEYS = new Set(['path', 'size', 'sha256']);

@@ -2,11 +2,11 @@
 // model so its outputs are written (atomically) beside the pulled files and recorded.
 
 import { readFile } from 'node:fs/promises';
-import { StoreError } from './errors.js';
+import { StoreError } from './core/errors.js';
 import { writeFileAtomic } from './fs-atomic.js';
-import { hashBytes } from './hash.js';
+import { hashBytes } from './core/hash.js';
 import { relativePathProblem, resolveInside } from './safe-path.js';
-import type { CatalogEntry, ConvertKind, ConvertedFile, ConverterFn } from './types.js';
+import type { CatalogEntry, ConvertKind, ConvertedFile, ConverterFn } from './core/types.js';
 
 export interface RegisteredConverter {
   readonly fn: ConverterFn;

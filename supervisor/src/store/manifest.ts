@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from './fs-atomic.js';
-import type { LocalManifest, ManifestFile } from './types.js';
+import type { LocalManifest, ManifestFile } from './core/types.js';
 
 export const MANIFEST_NAME = '.manifest.json';
 

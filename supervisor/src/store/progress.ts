@@ -1,7 +1,7 @@
 // Throttled progress reporting for pulls: stage or file changes and completions always go out,
 // byte updates at most every `intervalMs`.
 
-import type { PullProgress, PullStage } from './types.js';
+import type { PullProgress, PullStage } from './core/types.js';
 
 export class ProgressReporter {
   readonly #id: string;

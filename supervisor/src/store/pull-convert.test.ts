@@ -7,11 +7,11 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import ort from 'onnxruntime-node';
 import { pino } from 'pino';
-import { registerConverters } from '../registry/converters-setup.js';
+import { registerConverters } from './converter-adapter.js';
 import { defaultCatalog } from './catalog-defaults.js';
 import { ModelStore } from './store.js';
 import { sharedDir, tempDir } from './test-support/env.js';
-import type { PullStage } from './types.js';
+import type { PullStage } from './core/types.js';
 
 async function withStore(fn: (store: ModelStore) => Promise<void>): Promise<void> {
   const { dir, cleanup } = await tempDir('builtin');

@@ -7,12 +7,12 @@ import { dirname } from 'node:path';
 import type { Logger } from 'pino';
 import type { ModelCache, VerifyResult } from './cache.js';
 import { type ConverterRegistry, runConversion } from './converters.js';
-import { StoreError, isStoreError, mapFsError } from './errors.js';
+import { StoreError, isStoreError, mapFsError } from './core/errors.js';
 import { commitFile, partialPathFor } from './fs-atomic.js';
-import { hashFile } from './hash.js';
+import { hashFile } from './core/hash.js';
 import type { ProgressReporter } from './progress.js';
 import type { FetchResult, FetchTarget, SourceSet } from './sources/index.js';
-import type { CatalogEntry, CatalogFile, ConvertedFile, LocalManifest, ManifestFile } from './types.js';
+import type { CatalogEntry, CatalogFile, ConvertedFile, LocalManifest, ManifestFile } from './core/types.js';
 
 export interface PullContext {
   readonly cache: ModelCache;

@@ -3,7 +3,7 @@
 
 import { realpath } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { StoreError } from './errors.js';
+import { StoreError } from './core/errors.js';
 
 const SEGMENT = /^[A-Za-z0-9_][A-Za-z0-9._+@=-]*$/;
 const ID_SEGMENT = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;

@@ -1,7 +1,7 @@
 // Keyed single-flight: concurrent callers for the same key share one run of the work. Each caller
 // gets the run's events and may stop waiting on its own signal without cancelling the shared run.
 
-import { cancelledError } from './errors.js';
+import { cancelledError } from './core/errors.js';
 
 interface Flight<V, E> {
   readonly promise: Promise<V>;

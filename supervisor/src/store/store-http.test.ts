@@ -12,7 +12,7 @@ import { fixtureEntry, writeFixtureModel } from './test-support/fixtures.js';
 import type { FixtureFile } from './test-support/fixtures.js';
 import { startModelServer } from './test-support/model-server.js';
 import type { ModelServer } from './test-support/model-server.js';
-import type { PullProgress } from './types.js';
+import type { PullProgress } from './core/types.js';
 
 let server: ModelServer;
 let files: FixtureFile[];

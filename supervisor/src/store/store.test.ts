@@ -8,11 +8,11 @@ import type { Readable } from 'node:stream';
 import { test } from 'node:test';
 import { Catalog } from './catalog.js';
 import { defaultCatalog } from './catalog-defaults.js';
-import { hashBytes } from './hash.js';
+import { hashBytes } from './core/hash.js';
 import { ModelStore } from './store.js';
 import { sharedDir, tempDir } from './test-support/env.js';
 import { fixtureEntry, writeFixtureModel } from './test-support/fixtures.js';
-import type { ConverterInput, PullProgress } from './types.js';
+import type { ConverterInput, PullProgress } from './core/types.js';
 
 async function drain(stream: Readable): Promise<Buffer> {
   const chunks: Buffer[] = [];

@@ -9,14 +9,14 @@ import { CacheFileRange, type OpenedFile } from './opened-file.js';
 import type { VerifyResult } from './cache.js';
 import type { Catalog } from './catalog.js';
 import { ConverterRegistry } from './converters.js';
-import { StoreError, cancelledError, mapFsError } from './errors.js';
+import { StoreError, cancelledError, mapFsError } from './core/errors.js';
 import { ProgressReporter } from './progress.js';
 import { runPull } from './pull.js';
 import { relativePathProblem, resolveEntryInside } from './safe-path.js';
 import { SingleFlight } from './single-flight.js';
 import { createSources } from './sources/index.js';
 import type { SourceContext, SourceSet } from './sources/index.js';
-import type { CatalogEntry, ConvertKind, ConverterFn, LocalManifest, ManifestFile, PullProgress } from './types.js';
+import type { CatalogEntry, ConvertKind, ConverterFn, LocalManifest, ManifestFile, PullProgress } from './core/types.js';
 
 export interface ModelStoreOptions extends SourceContext {
   readonly catalog: Catalog;

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import ort from 'onnxruntime-node';
-import { convertTfjsGraphModel } from '../../../supervisor/dist/store/convert/tfjs/index.js';
+import { convertTfjsGraphModel } from '@tabagent/converters/tfjs';
 import { compareTensors } from './compare.js';
 import { GraphFixture, attr, patternInput } from './graph-fixture.js';
 import { loadTfjsModel, runTfjsAsync, useCpuBackend } from './tfjs-reference.js';

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import ort from 'onnxruntime-node';
 import {
   TfjsConvertError, convertTfjsGraphModel, describeModelIo,
-} from '../../../supervisor/dist/store/convert/tfjs/index.js';
+} from '@tabagent/converters/tfjs';
 import { GraphFixture, attr } from './graph-fixture.js';
 
 test('an unknown op on the output path is refused with TFJS_UNSUPPORTED_OP naming op and node', () => {

@@ -7,7 +7,7 @@ import { before, test } from 'node:test';
 import ort from 'onnxruntime-node';
 import {
   convertTfjsGraphModel, describeModelIo, weightPaths,
-} from '../../../supervisor/dist/store/convert/tfjs/index.js';
+} from '@tabagent/converters/tfjs';
 import { humanModelsDir } from '../support/human-models.js';
 import { compareTensors } from './compare.js';
 import { MODEL_CASES } from './model-cases.js';

@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
 import ort from 'onnxruntime-node';
-import { convertTfjsGraphModel, weightPaths } from '../../../supervisor/dist/store/convert/tfjs/index.js';
+import { convertTfjsGraphModel, weightPaths } from '@tabagent/converters/tfjs';
 import { loadUseModel } from '../../../ml-service/dist/embeddings/use-model.js';
 import { loadUseOnnx } from '../../../ml-service/dist/embeddings/use-onnx.js';
 import { npmPackageDir } from '../support/npm-package.js';

@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { before, test } from 'node:test';
 import ort from 'onnxruntime-node';
-import { convertTfjsGraphModel, weightPaths } from '../../../supervisor/dist/store/convert/tfjs/index.js';
+import { convertTfjsGraphModel, weightPaths } from '@tabagent/converters/tfjs';
 import { UseTokenizer, isUseVocabulary } from '../../../ml-service/dist/embeddings/use-tokenizer.js';
 import { compareTensors } from './compare.js';
 import { npmPackageDir } from '../support/npm-package.js';

@@ -14,12 +14,12 @@ import { createInterface } from 'node:readline';
 import { after, before, describe, it } from 'node:test';
 import { credentials, Metadata, status, type ServiceError } from '@grpc/grpc-js';
 import { ERROR_CODE_KEY, SECRET_KEY, grpcLinkChannelOptions } from '@tabagent/common';
+import { GraphBuilder, OnnxType } from '@tabagent/converters/onnx';
 import { RuntimeClient, type ModelManifest, type RuntimeLoadResponse, type RuntimeStatusResponse } from '@tabagent/protos/v1/runtime';
 import { startInternalLink, type InternalLink } from '../../../supervisor/dist/files/internal-server.js';
 import { IssuedFiles } from '../../../supervisor/dist/files/issued-files.js';
 import { modelFilesService } from '../../../supervisor/dist/files/model-files-service.js';
 import { Catalog } from '../../../supervisor/dist/store/catalog.js';
-import { DType, GraphBuilder } from '../../../supervisor/dist/store/convert/llama2c/onnx-builder.js';
 import { ModelStore } from '../../../supervisor/dist/store/store.js';
 import { repoRoot } from '../support/paths.js';
 
@@ -28,12 +28,12 @@ const sha = (b: Uint8Array): string => createHash('sha256').update(b).digest('he
 
 /** y = x · W with W [4, OUT]: about 1.1 MB, so it crosses a 1 MiB chunk boundary. */
 function tinyOnnx(): Uint8Array {
-  const g = new GraphBuilder(13, 'tiny');
-  const x = g.input('x', DType.float, [1, 4]);
-  const w = g.floatInit('w', Float32Array.from({ length: 4 * OUT }, (_, i) => (i % 97) / 97), [4, OUT]);
+  const g = new GraphBuilder();
+  const x = g.input('x', OnnxType.FLOAT, [1, 4]);
+  const w = g.floats('w', Float32Array.from({ length: 4 * OUT }, (_, i) => (i % 97) / 97), [4, OUT]);
+  g.output('y', OnnxType.FLOAT, [1, OUT]);
   g.rename(g.op('MatMul', [x, w]), 'y');
-  g.output('y', DType.float, [1, OUT]);
-  return g.encode({ producerName: 'tabagent-test', producerVersion: '1' });
+  return g.encode({ graphName: 'tiny', opset: 13, producerName: 'tabagent-test', producerVersion: '1' });
 }
 
 function manifest(model: string, size: number, sha256: string): ModelManifest {

@@ -46,7 +46,12 @@ describe('Text.Embed through tabagent-server', () => {
 
   it('merges concurrent requests into one model call, with the same vectors as alone', async () => {
     const sentences = Array.from({ length: 16 }, (_, i) => `Sentence number ${i} is about ${i % 2 ? 'dogs' : 'weather'}.`);
+    const batchLines = (): number => server.logs.filter((l) => l.includes('"msg":"embedding batch"')).length;
+    const earlier = batchLines();
     const alone = await embed([sentences[3]!]);
+    // The child's log reaches us through the supervisor after the answer: wait for the lone batch's line.
+    for (const until = Date.now() + 10_000; batchLines() === earlier && Date.now() < until;) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(batchLines(), earlier + 1, 'the lone request logged one batch');
     const before = server.logs.length;
     const results = await Promise.all(sentences.map((s) => embed([s])));
     const batches = server.logs.slice(before).filter((l) => l.includes('"msg":"embedding batch"')).map((l) => JSON.parse(l) as { texts: number; requests: number });

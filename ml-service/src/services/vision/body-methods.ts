@@ -3,7 +3,7 @@
 import type { Metadata } from '@grpc/grpc-js';
 import { VISION_TASKS } from '@tabagent/common';
 import type { HandsRequest, HandsResponse, PoseRequest, PoseResponse, SegmentRequest, SegmentResponse } from '@tabagent/protos/v1/vision';
-import type { ModelRegistry } from '../../runtime/model-registry.js';
+import type { LoadedModels } from '../../runtime/loaded-models.js';
 import { HandPipeline } from '../../vision/hands/hand-pipeline.js';
 import { PosePipeline } from '../../vision/pose/pose-pipeline.js';
 import { SegmentationPipeline, type SegmentationModelKind } from '../../vision/segmentation/segmentation-pipeline.js';
@@ -48,38 +48,38 @@ export function segmentPool(model: VisionModel): PipelinePool<SegmentationPipeli
   ));
 }
 
-/** The Vision body methods bound to a registry. */
-export function bodyMethods(registry: ModelRegistry) {
+/** The Vision body methods bound to the child's loaded models. */
+export function bodyMethods(loadedModels: LoadedModels) {
   return {
     async hands(req: HandsRequest, metadata: Metadata): Promise<HandsResponse> {
       const arrived = performance.now();
       const s = handsSettings(req.options);
-      const m = taskModels(registry, requestRoles(metadata, VISION_TASKS.hands, req.model), VISION_TASKS.hands);
+      const m = taskModels(loadedModels, requestRoles(metadata, VISION_TASKS.hands, req.model), VISION_TASKS.hands);
       const pool = handPool(m.detector, m.landmarks);
       const opts = { maxHands: s.maxHands, minDetectionConfidence: s.minScore, selfieMirrored: s.selfie };
       const r = await withModels([m.detector, m.landmarks], () => runFrame(pool, req.frame, regionsOf(metadata), arrived, (i, image) =>
-        i.value.detectRgb(image, { ...opts, minPresenceConfidence: 0.5, gestures: true })));
+        i.value.runRgb(image, { ...opts, minPresenceConfidence: 0.5, gestures: true })));
       return { hands: r.value.map(handToProto), timing: r.timing };
     },
 
     async pose(req: PoseRequest, metadata: Metadata): Promise<PoseResponse> {
       const arrived = performance.now();
       const s = poseSettings(req.options);
-      const m = taskModels(registry, requestRoles(metadata, VISION_TASKS.pose, req.model), VISION_TASKS.pose);
+      const m = taskModels(loadedModels, requestRoles(metadata, VISION_TASKS.pose, req.model), VISION_TASKS.pose);
       const pool = posePool(m.detector, m.landmarks);
       const r = await withModels([m.detector, m.landmarks], () => runFrame(pool, req.frame, regionsOf(metadata), arrived, (i, image) =>
-        i.value.detectRgb(image, { maxPoses: 1, minDetectionConfidence: s.minScore, minPresenceConfidence: 0.5, segmentation: s.segmentation, jointAngles: true })));
+        i.value.runRgb(image, { maxPoses: 1, minDetectionConfidence: s.minScore, minPresenceConfidence: 0.5, segmentation: s.segmentation, jointAngles: true })));
       return { poses: r.value.map(poseToProto), timing: r.timing };
     },
 
     async segment(req: SegmentRequest, metadata: Metadata): Promise<SegmentResponse> {
       const arrived = performance.now();
       const s = segmentSettings(req.options);
-      const { segmenter: model } = taskModels(registry, requestRoles(metadata, VISION_TASKS.segment, req.model), VISION_TASKS.segment);
+      const { segmenter: model } = taskModels(loadedModels, requestRoles(metadata, VISION_TASKS.segment, req.model), VISION_TASKS.segment);
       const pool = segmentPool(model);
       // The effect runs inside the call: a converted raw frame lives in the instance's buffers.
       const r = await withModels([model], () => runFrame(pool, req.frame, regionsOf(metadata), arrived, async (i, image, rawFormat) => {
-        const mask = await i.value.segmentRgb(image, s.modelSizeMask);
+        const mask = await i.value.runRgb(image, s.modelSizeMask);
         return { mask, image: await renderSegment(image, rawFormat, mask, s) };
       }));
       const { mask, image } = r.value;

@@ -5,8 +5,8 @@ import { invalidArgument, VISION_TASKS } from '@tabagent/common';
 import type {
   DetectFacesRequest, DetectFacesResponse, FaceMeshRequest, FaceMeshResponse, FaceMeshResult as ProtoFaceMesh, IrisRequest, IrisResponse,
 } from '@tabagent/protos/v1/vision';
-import type { ModelRegistry } from '../../runtime/model-registry.js';
-import { FaceMesh } from '../../vision/face-mesh/face-mesh.js';
+import type { LoadedModels } from '../../runtime/loaded-models.js';
+import { FaceMesh } from '../../pipelines/face-mesh/face-mesh.js';
 import { hasRefinementOutputs } from '../../vision/face-mesh/mesh-model.js';
 import { faceRoiFromDetection } from '../../vision/face-mesh/roi.js';
 import { FaceDetector } from '../../vision/face/face-detector.js';
@@ -53,9 +53,9 @@ function meshPool(models: VisionModel[], s: FaceMeshSettings, withIris: boolean)
   ));
 }
 
-/** Detection → ROI → mesh for every face (what FaceMesh.processImage does, keeping the detections). */
+/** Detection → ROI → mesh for every face (what FaceMesh.runRgb does, keeping the detections). */
 export async function meshFaces(mesh: FaceMesh, image: RgbImage): Promise<MeshWithDetection[]> {
-  const detections = await mesh.detector.detectImage(image);
+  const detections = await mesh.detector.runRgb(image);
   const out: MeshWithDetection[] = [];
   for (const detection of detections) {
     const result = await mesh.meshFromRoi(image, faceRoiFromDetection(detection, image));
@@ -64,25 +64,25 @@ export async function meshFaces(mesh: FaceMesh, image: RgbImage): Promise<MeshWi
   return out;
 }
 
-/** The Vision face methods bound to a registry. */
-export function faceMethods(registry: ModelRegistry) {
+/** The Vision face methods bound to the child's loaded models. */
+export function faceMethods(loadedModels: LoadedModels) {
   return {
     async detectFaces(req: DetectFacesRequest, metadata: Metadata): Promise<DetectFacesResponse> {
       const arrived = performance.now();
       const s = faceDetectionSettings(req.options);
-      const { detector } = taskModels(registry, requestRoles(metadata, VISION_TASKS.faces, req.model), VISION_TASKS.faces);
+      const { detector } = taskModels(loadedModels, requestRoles(metadata, VISION_TASKS.faces, req.model), VISION_TASKS.faces);
       const pool = cachedPool([detector], `faces|max=${s.maxFaces}|min=${s.minScore}`, () => new PipelinePool<FaceDetector>(
         (clock) => new FaceDetector(timedSession(detector.session, clock), { maxFaces: s.maxFaces, minScore: s.minScore }),
         (d) => d.dispose(),
       ));
-      const r = await withModels([detector], () => runFrame(pool, req.frame, regionsOf(metadata), arrived, (i, image) => i.value.detectImage(image)));
+      const r = await withModels([detector], () => runFrame(pool, req.frame, regionsOf(metadata), arrived, (i, image) => i.value.runRgb(image)));
       return { faces: r.value.map((d) => detectionToProto(d)), timing: r.timing };
     },
 
     async faceMesh(req: FaceMeshRequest, metadata: Metadata): Promise<FaceMeshResponse> {
       const arrived = performance.now();
       const s = faceMeshSettings(req.options);
-      const m = taskModels(registry, requestRoles(metadata, VISION_TASKS.mesh, req.model), VISION_TASKS.mesh);
+      const m = taskModels(loadedModels, requestRoles(metadata, VISION_TASKS.mesh, req.model), VISION_TASKS.mesh);
       const models = [m.detector, m.landmarks];
       const pool = meshPool(models, s, false);
       const r = await withModels(models, () => runFrame(pool, req.frame, regionsOf(metadata), arrived, (i, image) => meshFaces(i.value.mesh, image)));
@@ -92,7 +92,7 @@ export function faceMethods(registry: ModelRegistry) {
     async iris(req: IrisRequest, metadata: Metadata): Promise<IrisResponse> {
       const arrived = performance.now();
       const s = irisSettings(req.options);
-      const m = taskModels(registry, requestRoles(metadata, VISION_TASKS.iris, req.model), VISION_TASKS.iris);
+      const m = taskModels(loadedModels, requestRoles(metadata, VISION_TASKS.iris, req.model), VISION_TASKS.iris);
       const models = [m.detector, m.landmarks, m.iris];
       const pool = meshPool(models, s, true);
       const r = await withModels(models, () => runFrame(pool, req.frame, regionsOf(metadata), arrived, async (i, image) => {

@@ -2,7 +2,7 @@
 // stride and pixel format) or JPEG/PNG bytes. Errors name the request field, e.g. `frame.width`.
 import { PixelFormat as ProtoPixelFormat, type Frame as ProtoFrame } from '@tabagent/protos/v1/vision';
 import type { BufferPool } from '../../vision/image/buffer-pool.js';
-import { VisionError, invalidArgument } from '../../vision/image/errors.js';
+import { VisionError, invalidArgument } from '../../vision/errors.js';
 import { frameToRgb } from '../../vision/image/frame.js';
 import type { Frame, PixelFormat, RawFrame, RgbImage } from '../../vision/types.js';
 

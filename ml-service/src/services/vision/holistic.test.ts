@@ -1,4 +1,4 @@
-// The Holistic method as the child serves it, on models loaded through the child's registry and ONNX
+// The Holistic method as the child serves it, on models loaded through the child's LoadedModels table and ONNX
 // loader: face mesh and hand landmarks run on worker threads made from the models' bytes, so their
 // runs overlap in time (worker-side timestamps); results match the in-process pipeline and FaceMesh;
 // unloading a model stops its workers.
@@ -8,14 +8,14 @@ import { after, before, it } from 'node:test';
 import { Metadata } from '@grpc/grpc-js';
 import { createLogger, encodeRoles, MODELS_KEY } from '@tabagent/common';
 import { HolisticRequest, type HolisticResponse } from '@tabagent/protos/v1/vision';
-import { ModelRegistry } from '../../runtime/model-registry.js';
-import { OnnxHandle, onnxLoader } from '../../runtime/onnx-loader.js';
-import { FaceMesh } from '../../vision/face-mesh/face-mesh.js';
-import { loadBodyTestModel } from '../../vision/hands/test-models.js';
-import { HolisticPipeline } from '../../vision/holistic/holistic-pipeline.js';
-import { onnxBytesOf } from '../../vision/holistic/test-onnx.js';
-import { ThreadedSession } from '../../vision/holistic/threaded-session.js';
-import type { RunSpan } from '../../vision/holistic/worker-session.js';
+import { LoadedModels } from '../../runtime/loaded-models.js';
+import { createOnnxLoader, OnnxHandle } from '../../runtime/onnx-loader.js';
+import { FaceMesh } from '../../pipelines/face-mesh/face-mesh.js';
+import { loadBodyTestModel } from '../../vision/testing/body-models.js';
+import { HolisticPipeline } from '../../pipelines/holistic/holistic-pipeline.js';
+import { onnxBytesOf } from '../../vision/testing/onnx-bytes.js';
+import { ThreadedSession } from '../../runtime/threaded-session.js';
+import type { RunSpan } from '../../runtime/worker-session.js';
 import { frameToRgb } from '../../vision/image/frame.js';
 import { readImageBytes } from '../../vision/testing/golden.js';
 import { loadFaceTestModel, type TestModel } from '../../vision/testing/models.js';
@@ -26,7 +26,7 @@ const IDS = { detector: 'test/pose-detection', landmarks: 'test/pose-full', face
 type Role = keyof typeof IDS;
 /** The same models in process: the reference runs. */
 let local: Record<Role, TestModel>;
-let registry: ModelRegistry;
+let loadedModels: LoadedModels;
 
 before(async () => {
   const [detector, landmarks, face, hand, blazeface] = await Promise.all([
@@ -36,16 +36,16 @@ before(async () => {
   local = { detector, landmarks, face, hand, blazeface };
   const bytes = new Map<string, Uint8Array>();
   for (const role of Object.keys(IDS) as Role[]) bytes.set(IDS[role], await onnxBytesOf(local[role]));
-  registry = new ModelRegistry({
-    loaders: [onnxLoader], defaultThreads: 2, log: createLogger({ proc: 'test', level: 'silent' }),
+  loadedModels = new LoadedModels({
+    loaders: [createOnnxLoader()], defaultThreads: 2, log: createLogger({ proc: 'test', level: 'silent' }),
     fileReader: (manifest) => () => Promise.resolve(bytes.get(manifest.model)!),
   });
   for (const [id, data] of bytes) {
-    await registry.load({ model: id, task: 'vision', runtime: 'onnxruntime', files: [{ path: 'model.onnx', size: data.length, sha256: '' }], options: undefined, paramsJson: '' });
+    await loadedModels.load({ model: id, task: 'vision', runtime: 'onnxruntime', files: [{ path: 'model.onnx', size: data.length, sha256: '' }], options: undefined, paramsJson: '' });
   }
 });
 after(async () => {
-  await registry.disposeAll();
+  await loadedModels.disposeAll();
   await Promise.all(Object.values(local).map((m) => m.session.release()));
 });
 
@@ -56,7 +56,7 @@ function metadata(): Metadata {
 }
 
 function threaded(id: string): ThreadedSession {
-  const handle = registry.get(id).handle;
+  const handle = loadedModels.get(id).handle;
   assert.ok(handle instanceof OnnxHandle);
   const t = handle.attachments.get(HOLISTIC_WORKERS_KEY);
   assert.ok(t instanceof ThreadedSession, `${id} has no worker-thread session`);
@@ -76,7 +76,7 @@ function overlapMs(a: readonly RunSpan[], b: readonly RunSpan[]): number {
 }
 
 it('squats_standing_frame000.png: 543 landmarks; face and hand runs on worker threads overlap in time; same landmarks as in process', async () => {
-  const holistic = holisticMethod(registry);
+  const holistic = holisticMethod(loadedModels);
   const req = HolisticRequest.fromPartial({ frame: { encoded: Buffer.from(readImageBytes('squats_standing_frame000.png')) } });
   await holistic(req, metadata()); // starts the workers (this call runs in process meanwhile)
   const face = threaded(IDS.face);
@@ -114,10 +114,10 @@ it('squats_standing_frame000.png: 543 landmarks; face and hand runs on worker th
 
 it('portrait.jpg: face within 0.02 of FaceMesh on the same models', async () => {
   const encoded = readImageBytes('portrait.jpg');
-  const res = await holisticMethod(registry)(HolisticRequest.fromPartial({ frame: { encoded: Buffer.from(encoded) } }), metadata());
+  const res = await holisticMethod(loadedModels)(HolisticRequest.fromPartial({ frame: { encoded: Buffer.from(encoded) } }), metadata());
   const mesh = new FaceMesh({ detector: local.blazeface.session, mesh: local.face.session });
   try {
-    const [reference] = await mesh.processImage(await frameToRgb({ encoded }));
+    const [reference] = await mesh.runRgb(await frameToRgb({ encoded }));
     const diff = maxDiff(res.face!.landmarks, reference!.landmarks);
     assert.equal(res.pose?.landmarks.length, 33);
     assert.ok(diff <= 0.02, `face differs from FaceMesh by ${diff}`);
@@ -127,14 +127,14 @@ it('portrait.jpg: face within 0.02 of FaceMesh on the same models', async () => 
 });
 
 it('unloading the face or hand model stops its worker threads', async () => {
-  const models = holisticModels(registry, { detector: IDS.detector, landmarks: IDS.landmarks, face: IDS.face, hand: IDS.hand });
+  const models = holisticModels(loadedModels, { detector: IDS.detector, landmarks: IDS.landmarks, face: IDS.face, hand: IDS.hand });
   const face = threaded(models.face.id);
   const hand = threaded(models.hand.id);
   assert.deepEqual([face.liveWorkers, hand.liveWorkers], [1, 2]);
-  assert.equal(await registry.unload(IDS.face), true);
+  assert.equal(await loadedModels.unload(IDS.face), true);
   assert.equal(face.liveWorkers, 0);
   assert.equal(hand.liveWorkers, 2);
-  assert.equal(await registry.unload(IDS.hand), true);
+  assert.equal(await loadedModels.unload(IDS.hand), true);
   assert.equal(hand.liveWorkers, 0);
   await assert.rejects(face.run({}), (e: unknown) => (e as { code?: string }).code === 'VISION_DISPOSED');
 });

@@ -6,14 +6,14 @@ import type { Metadata } from '@grpc/grpc-js';
 import { VISION_TASKS, type Logger, type ModelRoles } from '@tabagent/common';
 import type { HolisticRequest, HolisticResponse } from '@tabagent/protos/v1/vision';
 import type * as ort from 'onnxruntime-node';
-import type { ModelRegistry } from '../../runtime/model-registry.js';
+import type { LoadedModels } from '../../runtime/loaded-models.js';
 import { sessionOptions } from '../../runtime/onnx-loader.js';
 import { hasRefinementOutputs } from '../../vision/face-mesh/mesh-model.js';
-import { invalidArgument } from '../../vision/image/errors.js';
-import { HolisticPipeline } from '../../vision/holistic/holistic-pipeline.js';
-import type { HolisticOptions, HolisticResult } from '../../vision/holistic/holistic-types.js';
-import { ThreadedSession } from '../../vision/holistic/threaded-session.js';
-import type { WorkerSessionOptions } from '../../vision/holistic/worker-session.js';
+import { invalidArgument } from '../../vision/errors.js';
+import { HolisticPipeline } from '../../pipelines/holistic/holistic-pipeline.js';
+import type { HolisticOptions, HolisticResult } from '../../pipelines/holistic/holistic-types.js';
+import { ThreadedSession } from '../../runtime/threaded-session.js';
+import type { WorkerSessionOptions } from '../../runtime/worker-session.js';
 import { rolesOf, taskModels, withModels, type VisionModel } from './models.js';
 import { poseComplexity } from './options.js';
 import { cachedPool, PipelinePool } from './pipeline-pool.js';
@@ -30,8 +30,8 @@ export interface HolisticModels {
   hand: VisionModel;
 }
 
-export function holisticModels(registry: ModelRegistry, roles: ModelRoles): HolisticModels {
-  return taskModels(registry, roles, VISION_TASKS.holistic);
+export function holisticModels(loadedModels: LoadedModels, roles: ModelRoles): HolisticModels {
+  return taskModels(loadedModels, roles, VISION_TASKS.holistic);
 }
 
 /** Attachment key of a model's worker-thread session for Holistic. */
@@ -89,13 +89,13 @@ export function holisticToProto(r: HolisticResult): HolisticResponse {
   };
 }
 
-/** The unary Holistic method bound to a registry. */
-export function holisticMethod(registry: ModelRegistry, log?: Logger) {
+/** The unary Holistic method bound to the child's loaded models. */
+export function holisticMethod(loadedModels: LoadedModels, log?: Logger) {
   return async (req: HolisticRequest, metadata: Metadata): Promise<HolisticResponse> => {
     const arrived = performance.now();
     poseComplexity(req.options?.complexity, 'options.complexity');
     const refine = req.options?.refineFaceLandmarks ?? false;
-    const m = holisticModels(registry, rolesOf(metadata));
+    const m = holisticModels(loadedModels, rolesOf(metadata));
     const models = Object.values(m);
     if (refine && !hasRefinementOutputs(m.face.session)) {
       throw invalidArgument('options.refine_face_landmarks', `model "${m.face.id}" has no refined (attention) outputs`);
@@ -104,7 +104,7 @@ export function holisticMethod(registry: ModelRegistry, log?: Logger) {
       (clock) => holisticPipeline(m, clock, { tracking: false, refineFace: refine }, log),
       (p) => p.dispose(),
     ));
-    const r = await withModels(models, () => runFrame(pool, req.frame, regionsOf(metadata), arrived, (i, image) => i.value.processImage(image)));
+    const r = await withModels(models, () => runFrame(pool, req.frame, regionsOf(metadata), arrived, (i, image) => i.value.runRgb(image)));
     return { ...holisticToProto(r.value), timing: r.timing };
   };
 }

@@ -1,11 +1,12 @@
 // Which loaded ONNX models a Vision call uses: the roles the supervisor put in the
 // "x-tabagent-models" metadata entry (e.g. detector=..., landmarks=...), looked up in the child's
-// registry and counted as in flight while the call runs.
+// loadedModels and counted as in flight while the call runs.
 import type { Metadata } from '@grpc/grpc-js';
 import { MODELS_KEY, decodeRoles, invalidArgument, roleLabels, type ModelRoles, type VisionRole, type VisionTaskSpec } from '@tabagent/common';
 import type * as ort from 'onnxruntime-node';
 import type { LoadedModel } from '../../runtime/loaded-model.js';
-import type { ModelRegistry } from '../../runtime/model-registry.js';
+import type { LoadedModels } from '../../runtime/loaded-models.js';
+import { withCalls } from '../../runtime/model-calls.js';
 import { OnnxHandle } from '../../runtime/onnx-loader.js';
 
 /** Roles of a call; a single-role call may name its model in the request instead. */
@@ -30,10 +31,10 @@ export interface VisionModel {
 }
 
 /** The model of `role`, which must be a loaded ONNX model. */
-export function modelFor(registry: ModelRegistry, roles: ModelRoles, role: string, what: string): VisionModel {
+export function modelFor(loadedModels: LoadedModels, roles: ModelRoles, role: string, what: string): VisionModel {
   const id = roles[role];
   if (!id) throw invalidArgument('model', `no ${what} model was given for this call (role "${role}")`);
-  const loaded = registry.get(id);
+  const loaded = loadedModels.get(id);
   if (!(loaded.handle instanceof OnnxHandle)) {
     throw invalidArgument('model', `"${id}" is a ${loaded.manifest.task} model on ${loaded.manifest.runtime}, not an ONNX ${what} model`);
   }
@@ -41,23 +42,21 @@ export function modelFor(registry: ModelRegistry, roles: ModelRoles, role: strin
 }
 
 /** Looks up several roles at once: { detector: 'face detector', ... } → models by role. */
-export function modelsFor<R extends string>(registry: ModelRegistry, roles: ModelRoles, wanted: Readonly<Record<R, string>>): Record<R, VisionModel> {
+export function modelsFor<R extends string>(loadedModels: LoadedModels, roles: ModelRoles, wanted: Readonly<Record<R, string>>): Record<R, VisionModel> {
   const out = {} as Record<R, VisionModel>;
-  for (const role of Object.keys(wanted) as R[]) out[role] = modelFor(registry, roles, role, wanted[role]);
+  for (const role of Object.keys(wanted) as R[]) out[role] = modelFor(loadedModels, roles, role, wanted[role]);
   return out;
 }
 
 /** Every model `task` needs (its roles in the task table), by role. */
-export function taskModels<T extends VisionTaskSpec>(registry: ModelRegistry, roles: ModelRoles, task: T): Record<keyof T['roles'] & VisionRole, VisionModel> {
-  return modelsFor(registry, roles, roleLabels(task));
+export function taskModels<T extends VisionTaskSpec>(loadedModels: LoadedModels, roles: ModelRoles, task: T): Record<keyof T['roles'] & VisionRole, VisionModel> {
+  return modelsFor(loadedModels, roles, roleLabels(task));
 }
 
-/** Runs `fn` with the models counted as in flight (so the supervisor's view and eviction agree). */
-export async function withModels<T>(models: readonly VisionModel[], fn: () => Promise<T>): Promise<T> {
-  for (const m of models) m.loaded.inFlight += 1;
-  try {
-    return await fn();
-  } finally {
-    for (const m of models) m.loaded.inFlight -= 1;
-  }
+/**
+ * Runs `fn` with the models counted as in flight (so the supervisor's view and eviction agree, and an
+ * unload waits for it); refuses when one of them is being unloaded.
+ */
+export function withModels<T>(models: readonly VisionModel[], fn: () => Promise<T>): Promise<T> {
+  return withCalls(models.map((m) => m.loaded.calls), fn);
 }

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Frame, ImageEncoding, PixelFormat, PoseModel } from '@tabagent/protos/v1/vision';
-import { VisionError } from '../../vision/image/errors.js';
+import { VisionError } from '../../vision/errors.js';
 import { toPipelineFrame } from './frame-input.js';
 import { faceDetectionSettings, faceMeshSettings, handsSettings, poseSettings, segmentSettings } from './options.js';
 

@@ -5,7 +5,7 @@ import {
   type FaceDetectionOptions, type FaceMeshOptions, type HandsOptions, type IrisOptions, type PoseOptions, type SegmentOptions,
 } from '@tabagent/protos/v1/vision';
 import type { Frame as ProtoFrame } from '@tabagent/protos/v1/vision';
-import { invalidArgument } from '../../vision/image/errors.js';
+import { invalidArgument } from '../../vision/errors.js';
 
 /** Most faces one request may ask for. */
 export const MAX_FACES_LIMIT = 100;

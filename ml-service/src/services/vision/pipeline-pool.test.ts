@@ -2,7 +2,7 @@
 // disposal of idle instances at once and busy ones when their call ends; RunClock stage split.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { VisionError } from '../../vision/image/errors.js';
+import { VisionError } from '../../vision/errors.js';
 import { PipelinePool } from './pipeline-pool.js';
 import { RunClock } from './stage-clock.js';
 

@@ -3,7 +3,7 @@
 // instance (up to the pool size) or wait in line, in arrival order. Pools live on the models' OnnxHandle.attachments
 // and are disposed with the first of their models to be unloaded.
 import { BufferPool } from '../../vision/image/buffer-pool.js';
-import { VisionError } from '../../vision/image/errors.js';
+import { VisionError } from '../../vision/errors.js';
 import type { VisionModel } from './models.js';
 import { RunClock } from './stage-clock.js';
 

@@ -2,7 +2,7 @@
 // pixels in the input's own layout or encoded as JPEG/PNG.
 import { ImageEncoding, PixelFormat, type Image } from '@tabagent/protos/v1/vision';
 import { applyBackgroundEffect, type BackgroundEffect } from '../../vision/segmentation/effects.js';
-import { resizeMask } from '../../vision/segmentation/mask-resize.js';
+import { resizeMask } from '../../vision/shared/mask-resize.js';
 import type { RgbImage } from '../../vision/types.js';
 import { decodeFrame } from './frame-input.js';
 import type { SegmentSettings } from './options.js';

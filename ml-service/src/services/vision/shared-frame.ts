@@ -8,7 +8,7 @@ import type { Metadata } from '@grpc/grpc-js';
 import { SHM_KEY, decodeRegions, type ResolvedRegion } from '@tabagent/common';
 import type { Frame as ProtoFrame } from '@tabagent/protos/v1/vision';
 import type { BufferPool } from '../../vision/image/buffer-pool.js';
-import { VisionError, invalidArgument } from '../../vision/image/errors.js';
+import { VisionError, invalidArgument } from '../../vision/errors.js';
 
 /** The regions a call may read (none when the metadata has no entry). */
 export function regionsOf(metadata: Metadata): ResolvedRegion[] {

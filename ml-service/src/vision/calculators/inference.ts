@@ -2,7 +2,7 @@
 // in the role of MediaPipe's InferenceCalculator.
 
 import * as ort from 'onnxruntime-node';
-import { VisionError } from '../image/errors.js';
+import { VisionError } from '../errors.js';
 
 export interface ModelOutput {
   name: string;

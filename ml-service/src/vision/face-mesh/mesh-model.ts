@@ -6,7 +6,7 @@ import { runImageModel, type ModelOutputs } from '../calculators/inference.js';
 import { projectLandmarks } from '../calculators/landmark-projection.js';
 import { sigmoid } from '../calculators/math.js';
 import { tensorsToLandmarks } from '../calculators/tensors-to-landmarks.js';
-import { VisionError } from '../image/errors.js';
+import { VisionError } from '../errors.js';
 import type { BufferPool } from '../image/buffer-pool.js';
 import { warpToTensor, type WarpOptions } from '../image/warp.js';
 import type { Landmark, NormalizedRect, RgbImage, StageTimings } from '../types.js';

@@ -2,7 +2,7 @@
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { VisionError } from '../image/errors.js';
+import { VisionError } from '../errors.js';
 import { findReference, readExpected, readImageBytes } from '../testing/golden.js';
 import { loadFaceTestModel, type TestModel } from '../testing/models.js';
 import { FaceDetector } from './face-detector.js';

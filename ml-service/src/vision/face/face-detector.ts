@@ -9,7 +9,7 @@ import { generateSsdAnchors, type Anchor } from '../calculators/ssd-anchors.js';
 import { tensorsToDetections } from '../calculators/tensors-to-detections.js';
 import { BufferPool } from '../image/buffer-pool.js';
 import { DEFAULT_FRAME_LIMITS, type FrameLimits } from '../image/convert.js';
-import { VisionError, invalidArgument } from '../image/errors.js';
+import { VisionError, invalidArgument } from '../errors.js';
 import { frameToRgb } from '../image/frame.js';
 import { boxShrink, rectOnShrunk, shrinkFactorFor } from '../image/shrink.js';
 import { fullImageRect, warpToTensor } from '../image/warp.js';
@@ -68,7 +68,7 @@ export class FaceDetector {
   }
 
   /** Detects faces in an already decoded RGB image. Coordinates are normalized to it. */
-  async detectImage(image: RgbImage): Promise<FaceDetection[]> {
+  async runRgb(image: RgbImage): Promise<FaceDetection[]> {
     this.assertLive();
     return this.exclusive.run(() => this.detectUnlocked(image));
   }

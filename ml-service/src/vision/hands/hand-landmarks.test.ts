@@ -12,7 +12,7 @@ import { decodeImage } from '../image/decode.js';
 import { findReference, readExpected, readImageBytes } from '../testing/golden.js';
 import type { NormalizedRect } from '../types.js';
 import { HandLandmarkModel } from './hand-landmarks.js';
-import { loadBodyTestModel } from './test-models.js';
+import { loadBodyTestModel } from '../testing/body-models.js';
 
 /** MediaPipe's kAbsMargin for this golden. */
 const ABS_MARGIN = 0.03;

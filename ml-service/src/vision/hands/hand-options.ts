@@ -1,6 +1,7 @@
 // Per-request options of the hand pipeline, their defaults and validation.
 
-import { invalidArgument } from '../image/errors.js';
+import { invalidArgument } from '../errors.js';
+import { checkBoolean, checkIntRange, checkUnit } from '../options.js';
 
 export interface HandRequestOptions {
   /** Most hands to return (1..10). Default 2. */
@@ -29,26 +30,6 @@ export const DEFAULT_HAND_OPTIONS: Readonly<ResolvedHandOptions> = Object.freeze
 });
 
 export const MAX_HANDS_LIMIT = 10;
-
-/** Checks a probability-like option; `field` names it in the error. */
-export function checkUnit(value: unknown, field: string): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > 1) {
-    throw invalidArgument(field, `must be a number in [0, 1], got ${String(value)}`);
-  }
-  return value;
-}
-
-export function checkBoolean(value: unknown, field: string): boolean {
-  if (typeof value !== 'boolean') throw invalidArgument(field, `must be a boolean, got ${String(value)}`);
-  return value;
-}
-
-export function checkIntRange(value: unknown, field: string, min: number, max: number): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw invalidArgument(field, `must be an integer in [${min}, ${max}], got ${String(value)}`);
-  }
-  return value;
-}
 
 /** Fills defaults and validates; throws VISION_INVALID_ARGUMENT naming the bad field. */
 export function resolveHandOptions(o: HandRequestOptions = {}): ResolvedHandOptions {

@@ -2,11 +2,11 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { VisionError } from '../image/errors.js';
+import { VisionError } from '../errors.js';
 import { readExpected, readImageBytes, type ExpectedPoint } from '../testing/golden.js';
 import type { Landmark } from '../types.js';
 import { HandPipeline, type HandResult } from './hand-pipeline.js';
-import { loadBodyTestModel } from './test-models.js';
+import { loadBodyTestModel } from '../testing/body-models.js';
 
 let pipeline: HandPipeline;
 let runtime = '';

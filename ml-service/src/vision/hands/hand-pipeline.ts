@@ -42,7 +42,7 @@ export class HandPipeline extends SerialPipeline<HandRequestOptions, ResolvedHan
   }
 
   /** Same as detect() on already decoded RGB (for composite pipelines). Callers serialise. */
-  async detectRgb(image: RgbImage, opts: ResolvedHandOptions): Promise<HandResult[]> {
+  async runRgb(image: RgbImage, opts: ResolvedHandOptions): Promise<HandResult[]> {
     const started = performance.now();
     const palms = await this.palm.detect(image, { minScore: opts.minDetectionConfidence, maxPalms: opts.maxHands });
     const hands: HandResult[] = [];

@@ -2,7 +2,7 @@
 // mirrored selfie frames), presence, the ROI and a canned gesture. Shared by the image-mode pipeline,
 // the VIDEO-mode tracker and the holistic pipeline.
 
-import { classifyGesture, type GestureResult } from '../gestures/classify.js';
+import { classifyGesture, type GestureResult } from './gestures/classify.js';
 import type { ImageSize, Landmark, NormalizedRect } from '../types.js';
 import type { RawHandLandmarks } from './hand-landmarks.js';
 

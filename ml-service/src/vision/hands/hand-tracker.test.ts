@@ -4,11 +4,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type * as ort from 'onnxruntime-node';
-import { VisionError } from '../image/errors.js';
+import { VisionError } from '../errors.js';
 import type { Landmark, RawFrame } from '../types.js';
 import { HandTracker, type HandTrackerOptions } from './hand-tracker.js';
-import { loadBodyTestModel } from './test-models.js';
-import { decodeVideo, goldenFrame, pixelError, readVideoExpected, videoReference, worldError, type VideoFrame } from './test-video.js';
+import { loadBodyTestModel } from '../testing/body-models.js';
+import { decodeVideo, goldenFrame, pixelError, readVideoExpected, videoReference, worldError, type VideoFrame } from '../testing/test-video.js';
 
 const VIDEO = 'asl_hand_25fps.mp4';
 const expected = readVideoExpected(VIDEO);

@@ -5,13 +5,14 @@
 // smoothed with one-euro filters on the frame timestamps. One tracker per stream.
 
 import type * as ort from 'onnxruntime-node';
-import { resolveTrackingOptions, SerialTracker } from './tracker-common.js';
+import { resolveTrackingOptions, SerialTracker } from '../shared/serial-tracker.js';
 import { LandmarksSmoother, SMOOTHING_PRESETS } from '../filters/landmarks-smoother.js';
 import { DEFAULT_FRAME_LIMITS, type FrameLimits } from '../image/convert.js';
-import { rectIou } from '../tracking/rect-overlap.js';
+import { rectIou } from '../shared/rect-iou.js';
 import { emptyTimings, type NormalizedRect, type RgbImage } from '../types.js';
 import { HandLandmarkModel } from './hand-landmarks.js';
-import { resolveHandOptions, checkBoolean, type HandRequestOptions, type ResolvedHandOptions } from './hand-options.js';
+import { checkBoolean } from '../options.js';
+import { resolveHandOptions, type HandRequestOptions, type ResolvedHandOptions } from './hand-options.js';
 import { buildHandResult, type HandResult } from './hand-result.js';
 import { landmarksToHandRect, palmToHandRect } from './hand-roi.js';
 import { PalmDetector } from './palm-detector.js';

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import type { RawFrame } from '../types.js';
 import { BufferPool } from './buffer-pool.js';
 import { rawFrameToRgb } from './convert.js';
-import { VisionError } from './errors.js';
+import { VisionError } from '../errors.js';
 
 function expectInvalid(frame: RawFrame, field: string, limits?: { maxWidth: number; maxHeight: number }): void {
   assert.throws(

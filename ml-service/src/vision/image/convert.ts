@@ -2,7 +2,7 @@
 
 import type { PixelFormat, RawFrame, RgbImage } from '../types.js';
 import type { BufferPool } from './buffer-pool.js';
-import { invalidArgument } from './errors.js';
+import { invalidArgument } from '../errors.js';
 
 /** Largest accepted frame, per side. */
 export interface FrameLimits {

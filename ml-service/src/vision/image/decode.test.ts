@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import sharp from 'sharp';
-import { VisionError } from './errors.js';
+import { VisionError } from '../errors.js';
 import { frameToRgb } from './frame.js';
 
 test('EXIF orientation 6 (90° clockwise) is applied', async () => {

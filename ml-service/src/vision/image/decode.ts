@@ -3,7 +3,7 @@
 import sharp, { type OutputInfo } from 'sharp';
 import type { RgbImage } from '../types.js';
 import { checkDimensions, DEFAULT_FRAME_LIMITS, type FrameLimits } from './convert.js';
-import { invalidArgument, VisionError } from './errors.js';
+import { invalidArgument, VisionError } from '../errors.js';
 
 /**
  * Decodes an encoded image to packed RGB (alpha dropped, grey expanded). EXIF orientation is

@@ -4,7 +4,7 @@ import type { Frame, RgbImage } from '../types.js';
 import type { BufferPool } from './buffer-pool.js';
 import { DEFAULT_FRAME_LIMITS, rawFrameToRgb, type FrameLimits } from './convert.js';
 import { decodeImage } from './decode.js';
-import { invalidArgument } from './errors.js';
+import { invalidArgument } from '../errors.js';
 
 /**
  * Validates and converts a frame. Raw frames convert synchronously (into `pool` when given);

@@ -6,7 +6,7 @@
 import { Exclusive } from '../calculators/exclusive.js';
 import type { Frame, RgbImage } from '../types.js';
 import { BufferPool } from './buffer-pool.js';
-import { VisionError } from './errors.js';
+import { VisionError } from '../errors.js';
 import { frameToRgb } from './frame.js';
 
 /** Something dispose() releases (an onnxruntime session). */
@@ -29,7 +29,7 @@ export abstract class SerialPipeline<Request, Resolved, Result> {
   protected abstract resolve(request: Request | undefined): Resolved;
 
   /** Runs the pipeline on decoded RGB (composite pipelines call it directly and serialise themselves). */
-  abstract detectRgb(image: RgbImage, opts: Resolved): Promise<Result[]>;
+  abstract runRgb(image: RgbImage, opts: Resolved): Promise<Result[]>;
 
   /** Decodes the frame and runs the pipeline. Throws VISION_INVALID_ARGUMENT for bad frames or options. */
   async detect(frame: Frame, request?: Request): Promise<Result[]> {
@@ -38,7 +38,7 @@ export abstract class SerialPipeline<Request, Resolved, Result> {
     return this.exclusive.run(async () => {
       this.assertLive();
       const image = await frameToRgb(frame, undefined, this.pool);
-      return this.detectRgb(image, opts);
+      return this.runRgb(image, opts);
     });
   }
 

@@ -4,7 +4,7 @@
 import type * as ort from 'onnxruntime-node';
 import { Exclusive } from '../calculators/exclusive.js';
 import { BufferPool } from '../image/buffer-pool.js';
-import { VisionError } from '../image/errors.js';
+import { VisionError } from '../errors.js';
 import { emptyTimings, type EyeResult, type IrisResult, type Landmark, type Point2, type RgbImage, type StageTimings } from '../types.js';
 import { eyeRoiFromMesh, type EyeSide } from './eye-roi.js';
 import { eyeGeometry, gazeFromGeometry, irisDiameter, meanGaze } from './gaze.js';

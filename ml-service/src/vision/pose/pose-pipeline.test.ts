@@ -3,8 +3,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import sharp from 'sharp';
-import { loadBodyTestModel } from '../hands/test-models.js';
-import { VisionError } from '../image/errors.js';
+import { loadBodyTestModel } from '../testing/body-models.js';
+import { VisionError } from '../errors.js';
 import { readExpected, readImageBytes } from '../testing/golden.js';
 import { testImagePath } from '../testing/paths.js';
 import { PosePipeline, type PoseResult } from './pose-pipeline.js';

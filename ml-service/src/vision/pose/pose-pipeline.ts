@@ -3,10 +3,10 @@
 
 import type * as ort from 'onnxruntime-node';
 import type { Logger } from 'pino';
-import { checkBoolean, checkIntRange, checkUnit } from '../hands/hand-options.js';
-import { invalidArgument } from '../image/errors.js';
+import { checkBoolean, checkIntRange, checkUnit } from '../options.js';
+import { invalidArgument } from '../errors.js';
 import { SerialPipeline } from '../image/serial-pipeline.js';
-import { unprojectMask } from '../segmentation/mask-resize.js';
+import { unprojectMask } from '../shared/mask-resize.js';
 import type { Landmark, NormalizedRect, RgbImage } from '../types.js';
 import { computeJointAngles, type JointAngles } from './joint-angles.js';
 import { PoseDetector, poseDetectionToRect } from './pose-detector.js';
@@ -83,7 +83,7 @@ export class PosePipeline extends SerialPipeline<PoseRequestOptions, Required<Po
   }
 
   /** Same as detect() on decoded RGB (for composite pipelines). Callers serialise. */
-  async detectRgb(image: RgbImage, opts: Required<PoseRequestOptions>): Promise<PoseResult[]> {
+  async runRgb(image: RgbImage, opts: Required<PoseRequestOptions>): Promise<PoseResult[]> {
     const started = performance.now();
     const detections = await this.detector.detect(image, opts.minDetectionConfidence, opts.maxPoses);
     const poses: PoseResult[] = [];

@@ -4,9 +4,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type * as ort from 'onnxruntime-node';
-import { loadBodyTestModel } from '../hands/test-models.js';
-import { decodeVideo, goldenFrame, pixelError, readVideoExpected, videoReference, worldError, type VideoFrame } from '../hands/test-video.js';
-import { VisionError } from '../image/errors.js';
+import { loadBodyTestModel } from '../testing/body-models.js';
+import { decodeVideo, goldenFrame, pixelError, readVideoExpected, videoReference, worldError, type VideoFrame } from '../testing/test-video.js';
+import { VisionError } from '../errors.js';
 import type { RawFrame } from '../types.js';
 import { PoseTracker, type PoseTrackerOptions } from './pose-tracker.js';
 

@@ -6,11 +6,11 @@
 // unless smoothing is off. One tracker per stream.
 
 import type * as ort from 'onnxruntime-node';
-import { resolveTrackingOptions, SerialTracker } from '../hands/tracker-common.js';
+import { resolveTrackingOptions, SerialTracker } from '../shared/serial-tracker.js';
 import { DEFAULT_FRAME_LIMITS, type FrameLimits } from '../image/convert.js';
-import { unprojectMask } from '../segmentation/mask-resize.js';
-import { MaskSmoother } from '../segmentation/mask-smoothing.js';
-import { rectIou } from '../tracking/rect-overlap.js';
+import { unprojectMask } from '../shared/mask-resize.js';
+import { MaskSmoother } from '../shared/mask-smoothing.js';
+import { rectIou } from '../shared/rect-iou.js';
 import { emptyTimings, type NormalizedRect, type RgbImage } from '../types.js';
 import { computeJointAngles } from './joint-angles.js';
 import { PoseDetector, poseDetectionToRect } from './pose-detector.js';

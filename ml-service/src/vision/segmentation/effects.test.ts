@@ -3,11 +3,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import sharp from 'sharp';
-import { VisionError } from '../image/errors.js';
+import { VisionError } from '../errors.js';
 import type { RgbImage } from '../types.js';
 import { boxBlurRgb } from './box-blur.js';
 import { applyBackgroundEffect, composite } from './effects.js';
-import { resizeMask, unprojectMask } from './mask-resize.js';
+import { resizeMask, unprojectMask } from '../shared/mask-resize.js';
 
 const W = 8;
 const H = 6;

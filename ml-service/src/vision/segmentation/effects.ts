@@ -4,7 +4,7 @@
 import sharp from 'sharp';
 import { roundNonNegative } from '../calculators/math.js';
 import { decodeImage } from '../image/decode.js';
-import { invalidArgument } from '../image/errors.js';
+import { invalidArgument } from '../errors.js';
 import type { EncodedFrame, RgbImage } from '../types.js';
 import { boxBlurRgb } from './box-blur.js';
 

@@ -3,10 +3,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import sharp from 'sharp';
-import { VisionError } from '../image/errors.js';
+import { VisionError } from '../errors.js';
 import { readImageBytes } from '../testing/golden.js';
 import { testImagePath } from '../testing/paths.js';
-import { loadBodyTestModel } from '../hands/test-models.js';
+import { loadBodyTestModel } from '../testing/body-models.js';
 import { SegmentationPipeline, type SegmentationMask } from './segmentation-pipeline.js';
 
 let selfie: SegmentationPipeline;

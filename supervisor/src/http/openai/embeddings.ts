@@ -2,8 +2,8 @@
 // (little-endian float32), through gRPC Embed (and so its dynamic batcher).
 import type { FastifyInstance } from 'fastify';
 import { Pooling } from '@tabagent/protos/v1/text';
-import { badParam } from '../errors.js';
-import { unaryCall, type LoopbackClients } from '../loopback.js';
+import { badParam } from '../core/errors.js';
+import { unaryCall, type LoopbackClients } from '../core/loopback.js';
 
 const TIMEOUT_MS = 120_000;
 

@@ -1,7 +1,7 @@
 // GET /v1/models and GET /v1/models/{id} (ids containing "/" work URL-encoded or as they are).
 import type { FastifyInstance } from 'fastify';
 import type { ModelInfo } from '@tabagent/protos/v1/model_management';
-import { unaryCall, type LoopbackClients } from '../loopback.js';
+import { unaryCall, type LoopbackClients } from '../core/loopback.js';
 
 const TIMEOUT_MS = 30_000;
 

@@ -6,9 +6,9 @@ import { stat } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { StoreError } from '../errors.js';
-import { parseSource } from '../source-spec.js';
-import type { CatalogEntry, CatalogFile } from '../types.js';
+import { StoreError } from '../core/errors.js';
+import { parseSource } from '../core/source-spec.js';
+import type { CatalogEntry, CatalogFile } from '../core/types.js';
 import type { FetchOptions, FetchResult, Source, SourceContext } from './types.js';
 
 export class FileSource implements Source {

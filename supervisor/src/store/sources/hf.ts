@@ -1,9 +1,9 @@
 // `hf:<repo>@<revision>` source: downloads `<endpoint>/<repo>/resolve/<revision>/<path>` with
 // resume; the hub's ETag (the sha256 of large files) is passed on as a checksum hint.
 
-import { SHA256_HEX } from '../hash.js';
-import { parseSource } from '../source-spec.js';
-import type { CatalogEntry, CatalogFile } from '../types.js';
+import { SHA256_HEX } from '../core/hash.js';
+import { parseSource } from '../core/source-spec.js';
+import type { CatalogEntry, CatalogFile } from '../core/types.js';
 import { downloadWithResume } from './http-download.js';
 import type { FetchOptions, FetchResult, Source, SourceContext } from './types.js';
 

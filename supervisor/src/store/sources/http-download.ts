@@ -5,7 +5,7 @@ import { createWriteStream } from 'node:fs';
 import { stat, truncate } from 'node:fs/promises';
 import { once } from 'node:events';
 import type { Logger } from 'pino';
-import { StoreError } from '../errors.js';
+import { StoreError } from '../core/errors.js';
 import type { FetchOptions } from './types.js';
 
 export interface DownloadRequest {

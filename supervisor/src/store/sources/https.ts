@@ -1,8 +1,8 @@
 // `https://` (or `http://`) base-URL source: each file is `<base>/<subdir>/<path>`, downloaded
 // with the same resumable downloader as the hub source.
 
-import { parseSource } from '../source-spec.js';
-import type { CatalogEntry, CatalogFile } from '../types.js';
+import { parseSource } from '../core/source-spec.js';
+import type { CatalogEntry, CatalogFile } from '../core/types.js';
 import { downloadWithResume } from './http-download.js';
 import type { FetchOptions, FetchResult, Source, SourceContext } from './types.js';
 

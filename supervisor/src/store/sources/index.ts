@@ -1,7 +1,7 @@
 // Picks the source implementation for a catalog entry's `source` scheme.
 
-import { parseSource } from '../source-spec.js';
-import type { CatalogEntry } from '../types.js';
+import { parseSource } from '../core/source-spec.js';
+import type { CatalogEntry } from '../core/types.js';
 import { FileSource } from './file.js';
 import { HfSource } from './hf.js';
 import { HttpsSource } from './https.js';

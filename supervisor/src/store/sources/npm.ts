@@ -8,9 +8,9 @@ import type { Readable } from 'node:stream';
 import pacote from 'pacote';
 import { Parser } from 'tar';
 import type { ReadEntry } from 'tar';
-import { StoreError } from '../errors.js';
-import { parseSource } from '../source-spec.js';
-import type { CatalogEntry, CatalogFile } from '../types.js';
+import { StoreError } from '../core/errors.js';
+import { parseSource } from '../core/source-spec.js';
+import type { CatalogEntry, CatalogFile } from '../core/types.js';
 import { npmOptionsFromConfig } from './npm-config.js';
 import type { FetchOptions, FetchResult, FetchTarget, Source, SourceContext } from './types.js';
 

@@ -1,7 +1,7 @@
 // The common interface of model sources (npm, file, hf, https) and what they share.
 
 import type { Logger } from 'pino';
-import type { CatalogEntry, CatalogFile } from '../types.js';
+import type { CatalogEntry, CatalogFile } from '../core/types.js';
 import type { NpmOptions } from './npm-config.js';
 
 export interface FetchOptions {

@@ -2,7 +2,7 @@
 
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { hashBytes } from '../hash.js';
+import { hashBytes } from '../core/hash.js';
 
 export interface FixtureFile {
   readonly path: string;

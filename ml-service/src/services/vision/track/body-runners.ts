@@ -16,7 +16,7 @@ import { redetectInterval, type RunnerContext, type RunnerFrame, type RunnerOutp
 /** HANDS: palm detection seeds tracks, then each hand's ROI follows its landmarks. */
 export function handsRunner(ctx: RunnerContext): TaskRunner {
   const s = handsSettings(ctx.options.hands, 'options.hands');
-  const m = taskModels(ctx.registry, ctx.roles, VISION_TASKS.hands);
+  const m = taskModels(ctx.loadedModels, ctx.roles, VISION_TASKS.hands);
   const tracker = new HandTracker(
     { palm: timedSession(m.detector.session, ctx.clock), landmarks: timedSession(m.landmarks.session, ctx.clock) },
     {
@@ -27,7 +27,7 @@ export function handsRunner(ctx: RunnerContext): TaskRunner {
   return {
     models: [m.detector, m.landmarks],
     async run(frame: RunnerFrame): Promise<RunnerOutput> {
-      const r = await tracker.processImage(frame.image, frame.timestampUs);
+      const r = await tracker.runRgb(frame.image, frame.timestampUs);
       return { detectorRan: r.detectorRan, result: { hands: { hands: r.hands.map(handToProto), timing: undefined } } };
     },
     dispose: () => tracker.dispose(),
@@ -37,7 +37,7 @@ export function handsRunner(ctx: RunnerContext): TaskRunner {
 /** POSE: the detector seeds the track, then each frame's ROI follows the previous landmarks. */
 export function poseRunner(ctx: RunnerContext): TaskRunner {
   const s = poseSettings(ctx.options.pose, 'options.pose');
-  const m = taskModels(ctx.registry, ctx.roles, VISION_TASKS.pose);
+  const m = taskModels(ctx.loadedModels, ctx.roles, VISION_TASKS.pose);
   const tracker = new PoseTracker(
     { detector: timedSession(m.detector.session, ctx.clock), landmarks: timedSession(m.landmarks.session, ctx.clock) },
     {
@@ -48,7 +48,7 @@ export function poseRunner(ctx: RunnerContext): TaskRunner {
   return {
     models: [m.detector, m.landmarks],
     async run(frame: RunnerFrame): Promise<RunnerOutput> {
-      const r = await tracker.processImage(frame.image, frame.timestampUs);
+      const r = await tracker.runRgb(frame.image, frame.timestampUs);
       return { detectorRan: r.detectorRan, result: { pose: { poses: r.poses.map(poseToProto), timing: undefined } } };
     },
     dispose: () => tracker.dispose(),
@@ -58,7 +58,7 @@ export function poseRunner(ctx: RunnerContext): TaskRunner {
 /** HOLISTIC: the pose is tracked; face and hands follow from it (smoothed unless no_smoothing). */
 export function holisticRunner(ctx: RunnerContext): TaskRunner {
   const s = poseSettings(ctx.options.pose, 'options.pose');
-  const models = holisticModels(ctx.registry, ctx.roles);
+  const models = holisticModels(ctx.loadedModels, ctx.roles);
   const pipeline = holisticPipeline(models, ctx.clock, {
     tracking: true, smoothing: !ctx.options.noSmoothing, minDetectionConfidence: s.minScore, segmentation: s.segmentation,
     redetectInterval: redetectInterval(ctx.options.detectEvery), refineFace: false,
@@ -66,7 +66,7 @@ export function holisticRunner(ctx: RunnerContext): TaskRunner {
   return {
     models: Object.values(models),
     async run(frame: RunnerFrame): Promise<RunnerOutput> {
-      const r = await pipeline.processImage(frame.image, frame.timestampUs);
+      const r = await pipeline.runRgb(frame.image, frame.timestampUs);
       return { detectorRan: r.detectorRan, result: { holistic: holisticToProto(r) } };
     },
     dispose: () => pipeline.dispose(),
@@ -76,12 +76,12 @@ export function holisticRunner(ctx: RunnerContext): TaskRunner {
 /** SEGMENT: the person mask of every frame, with the stream's background effect when set. */
 export function segmentRunner(ctx: RunnerContext): TaskRunner {
   const s = segmentSettings(ctx.options.segment, 'options.segment');
-  const { segmenter: model } = taskModels(ctx.registry, ctx.roles, VISION_TASKS.segment);
+  const { segmenter: model } = taskModels(ctx.loadedModels, ctx.roles, VISION_TASKS.segment);
   const pipeline = new SegmentationPipeline(timedSession(model.session, ctx.clock), { kind: segmentationKind(model), ownsSessions: false });
   return {
     models: [model],
     async run(frame: RunnerFrame): Promise<RunnerOutput> {
-      const mask = await pipeline.segmentRgb(frame.image, s.modelSizeMask);
+      const mask = await pipeline.runRgb(frame.image, s.modelSizeMask);
       const image = await renderSegment(frame.image, frame.rawFormat, mask, s);
       const out = { mask: { data: asBuffer(mask.data), width: mask.width, height: mask.height }, image, timing: undefined };
       return { detectorRan: false, result: { segment: out } };

@@ -3,11 +3,11 @@
 import { VISION_TASKS } from '@tabagent/common';
 import { FaceDetector } from '../../../vision/face/face-detector.js';
 import { LandmarksSmoother, SMOOTHING_PRESETS } from '../../../vision/filters/landmarks-smoother.js';
-import { FrameClock } from '../../../vision/hands/frame-clock.js';
-import { FaceTracker } from '../../../vision/tracking/face-tracker.js';
+import { FrameClock } from '../../../vision/shared/frame-clock.js';
+import { FaceTracker } from '../../../pipelines/face-mesh/face-tracker.js';
 import type { TrackedFace } from '../../../vision/types.js';
 import { hasRefinementOutputs } from '../../../vision/face-mesh/mesh-model.js';
-import { invalidArgument } from '../../../vision/image/errors.js';
+import { invalidArgument } from '../../../vision/errors.js';
 import { taskModels } from '../models.js';
 import { faceDetectionSettings, faceMeshSettings } from '../options.js';
 import { timedSession } from '../stage-clock.js';
@@ -18,13 +18,13 @@ import { redetectInterval, type RunnerContext, type RunnerFrame, type RunnerOutp
 /** FACES: the detector on every frame; a face keeps its id while its box overlaps the previous one. */
 export function facesRunner(ctx: RunnerContext): TaskRunner {
   const s = faceDetectionSettings(ctx.options.faces, 'options.faces');
-  const { detector } = taskModels(ctx.registry, ctx.roles, VISION_TASKS.faces);
+  const { detector } = taskModels(ctx.loadedModels, ctx.roles, VISION_TASKS.faces);
   const pipeline = new FaceDetector(timedSession(detector.session, ctx.clock), { maxFaces: s.maxFaces, minScore: s.minScore });
   const ids = new BoxIds();
   return {
     models: [detector],
     async run(frame: RunnerFrame): Promise<RunnerOutput> {
-      const faces = await pipeline.detectImage(frame.image);
+      const faces = await pipeline.runRgb(frame.image);
       const assigned = ids.assign(faces.map((f) => f.box), frame.image.width, frame.image.height);
       return { detectorRan: true, result: { faces: { faces: faces.map((f, i) => detectionToProto(f, assigned[i])), timing: undefined } } };
     },
@@ -56,8 +56,8 @@ class MeshSmoothing {
 /** FACE_MESH and IRIS: the face tracker; with `iris`, eye landmarks and gaze for every face. */
 export function meshRunner(ctx: RunnerContext, iris: boolean): TaskRunner {
   const s = faceMeshSettings(ctx.options.faceMesh, 'options.face_mesh');
-  const m = taskModels(ctx.registry, ctx.roles, VISION_TASKS.mesh);
-  const irisModel = iris ? taskModels(ctx.registry, ctx.roles, VISION_TASKS.iris).iris : undefined;
+  const m = taskModels(ctx.loadedModels, ctx.roles, VISION_TASKS.mesh);
+  const irisModel = iris ? taskModels(ctx.loadedModels, ctx.roles, VISION_TASKS.iris).iris : undefined;
   const refine = s.refine && !iris;
   if (refine && !hasRefinementOutputs(m.landmarks.session)) {
     throw invalidArgument('options.face_mesh.refine_landmarks', `model "${m.landmarks.id}" has no refined (attention) outputs`);
@@ -74,7 +74,7 @@ export function meshRunner(ctx: RunnerContext, iris: boolean): TaskRunner {
   return {
     models: irisModel ? [m.detector, m.landmarks, irisModel] : [m.detector, m.landmarks],
     async run(frame: RunnerFrame): Promise<RunnerOutput> {
-      const r = await tracker.processImage(frame.image);
+      const r = await tracker.runRgb(frame.image);
       smoothing?.apply(r.faces, frame.timestampUs, frame.image);
       if (!iris) {
         return { detectorRan: r.detectorRan, result: { faceMesh: { faces: r.faces.map((f) => meshToProto(f, undefined, f.id)), timing: undefined } } };

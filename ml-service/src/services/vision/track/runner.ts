@@ -2,7 +2,7 @@
 // built on the call's models with sessions timed by the stream's clock.
 import type { Logger, ModelRoles } from '@tabagent/common';
 import type { TrackOptions, TrackResponse } from '@tabagent/protos/v1/vision';
-import type { ModelRegistry } from '../../../runtime/model-registry.js';
+import type { LoadedModels } from '../../../runtime/loaded-models.js';
 import type { RgbImage } from '../../../vision/types.js';
 import type { VisionModel } from '../models.js';
 import type { RunClock } from '../stage-clock.js';
@@ -35,7 +35,7 @@ export interface TaskRunner {
 
 /** What building a runner needs. */
 export interface RunnerContext {
-  registry: ModelRegistry;
+  loadedModels: LoadedModels;
   roles: ModelRoles;
   options: TrackOptions;
   clock: RunClock;

@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { TabagentError, invalidArgument, type Logger, type ModelRoles, type ResolvedRegion } from '@tabagent/common';
 import { TrackOptions, TrackTask, type TrackRequest, type TrackResponse } from '@tabagent/protos/v1/vision';
-import type { ModelRegistry } from '../../../runtime/model-registry.js';
+import type { LoadedModels } from '../../../runtime/loaded-models.js';
 import { BufferPool } from '../../../vision/image/buffer-pool.js';
 import { decodeFrame } from '../frame-input.js';
 import { readSharedFrame } from '../shared-frame.js';
@@ -26,7 +26,7 @@ function taskName(task: TrackTask): string {
 }
 
 export class TrackSession {
-  readonly #registry: ModelRegistry;
+  readonly #loadedModels: LoadedModels;
   readonly #roles: ModelRoles;
   readonly #id = randomUUID();
   readonly #clock = new RunClock();
@@ -37,8 +37,8 @@ export class TrackSession {
   #firstTask: TrackTask | undefined;
   #disposed = false;
 
-  constructor(registry: ModelRegistry, roles: ModelRoles, private readonly log?: Logger, private readonly regions: readonly ResolvedRegion[] = []) {
-    this.#registry = registry;
+  constructor(loadedModels: LoadedModels, roles: ModelRoles, private readonly log?: Logger, private readonly regions: readonly ResolvedRegion[] = []) {
+    this.#loadedModels = loadedModels;
     this.#roles = roles;
   }
 
@@ -91,7 +91,7 @@ export class TrackSession {
     if (this.#disposed) throw new TabagentError('TA_ERR_CANCELLED', 'the stream has ended');
     const existing = this.#runners.get(task);
     if (existing) return existing;
-    const ctx: RunnerContext = { registry: this.#registry, roles: this.#roles, options: this.#options, clock: this.#clock, ...(this.log ? { log: this.log } : {}) };
+    const ctx: RunnerContext = { loadedModels: this.#loadedModels, roles: this.#roles, options: this.#options, clock: this.#clock, ...(this.log ? { log: this.log } : {}) };
     const runner = this.#build(task, ctx);
     this.#runners.set(task, runner);
     const key = this.#attachmentKey(task);

@@ -4,15 +4,15 @@
 import type { ServerDuplexStream } from '@grpc/grpc-js';
 import { failStream, type Logger } from '@tabagent/common';
 import type { TrackRequest, TrackResponse } from '@tabagent/protos/v1/vision';
-import type { ModelRegistry } from '../../../runtime/model-registry.js';
+import type { LoadedModels } from '../../../runtime/loaded-models.js';
 import { rolesOf } from '../models.js';
 import { regionsOf } from '../shared-frame.js';
 import { NewestFrameQueue } from './newest-frame-queue.js';
 import { TrackSession } from './track-session.js';
 
 /** Serves one Track call. */
-export function serveTrack(call: ServerDuplexStream<TrackRequest, TrackResponse>, registry: ModelRegistry, log: Logger): void {
-  const session = new TrackSession(registry, rolesOf(call.metadata), log, regionsOf(call.metadata));
+export function serveTrack(call: ServerDuplexStream<TrackRequest, TrackResponse>, loadedModels: LoadedModels, log: Logger): void {
+  const session = new TrackSession(loadedModels, rolesOf(call.metadata), log, regionsOf(call.metadata));
   const stats = { frames: 0, results: 0, dropped: 0 };
   const close = (): void => {
     session.dispose().catch((err: unknown) => log.warn({ err }, 'track stream cleanup failed'));

@@ -1,0 +1,78 @@
+// What every command gets: the resolved global options and lazily opened gRPC clients of the
+// server's public API, with the bearer token (when one is given) sent on every call.
+import { credentials, Metadata, type CallOptions, type Client, type ServiceError } from '@grpc/grpc-js';
+import { grpcChannelOptions } from '@tabagent/common';
+import { ModelManagementClient } from '@tabagent/protos/v1/model_management';
+import { SharedMemoryClient } from '@tabagent/protos/v1/shared_memory';
+import { TextClient } from '@tabagent/protos/v1/text';
+import { VisionClient } from '@tabagent/protos/v1/vision';
+
+/** Global options, after environment fallbacks. */
+export interface GlobalOptions {
+  /** gRPC address of tabagent-server (host:port). */
+  server: string;
+  /** HTTP address of the server's OpenAI-compatible API (accepted for later use). */
+  http: string;
+  /** Bearer token, empty when none. */
+  token: string;
+  /** ffmpeg binary, empty for the packaged one. */
+  ffmpeg: string;
+}
+
+/** Defaults and the environment variables that override them. */
+export const GLOBAL_DEFAULTS = Object.freeze({
+  server: { env: 'TABAGENT_SERVER', value: '127.0.0.1:50051' },
+  http: { env: 'TABAGENT_HTTP', value: '127.0.0.1:8080' },
+  token: { env: 'TABAGENT_TOKEN', value: '' },
+});
+
+type Ctor<C> = new (address: string, creds: ReturnType<typeof credentials.createInsecure>, options: object) => C;
+
+/** The clients of one command run; `close()` closes those that were opened. */
+export class Context {
+  private readonly opened = new Map<string, Client>();
+
+  constructor(readonly options: GlobalOptions) {}
+
+  get models(): ModelManagementClient { return this.client('models', ModelManagementClient); }
+  get vision(): VisionClient { return this.client('vision', VisionClient); }
+  get text(): TextClient { return this.client('text', TextClient); }
+  get sharedMemory(): SharedMemoryClient { return this.client('shm', SharedMemoryClient); }
+
+  /** Metadata of every call: the bearer token when one is set. */
+  metadata(): Metadata {
+    const meta = new Metadata();
+    if (this.options.token) meta.set('authorization', `Bearer ${this.options.token}`);
+    return meta;
+  }
+
+  /** Calls a unary method as a promise. */
+  call<Req, Res>(client: Client, fn: Unary<Req, Res>, req: Req, timeoutMs = 600_000): Promise<Res> {
+    return new Promise((resolve, reject) => {
+      fn.call(client, req, this.metadata(), { deadline: new Date(Date.now() + timeoutMs) }, (err, res) => (err ? reject(err) : resolve(res)));
+    });
+  }
+
+  /** Whether the server runs on this machine (shared memory is then possible). */
+  isLocal(): boolean {
+    const host = this.options.server.replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
+    return host === '127.0.0.1' || host === 'localhost' || host === '::1' || this.options.server.startsWith('unix:');
+  }
+
+  close(): void {
+    for (const c of this.opened.values()) c.close();
+    this.opened.clear();
+  }
+
+  private client<C extends Client>(key: string, ctor: Ctor<C>): C {
+    let c = this.opened.get(key) as C | undefined;
+    if (!c) {
+      c = new ctor(this.options.server, credentials.createInsecure(), grpcChannelOptions());
+      this.opened.set(key, c);
+    }
+    return c;
+  }
+}
+
+/** A unary grpc-js method. */
+export type Unary<Req, Res> = (req: Req, meta: Metadata, opts: Partial<CallOptions>, cb: (e: ServiceError | null, r: Res) => void) => unknown;

@@ -1,0 +1,33 @@
+// The TFJS converter over a model's files: reads the graph JSON and its weight shards, returns one .onnx.
+
+import type { ConversionIo, ConversionJob, FileConverter } from '../core/file-converter.js';
+import { convertTfjsGraphModel } from './convert.js';
+import { invalidModel } from './core/errors.js';
+import { weightPaths } from './core/model-json.js';
+
+/** Version of the TFJS converter output; bump to re-convert cached models. */
+export const TFJS_CONVERTER_VERSION = 'tfjs-onnx-2';
+
+/**
+ * Params `graph` and `onnx` name the graph JSON and the output file; by default the first `.json`
+ * file is the graph and the output sits beside it with the `.onnx` extension.
+ */
+async function convert(job: ConversionJob, io: ConversionIo): Promise<Map<string, Uint8Array>> {
+  const { params } = job;
+  const graph = typeof params['graph'] === 'string' ? params['graph'] : job.files.find((f) => f.endsWith('.json'));
+  if (!graph) throw invalidModel(`model "${job.id}" has no TFJS graph (model.json)`, { files: [...job.files] });
+  const modelJson: unknown = JSON.parse(Buffer.from(await io.readFile(graph)).toString('utf8'));
+  const dir = graph.includes('/') ? graph.slice(0, graph.lastIndexOf('/') + 1) : '';
+  const shards = await Promise.all(weightPaths(modelJson).map((p) => io.readFile(dir + p)));
+  const weights = Buffer.concat(shards);
+  const out = typeof params['onnx'] === 'string' ? params['onnx'] : graph.replace(/\.json$/, '.onnx');
+  const onnx = convertTfjsGraphModel(modelJson, weights, {
+    name: job.id,
+    log: io.log,
+    onProgress: (done, total) => io.onProgress(total > 0 ? done / total : 1),
+  });
+  return new Map([[out, onnx]]);
+}
+
+/** The `tfjs-graph-to-onnx` converter. */
+export const tfjsFileConverter: FileConverter = { version: TFJS_CONVERTER_VERSION, convert };

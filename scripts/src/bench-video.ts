@@ -1,0 +1,82 @@
+// `npm run bench:video`: face mesh on a 640×480 video through `tabagent vision mesh --video`, one
+// stream and then 8 at once. Prints per frame: the CLI process's CPU time, its decoding ffmpeg's
+// CPU time (both sampled from /proc while they run) and the server's model time (from the results).
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { resolveFfmpeg } from '@tabagent/common';
+import { benchDir, repoRoot, sharedDir } from './bench-support/paths.js';
+import { startBenchServer } from './bench-support/server.js';
+
+const cli = join(repoRoot, 'cli', 'dist', 'main.js');
+const TICK = 100; // clock ticks per second of /proc/<pid>/stat on Linux
+
+/** utime + stime of a process in ms, or undefined once it is gone. */
+function cpuMs(pid: number): number | undefined {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(f[11]) + Number(f[12])) * 1000) / TICK;
+  } catch {
+    return undefined;
+  }
+}
+const childrenOf = (pid: number): number[] => readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map(Number).filter((p) => {
+  try {
+    return Number(readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]) === pid;
+  } catch {
+    return false;
+  }
+});
+
+interface StreamResult { cliMs: number; cliSteadyMs: number; ffmpegMs: number; modelMs: number; decoded: number; processed: number; dropped: number }
+
+function runStream(server: string, video: string): Promise<StreamResult> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(process.execPath, [cli, '--server', server, 'vision', 'mesh', '--video', video, '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let cliMs = 0;
+    const ff = new Map<number, number>();
+    p.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    const timer = setInterval(() => {
+      cliMs = cpuMs(p.pid!) ?? cliMs;
+      for (const c of childrenOf(p.pid!)) ff.set(c, cpuMs(c) ?? ff.get(c) ?? 0);
+    }, 50);
+    p.on('error', reject);
+    p.on('close', (code) => {
+      clearInterval(timer);
+      if (code !== 0) return reject(new Error(`tabagent exited ${code}`));
+      const lines = out.trim().split('\n').map((l) => JSON.parse(l) as { result?: { timing?: Record<string, number> }; summary?: StreamResult & { cpuMs: number } });
+      const s = lines.at(-1)!.summary!;
+      const model = lines.reduce((n, l) => n + (l.result?.timing ? (l.result.timing['preprocessMs'] ?? 0) + (l.result.timing['inferenceMs'] ?? 0) + (l.result.timing['postprocessMs'] ?? 0) : 0), 0);
+      resolve({ cliMs, cliSteadyMs: s.cpuMs, ffmpegMs: [...ff.values()].reduce((a, b) => a + b, 0), modelMs: model, decoded: s.decoded, processed: s.processed, dropped: s.dropped });
+    });
+  });
+}
+
+function report(label: string, rs: StreamResult[]): void {
+  const sum = (k: keyof StreamResult): number => rs.reduce((n, r) => n + r[k], 0);
+  const decoded = sum('decoded');
+  const processed = sum('processed');
+  console.log(`${label}: ${decoded} frames decoded, ${processed} processed, ${sum('dropped')} dropped`);
+  console.log(`  CLI process CPU    ${(sum('cliSteadyMs') / decoded).toFixed(2)} ms/frame while streaming (${(sum('cliMs') / decoded).toFixed(2)} with node's start-up)`);
+  console.log(`  ffmpeg decode CPU  ${(sum('ffmpegMs') / decoded).toFixed(2)} ms/frame`);
+  console.log(`  model time         ${(sum('modelMs') / Math.max(1, processed)).toFixed(2)} ms/processed frame (server pre+inference+post)`);
+}
+
+const dir = benchDir('video');
+mkdirSync(dir, { recursive: true });
+const video = join(dir, 'hand_reach_640x480.mp4');
+if (!existsSync(video)) {
+  // The shared videos are 620×1080, 720×1280 and 640×360; the 640×360 one is scaled to 640×480 once.
+  const src = join(sharedDir(), 'testdata', 'video', 'hand_reach_open_palm.mp4');
+  const r = spawnSync(resolveFfmpeg().path, ['-hide_banner', '-loglevel', 'error', '-y', '-i', src, '-an', '-vf', 'scale=640:480', '-c:v', 'libx264', '-preset', 'veryfast', video]);
+  if (r.status !== 0) throw new Error(`cannot make the 640×480 video: ${r.stderr.toString()}`);
+}
+const server = await startBenchServer(['--keep-alive', '-1']);
+try {
+  await runStream(server.address, video); // warm-up: loads the models
+  report('1 stream (640×480, 25 fps, real time)', [await runStream(server.address, video)]);
+  report('8 streams at once', await Promise.all(Array.from({ length: 8 }, () => runStream(server.address, video))));
+} finally {
+  await server.stop();
+}

@@ -1,6 +1,0 @@
-// Public surface of the llama2.c → transformers.js Llama converter.
-
-export { convertLlama2c, LLAMA2C_CONVERTER_VERSION, LLAMA2C_OUTPUT_FILES, type Llama2cInput } from './convert.js';
-export { llama2cConverter, chooseLlama2cFiles, type Llama2cFileChoice } from './store-converter.js';
-export { Llama2cError, type Llama2cErrorCode } from './errors.js';
-export { parseHeader, type Llama2cConfig } from './header.js';

@@ -1,7 +1,0 @@
-// Public API of the TFJS graph-model → ONNX converter.
-
-export { convertTfjsGraphModel, ONNX_OPSET, type ConvertOptions } from './convert.js';
-export { describeModelIo, type ModelIo, type ModelIoEntry } from './io.js';
-export { TfjsConvertError, type TfjsConvertErrorCode } from './errors.js';
-export { weightPaths } from './model-json.js';
-export { supportedOps } from './ops/registry.js';
