@@ -99,6 +99,8 @@ export async function startSupervisor(config: Config, log: Logger): Promise<Supe
     shutdown: () => (closing ??= (async () => {
       log.info({ graceMs: config.shutdownGraceMs, inFlight: calls.count }, 'shutting down: draining in-flight work');
       pub.health.setStatus(HEALTH_SERVICES.server, 'NOT_SERVING');
+      // The HTTP listener stops accepting now; its requests in progress end with their gRPC calls.
+      const httpClosed = http?.close();
       // Stop accepting; let the calls in progress finish within the grace period; then close what
       // is left (health watches, streams past the grace period).
       const timers: NodeJS.Timeout[] = [];
@@ -111,8 +113,8 @@ export async function startSupervisor(config: Config, log: Logger): Promise<Supe
       ]);
       for (const t of timers) clearTimeout(t);
       if (!drained) log.warn({ inFlight: calls.count }, 'grace period over: cancelling the calls still in progress');
-      await http?.close();
       pub.server.forceShutdown();
+      await httpClosed;
       await child.stop(Math.min(5_000, Math.max(1_000, config.shutdownGraceMs)));
       registry.close();
       store.close();

@@ -1,10 +1,8 @@
 // The HTTP listener: fastify with request ids (also sent back as x-request-id), one debug log line
 // per request, bearer auth outside the health paths, OpenAI-shaped errors, and the route modules.
-import { randomUUID } from 'node:crypto';
-import { timingSafeEqual } from 'node:crypto';
+import { randomUUID, timingSafeEqual } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import type { Logger } from '@tabagent/common';
-import { TabagentError } from '@tabagent/common';
+import { TabagentError, type Logger } from '@tabagent/common';
 import { toHttpError } from './core/errors.js';
 import { healthRoutes, OPEN_PATHS, type Readiness } from './health.js';
 import { LoopbackClients } from './core/loopback.js';
@@ -59,10 +57,10 @@ export async function startHttpServer(o: HttpOptions): Promise<HttpServer> {
   app.setErrorHandler((err, req, reply) => {
     const e = toHttpError(err);
     if (e.status >= 500) req.log.error({ reqId: req.id, err: e.body.error.message }, 'http request failed');
-    else req.log.warn({ reqId: req.id, status: e.status, code: e.body.error.code, msg2: e.body.error.message }, 'http request refused');
+    else req.log.warn({ reqId: req.id, status: e.status, code: e.body.error.code, err: e.body.error.message }, 'http request refused');
     return reply.code(e.status).headers(e.headers).send(e.body);
   });
-  app.setNotFoundHandler((req, reply) => reply.code(404).send({ error: { message: `no route ${req.method} ${req.url}`, type: 'not_found_error', param: null, code: 'TA_ERR_NOT_FOUND' } }));
+  app.setNotFoundHandler((req, reply) => reply.code(404).send({ error: { message: `Invalid URL (${req.method} ${req.url})`, type: 'invalid_request_error', param: null, code: null } }));
   healthRoutes(app, o.readiness);
   modelRoutes(app, lb);
   chatRoutes(app, lb);

@@ -1,103 +1,117 @@
 // POST /v1/chat/completions and POST /v1/completions on gRPC Chat / Generate: non-streaming (one
-// object with usage and finish_reason) or streamed as Server-Sent Events ending with [DONE]; a
-// client that goes away cancels generation.
+// object with usage and finish_reason) or streamed as Server-Sent Events ending with [DONE]. The
+// stream's headers wait for the first gRPC message, so a refusal before any token (unknown model,
+// bad option) is a plain HTTP error with its status; a client that goes away cancels generation.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { Metadata, type ClientReadableStream } from '@grpc/grpc-js';
-import type { GenerateResponse, SamplingOptions } from '@tabagent/protos/v1/text';
+import type { ClientReadableStream } from '@grpc/grpc-js';
+import type { GenerateResponse, GenerateStats } from '@tabagent/protos/v1/text';
 import { badParam, toHttpError } from '../core/errors.js';
 import type { LoopbackClients } from '../core/loopback.js';
 import { EventStream } from '../core/sse.js';
+import { generationSchema, messagesOf, samplingOf, type GenerationBody } from './generation-body.js';
 
 const TIMEOUT_MS = 300_000;
 
-interface GenBody {
-  model: string; messages?: unknown; prompt?: unknown; max_tokens?: number; max_completion_tokens?: number;
-  temperature?: number; top_p?: number; seed?: number; stop?: string | string[]; n?: number; stream?: boolean;
-  stream_options?: { include_usage?: boolean }; logprobs?: unknown; top_logprobs?: unknown;
+type Kind = 'chat' | 'text';
+
+/** Opens the gRPC stream of one request. */
+function open(lb: LoopbackClients, b: GenerationBody, kind: Kind): ClientReadableStream<GenerateResponse> {
+  const sampling = samplingOf(b);
+  const co = { deadline: new Date(Date.now() + TIMEOUT_MS) };
+  if (kind === 'chat') return lb.text.chat({ model: b.model, messages: messagesOf(b.messages), sampling }, lb.metadata(), co);
+  if (typeof b.prompt !== 'string') throw badParam('prompt', 'must be a string');
+  return lb.text.generate({ model: b.model, prompt: b.prompt, sampling, addBos: undefined }, lb.metadata(), co);
 }
 
-/** Sampling options from the OpenAI fields; refuses what the runtime cannot give. */
-function sampling(b: GenBody): SamplingOptions {
-  if (b.n !== undefined && b.n !== 1) throw badParam('n', 'only n = 1 is supported');
-  if (b.logprobs !== undefined && b.logprobs !== false && b.logprobs !== null) throw badParam('logprobs', 'the runtime does not report log probabilities');
-  if (b.top_logprobs !== undefined && b.top_logprobs !== null) throw badParam('top_logprobs', 'the runtime does not report log probabilities');
-  const stop = b.stop === undefined ? [] : typeof b.stop === 'string' ? [b.stop] : b.stop;
-  return {
-    maxNewTokens: b.max_completion_tokens ?? b.max_tokens ?? 0, temperature: b.temperature ?? 1, topK: 0,
-    topP: b.top_p, repetitionPenalty: undefined, seed: b.seed, stop,
-  };
-}
+const finishReason = (r: string): string => (r === 'length' ? 'length' : 'stop');
 
-function messagesOf(raw: unknown): Array<{ role: string; content: string }> {
-  if (!Array.isArray(raw) || raw.length === 0) throw badParam('messages', 'must be a non-empty array');
-  return raw.map((m: { role?: unknown; content?: unknown }) => {
-    if (m.role !== 'system' && m.role !== 'user' && m.role !== 'assistant') throw badParam('messages', 'role must be system, user or assistant');
-    const c = m.content;
-    const content = typeof c === 'string' ? c
-      : Array.isArray(c) && c.every((p: { type?: unknown }) => p.type === 'text') ? c.map((p: { text?: string }) => p.text ?? '').join('') : undefined;
-    if (content === undefined) throw badParam('messages', 'content must be text');
-    return { role: m.role, content };
-  });
-}
+const usageOf = (d: GenerateStats | undefined): Record<string, number> => {
+  const prompt = d?.promptTokens ?? 0;
+  const completion = d?.completionTokens ?? 0;
+  return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion };
+};
 
-const finish = (r: string): string => (r === 'length' ? 'length' : 'stop');
+/** The OpenAI objects of one request's answer. */
+class Shapes {
+  readonly #kind: Kind;
+  readonly #id: string;
+  readonly #created = Math.floor(Date.now() / 1000);
+  readonly #model: string;
+
+  constructor(kind: Kind, requestId: string, model: string) {
+    this.#kind = kind;
+    this.#id = `${kind === 'chat' ? 'chatcmpl' : 'cmpl'}-${requestId}`;
+    this.#model = model;
+  }
+
+  #head(object: string): Record<string, unknown> {
+    return { id: this.#id, object, created: this.#created, model: this.#model };
+  }
+
+  /** The non-streamed answer. */
+  completion(text: string, done: GenerateStats | undefined): Record<string, unknown> {
+    const reason = finishReason(done?.finishReason ?? 'stop');
+    const choice = this.#kind === 'chat'
+      ? { index: 0, message: { role: 'assistant', content: text, refusal: null }, logprobs: null, finish_reason: reason }
+      : { index: 0, text, logprobs: null, finish_reason: reason };
+    return { ...this.#head(this.#kind === 'chat' ? 'chat.completion' : 'text_completion'), choices: [choice], usage: usageOf(done) };
+  }
+
+  /** One streamed chunk; `usage` is null on every chunk but the last when usage is asked for. */
+  chunk(delta: Record<string, unknown> | null, reason: string | null, usage?: Record<string, number> | null): Record<string, unknown> {
+    const choice = this.#kind === 'chat'
+      ? { index: 0, delta: delta ?? {}, logprobs: null, finish_reason: reason }
+      : { index: 0, text: typeof delta?.['content'] === 'string' ? delta['content'] : '', logprobs: null, finish_reason: reason };
+    return {
+      ...this.#head(this.#kind === 'chat' ? 'chat.completion.chunk' : 'text_completion'),
+      choices: delta === null && reason === null ? [] : [choice],
+      ...(usage === undefined ? {} : { usage }),
+    };
+  }
+}
 
 /** Runs one generation: chat or completion. */
-async function generate(lb: LoopbackClients, req: FastifyRequest, reply: FastifyReply, kind: 'chat' | 'text'): Promise<unknown> {
-  const b = req.body as GenBody;
-  const opts = sampling(b);
-  const open = (): ClientReadableStream<GenerateResponse> => {
-    const meta: Metadata = lb.metadata();
-    const co = { deadline: new Date(Date.now() + TIMEOUT_MS) };
-    if (kind === 'chat') return lb.text.chat({ model: b.model, messages: messagesOf(b.messages), sampling: opts }, meta, co);
-    if (typeof b.prompt !== 'string') throw badParam('prompt', 'must be a string');
-    return lb.text.generate({ model: b.model, prompt: b.prompt, sampling: opts, addBos: undefined }, meta, co);
-  };
-  const id = `${kind === 'chat' ? 'chatcmpl' : 'cmpl'}-${req.id}`;
-  const created = Math.floor(Date.now() / 1000);
-  const object = kind === 'chat' ? 'chat.completion' : 'text_completion';
-  const choice = (text: string, reason: string | null, streaming: boolean): Record<string, unknown> => kind === 'chat'
-    ? { index: 0, [streaming ? 'delta' : 'message']: streaming ? (text ? { content: text } : {}) : { role: 'assistant', content: text }, logprobs: null, finish_reason: reason }
-    : { index: 0, text, logprobs: null, finish_reason: reason };
-  const stream = open();
+async function generate(lb: LoopbackClients, req: FastifyRequest, reply: FastifyReply, kind: Kind): Promise<unknown> {
+  const b = req.body as GenerationBody;
+  const stream = open(lb, b, kind);
   reply.raw.once('close', () => { if (!reply.raw.writableFinished) stream.cancel(); });
+  const messages: AsyncIterator<GenerateResponse> = stream[Symbol.asyncIterator]();
+  const shapes = new Shapes(kind, req.id, b.model);
+  // Throws (and so answers with the error's status) when the call fails before its first message.
+  let next = await messages.next();
   if (b.stream !== true) {
     let text = '';
-    const done = await new Promise<GenerateResponse['done']>((resolve, reject) => {
-      let stats: GenerateResponse['done'];
-      stream.on('data', (r: GenerateResponse) => { if (r.delta) text += r.delta.text; else if (r.done) stats = r.done; });
-      stream.on('error', reject);
-      stream.on('end', () => resolve(stats));
-    });
-    const usage = { prompt_tokens: done?.promptTokens ?? 0, completion_tokens: done?.completionTokens ?? 0, total_tokens: (done?.promptTokens ?? 0) + (done?.completionTokens ?? 0) };
-    return { id, object, created, model: b.model, choices: [choice(text, finish(done?.finishReason ?? 'stop'), false)], usage };
+    let done: GenerateStats | undefined;
+    for (; !next.done; next = await messages.next()) {
+      if (next.value.delta) text += next.value.delta.text;
+      else if (next.value.done) done = next.value.done;
+    }
+    return shapes.completion(text, done);
   }
+  const usage = b.stream_options?.include_usage === true ? null : undefined;
   const sse = new EventStream(reply);
-  const chunk = (choices: unknown[], usage?: unknown): Record<string, unknown> => ({
-    id, object: kind === 'chat' ? 'chat.completion.chunk' : 'text_completion', created, model: b.model, choices, ...(usage ? { usage } : {}),
-  });
-  if (kind === 'chat') sse.send(chunk([{ index: 0, delta: { role: 'assistant', content: '' }, logprobs: null, finish_reason: null }]));
-  stream.on('data', (r: GenerateResponse) => {
-    if (r.delta) sse.send(chunk([choice(r.delta.text, null, true)]));
-    else if (r.done) {
-      sse.send(chunk([choice('', finish(r.done.finishReason), true)]));
-      if (b.stream_options?.include_usage === true) {
-        sse.send(chunk([], { prompt_tokens: r.done.promptTokens, completion_tokens: r.done.completionTokens, total_tokens: r.done.promptTokens + r.done.completionTokens }));
+  if (kind === 'chat') sse.send(shapes.chunk({ role: 'assistant', content: '' }, null, usage));
+  try {
+    for (; !next.done; next = await messages.next()) {
+      const r = next.value;
+      if (r.delta) sse.send(shapes.chunk({ content: r.delta.text }, null, usage));
+      else if (r.done) {
+        sse.send(shapes.chunk(null, finishReason(r.done.finishReason), usage));
+        if (usage === null) sse.send(shapes.chunk(null, null, usageOf(r.done)));
       }
     }
-  });
-  stream.on('error', (e) => {
-    if (sse.closed) return;
-    sse.send(toHttpError(e).body);
-    sse.done();
-  });
-  stream.on('end', () => sse.done());
+  } catch (err) {
+    // Headers are gone: the error travels as an event, the way OpenAI reports mid-stream failures.
+    const e = toHttpError(err);
+    req.log.warn({ reqId: req.id, status: e.status, code: e.body.error.code, err: e.body.error.message }, 'http stream failed');
+    sse.send(e.body);
+  }
+  sse.done();
   return reply;
 }
 
 /** Registers the two generation routes. */
 export function chatRoutes(app: FastifyInstance, lb: LoopbackClients): void {
-  const body = (field: string): Record<string, unknown> => ({ type: 'object', required: ['model', field], properties: { model: { type: 'string' }, stream: { type: 'boolean' } } });
-  app.post('/v1/chat/completions', { schema: { body: body('messages') } }, (req, reply) => generate(lb, req, reply, 'chat'));
-  app.post('/v1/completions', { schema: { body: body('prompt') } }, (req, reply) => generate(lb, req, reply, 'text'));
+  app.post('/v1/chat/completions', { schema: { body: generationSchema('messages') } }, (req, reply) => generate(lb, req, reply, 'chat'));
+  app.post('/v1/completions', { schema: { body: generationSchema('prompt') } }, (req, reply) => generate(lb, req, reply, 'text'));
 }

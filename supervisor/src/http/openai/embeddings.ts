@@ -7,7 +7,7 @@ import { unaryCall, type LoopbackClients } from '../core/loopback.js';
 
 const TIMEOUT_MS = 120_000;
 
-interface EmbeddingsBody { model: string; input: unknown; encoding_format?: string; dimensions?: number }
+interface EmbeddingsBody { model: string; input: unknown; encoding_format?: string; dimensions?: number | null }
 
 function inputs(input: unknown): string[] {
   if (typeof input === 'string') return [input];
@@ -19,15 +19,15 @@ function inputs(input: unknown): string[] {
 export function embeddingRoutes(app: FastifyInstance, lb: LoopbackClients): void {
   const body = {
     type: 'object', required: ['model', 'input'],
-    properties: { model: { type: 'string' }, input: {}, encoding_format: { type: 'string', enum: ['float', 'base64'] }, dimensions: { type: 'integer' }, user: { type: 'string' } },
+    properties: { model: { type: 'string' }, input: {}, encoding_format: { type: ['string', 'null'], enum: ['float', 'base64', null] }, dimensions: { type: ['integer', 'null'], minimum: 1 }, user: { type: 'string' } },
   };
-  app.post('/v1/embeddings', { schema: { body } }, async (req) => {
+  app.post('/v1/embeddings', { schema: { body } }, async (req, reply) => {
     const b = req.body as EmbeddingsBody;
     const texts = inputs(b.input);
     const abort = new AbortController();
-    req.raw.socket.once('close', () => abort.abort());
+    reply.raw.once('close', () => { if (!reply.raw.writableFinished) abort.abort(); });
     const res = await unaryCall(lb, lb.text, lb.text.embed, { model: b.model, texts, pooling: Pooling.POOLING_UNSPECIFIED }, TIMEOUT_MS, abort.signal);
-    if (b.dimensions !== undefined && b.dimensions !== res.dimensions) throw badParam('dimensions', `the model gives ${res.dimensions}-dimensional vectors and cannot shorten them`);
+    if (b.dimensions != null && b.dimensions !== res.dimensions) throw badParam('dimensions', `the model gives ${res.dimensions}-dimensional vectors and cannot shorten them`);
     const base64 = b.encoding_format === 'base64';
     const data = res.embeddings.map((e, index) => ({
       object: 'embedding', index,
