@@ -23,6 +23,7 @@ import { loadCatalog } from './registry/catalog-setup.js';
 import { InFlightCalls } from './drain.js';
 import { ModelStore } from './store/store.js';
 import { startHttpServer } from './http/server.js';
+import { Metrics } from './metrics/metrics.js';
 import { registerConverters } from './store/converter-adapter.js';
 
 /** Time given to the statuses of the last drained calls to reach their clients before closing. */
@@ -84,12 +85,17 @@ export async function startSupervisor(config: Config, log: Logger): Promise<Supe
     refreshHealth();
     if (s === 'failed') registry.childFailed(child.lastError);
   });
+  const metrics = new Metrics();
+  let spawns = 0;
+  child.on('state', (s: string) => {
+    if (s === 'starting' && ++spawns > 1) metrics.childRestarted();
+  });
   child.on('exit', () => registry.childLost(`${child.lastError}; reloading on the next ML process`));
   child.start();
   for (const id of config.preload) void registry.load(id).catch((err: unknown) => log.error({ model: id, err: (err as Error).message }, 'preload failed'));
   log.info({ host: config.host, port: pub.port, mode: config.mode }, 'tabagent-server listening');
   const http = config.http ? await startHttpServer({
-    host: config.httpHost, port: config.httpPort, authToken: config.authToken, grpcHost: config.host, grpcPort: pub.port, log,
+    host: config.httpHost, port: config.httpPort, authToken: config.authToken, grpcHost: config.host, grpcPort: pub.port, log, metrics,
     readiness: { childReady: () => child.state === 'ready', loadedModels: async () => (await registry.list(true)).map((m) => m.id), preload: config.preload },
   }) : undefined;
 

@@ -9,6 +9,7 @@ import { LoopbackClients } from './core/loopback.js';
 import { chatRoutes } from './openai/chat.js';
 import { embeddingRoutes } from './openai/embeddings.js';
 import { modelRoutes } from './openai/models.js';
+import type { Metrics } from '../metrics/metrics.js';
 
 /** Options of the HTTP server. */
 export interface HttpOptions {
@@ -19,6 +20,7 @@ export interface HttpOptions {
   grpcHost: string;
   grpcPort: number;
   readiness: Readiness;
+  metrics: Metrics;
   log: Logger;
 }
 
@@ -47,6 +49,18 @@ export async function startHttpServer(o: HttpOptions): Promise<HttpServer> {
   const lb = new LoopbackClients(o.grpcHost, o.grpcPort, o.authToken);
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', req.id);
+    // 'close' fires for every answer, streamed (hijacked) ones included.
+    const started = process.hrtime.bigint();
+    reply.raw.once('close', () => {
+      const body = req.body as { model?: unknown } | undefined;
+      const code = reply.raw.statusCode;
+      o.metrics.request({
+        surface: 'http', method: `${req.method} ${req.routeOptions.url ?? '(no route)'}`, code,
+        // An unknown model is not kept as a label (any string could be sent).
+        model: typeof body?.model === 'string' && code !== 404 ? body.model : '',
+        seconds: Number(process.hrtime.bigint() - started) / 1e9,
+      });
+    });
     if (o.authToken && !OPEN_PATHS.has(req.url.split('?')[0] ?? '') && !tokenOk(req.headers.authorization, o.authToken)) {
       throw new TabagentError('TA_ERR_UNAUTHENTICATED', 'missing or wrong bearer token in the Authorization header');
     }
@@ -63,7 +77,11 @@ export async function startHttpServer(o: HttpOptions): Promise<HttpServer> {
   app.setNotFoundHandler((req, reply) => reply.code(404).send({ error: { message: `Invalid URL (${req.method} ${req.url})`, type: 'invalid_request_error', param: null, code: null } }));
   healthRoutes(app, o.readiness);
   modelRoutes(app, lb);
-  chatRoutes(app, lb);
+  chatRoutes(app, lb, o.metrics);
+  app.get('/metrics', async (_req, reply) => {
+    const m = await o.metrics.expose();
+    return reply.type(m.contentType).send(m.text);
+  });
   embeddingRoutes(app, lb);
   await app.listen({ host: o.host, port: o.port });
   const addr = app.server.address();

@@ -8,6 +8,7 @@ import type { GenerateResponse, GenerateStats } from '@tabagent/protos/v1/text';
 import { badParam, toHttpError } from '../core/errors.js';
 import type { LoopbackClients } from '../core/loopback.js';
 import { EventStream } from '../core/sse.js';
+import type { Metrics } from '../../metrics/metrics.js';
 import { generationSchema, messagesOf, samplingOf, type GenerationBody } from './generation-body.js';
 
 const TIMEOUT_MS = 300_000;
@@ -71,7 +72,7 @@ class Shapes {
 }
 
 /** Runs one generation: chat or completion. */
-async function generate(lb: LoopbackClients, req: FastifyRequest, reply: FastifyReply, kind: Kind): Promise<unknown> {
+async function generate(lb: LoopbackClients, metrics: Metrics, req: FastifyRequest, reply: FastifyReply, kind: Kind): Promise<unknown> {
   const b = req.body as GenerationBody;
   const stream = open(lb, b, kind);
   reply.raw.once('close', () => { if (!reply.raw.writableFinished) stream.cancel(); });
@@ -86,6 +87,7 @@ async function generate(lb: LoopbackClients, req: FastifyRequest, reply: Fastify
       if (next.value.delta) text += next.value.delta.text;
       else if (next.value.done) done = next.value.done;
     }
+    if (done) metrics.tokens(b.model, done.promptTokens, done.completionTokens);
     return shapes.completion(text, done);
   }
   const usage = b.stream_options?.include_usage === true ? null : undefined;
@@ -96,6 +98,7 @@ async function generate(lb: LoopbackClients, req: FastifyRequest, reply: Fastify
       const r = next.value;
       if (r.delta) sse.send(shapes.chunk({ content: r.delta.text }, null, usage));
       else if (r.done) {
+        metrics.tokens(b.model, r.done.promptTokens, r.done.completionTokens);
         sse.send(shapes.chunk(null, finishReason(r.done.finishReason), usage));
         if (usage === null) sse.send(shapes.chunk(null, null, usageOf(r.done)));
       }
@@ -111,7 +114,7 @@ async function generate(lb: LoopbackClients, req: FastifyRequest, reply: Fastify
 }
 
 /** Registers the two generation routes. */
-export function chatRoutes(app: FastifyInstance, lb: LoopbackClients): void {
-  app.post('/v1/chat/completions', { schema: { body: generationSchema('messages') } }, (req, reply) => generate(lb, req, reply, 'chat'));
-  app.post('/v1/completions', { schema: { body: generationSchema('prompt') } }, (req, reply) => generate(lb, req, reply, 'text'));
+export function chatRoutes(app: FastifyInstance, lb: LoopbackClients, metrics: Metrics): void {
+  app.post('/v1/chat/completions', { schema: { body: generationSchema('messages') } }, (req, reply) => generate(lb, metrics, req, reply, 'chat'));
+  app.post('/v1/completions', { schema: { body: generationSchema('prompt') } }, (req, reply) => generate(lb, metrics, req, reply, 'text'));
 }
