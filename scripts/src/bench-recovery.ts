@@ -27,7 +27,7 @@ type LogLine = Record<string, unknown> & { msg?: string; time?: number };
 interface Server { proc: ChildProcess; address: string; logs: LogLine[]; next(msg: string, after: number): Promise<LogLine> }
 
 async function startServer(): Promise<Server> {
-  const args = [join(root, 'supervisor', 'dist', 'cli.js'), '--mode', 'all', '--port', '0', '--log-level', 'info',
+  const args = [join(root, 'supervisor', 'dist', 'cli.js'), '--mode', 'all', '--port', '0', '--http-port', '0', '--log-level', 'info',
     '--cache-dir', process.env['TABAGENT_TEST_CACHE'] ?? join(root, '.cache', 'test-model-cache'),
     '--max-restarts', '100', '--stable-after-ms', String(STABLE_MS), '--keep-alive', '-1'];
   const proc = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });

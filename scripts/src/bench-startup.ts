@@ -50,7 +50,7 @@ interface Run { publicMs: number; childMs: number; supervisorMiB: number; childM
 
 async function once(): Promise<Run> {
   const t0 = performance.now();
-  const proc = spawn(process.execPath, [cli, '--mode', 'all', '--port', '0', '--log-level', 'info', '--keep-alive', '-1',
+  const proc = spawn(process.execPath, [cli, '--mode', 'all', '--port', '0', '--http-port', '0', '--log-level', 'info', '--keep-alive', '-1',
     '--cache-dir', process.env['TABAGENT_TEST_CACHE'] ?? join(root, '.cache', 'test-model-cache')], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
   const port = await new Promise<number>((resolve, reject) => {
     const onLine = (line: string): void => {

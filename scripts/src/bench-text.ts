@@ -53,7 +53,7 @@ async function inProcess(): Promise<{ run(): Promise<GenTiming>; dispose(): Prom
 interface Server { proc: ChildProcess; address: string; stop(): Promise<void> }
 
 async function startServer(extra: string[]): Promise<Server> {
-  const args = [join(root, 'supervisor', 'dist', 'cli.js'), '--mode', 'all', '--port', '0', '--log-level', 'info',
+  const args = [join(root, 'supervisor', 'dist', 'cli.js'), '--mode', 'all', '--port', '0', '--http-port', '0', '--log-level', 'info',
     '--cache-dir', process.env['TABAGENT_TEST_CACHE'] ?? join(root, '.cache', 'test-model-cache'), '--shared-models-dir', join(shared, 'models'), ...extra];
   const proc = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
   const port = await new Promise<number>((res, rej) => {

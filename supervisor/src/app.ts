@@ -22,6 +22,8 @@ import { runtimeStatus } from './child/runtime-status.js';
 import { loadCatalog } from './registry/catalog-setup.js';
 import { InFlightCalls } from './drain.js';
 import { ModelStore } from './store/store.js';
+import { startHttpServer } from './http/server.js';
+import { Metrics } from './metrics/metrics.js';
 import { registerConverters } from './store/converter-adapter.js';
 
 /** Time given to the statuses of the last drained calls to reach their clients before closing. */
@@ -84,10 +86,19 @@ export async function startSupervisor(config: Config, log: Logger): Promise<Supe
     refreshHealth();
     if (s === 'failed') registry.childFailed(child.lastError);
   });
+  const metrics = new Metrics();
+  let spawns = 0;
+  child.on('state', (s: string) => {
+    if (s === 'starting' && ++spawns > 1) metrics.childRestarted();
+  });
   child.on('exit', () => registry.childLost(`${child.lastError}; reloading on the next ML process`));
   child.start();
   for (const id of config.preload) void registry.load(id).catch((err: unknown) => log.error({ model: id, err: (err as Error).message }, 'preload failed'));
   log.info({ host: config.host, port: pub.port, mode: config.mode }, 'tabagent-server listening');
+  const http = config.http ? await startHttpServer({
+    host: config.httpHost, port: config.httpPort, authToken: config.authToken, grpcHost: config.host, grpcPort: pub.port, log, metrics,
+    readiness: { childReady: () => child.state === 'ready', loadedModels: async () => (await registry.list(true)).map((m) => m.id), preload: config.preload },
+  }) : undefined;
 
   let closing: Promise<void> | undefined;
   return {
@@ -95,6 +106,8 @@ export async function startSupervisor(config: Config, log: Logger): Promise<Supe
     shutdown: () => (closing ??= (async () => {
       log.info({ graceMs: config.shutdownGraceMs, inFlight: calls.count }, 'shutting down: draining in-flight work');
       pub.health.setStatus(HEALTH_SERVICES.server, 'NOT_SERVING');
+      // The HTTP listener stops accepting now; its requests in progress end with their gRPC calls.
+      const httpClosed = http?.close();
       // Stop accepting; let the calls in progress finish within the grace period; then close what
       // is left (health watches, streams past the grace period).
       const timers: NodeJS.Timeout[] = [];
@@ -108,6 +121,7 @@ export async function startSupervisor(config: Config, log: Logger): Promise<Supe
       for (const t of timers) clearTimeout(t);
       if (!drained) log.warn({ inFlight: calls.count }, 'grace period over: cancelling the calls still in progress');
       pub.server.forceShutdown();
+      await httpClosed;
       await child.stop(Math.min(5_000, Math.max(1_000, config.shutdownGraceMs)));
       registry.close();
       store.close();

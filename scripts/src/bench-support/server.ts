@@ -34,7 +34,7 @@ function waitServing(address: string, service: string, timeoutMs: number): Promi
 
 /** Starts tabagent-server with `extraArgs` (after --port 0, --log-level info and --cache-dir); logs are read only to learn the port. */
 export async function startBenchServer(extraArgs: readonly string[] = [], timeoutMs = 60_000): Promise<BenchServer> {
-  const args = [serverCli, '--mode', 'all', '--port', '0', '--log-level', 'info', '--cache-dir', sharedModelCache(), ...extraArgs];
+  const args = [serverCli, '--mode', 'all', '--port', '0', '--http-port', '0', '--log-level', 'info', '--cache-dir', sharedModelCache(), ...extraArgs];
   const proc = spawn(process.execPath, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
   const tail: string[] = [];
   const port = await new Promise<number>((resolve, reject) => {

@@ -14,6 +14,12 @@ export interface Config {
   readonly mode: Mode;
   readonly host: string;
   readonly port: number;
+  /** HTTP API address (OpenAI-compatible routes, health, metrics). */
+  readonly httpHost: string;
+  /** HTTP API port (0 = any free port). */
+  readonly httpPort: number;
+  /** Whether the HTTP API is on (--no-http turns it off). */
+  readonly http: boolean;
   readonly mlEndpoint: string;
   readonly mlListen: string;
   readonly cacheDir: string;
@@ -70,6 +76,9 @@ export function buildCommand(): Command {
     .choices(['all', 'ml', 'supervisor']).default('all').env('TABAGENT_MODE'));
   opt('--host <host>', 'address of the public gRPC server', 'TABAGENT_HOST', '127.0.0.1');
   opt('--port <port>', 'port of the public gRPC server (0 = any free port)', 'TABAGENT_PORT', 50051, int('--port', 0));
+  opt('--http-host <host>', 'address of the HTTP API (OpenAI-compatible routes, /healthz, /readyz)', 'TABAGENT_HTTP_HOST', '127.0.0.1');
+  opt('--http-port <port>', 'port of the HTTP API (0 = any free port)', 'TABAGENT_HTTP_PORT', 8080, int('--http-port', 0));
+  cmd.addOption(new Option('--no-http', 'turn the HTTP API off').env('TABAGENT_NO_HTTP'));
   opt('--ml-endpoint <addr>', 'address of a running ML service (mode supervisor)', 'TABAGENT_ML_ENDPOINT', '');
   opt('--ml-listen <addr>', 'where the ML service listens (mode ml): unix:/path.sock or HOST:PORT', 'TABAGENT_ML_LISTEN', '127.0.0.1:0');
   opt('--files-endpoint <addr>', `mode ml: public address of the supervisor whose ModelFiles serves the model files (both sides share ${ML_SECRET_ENV})`, 'TABAGENT_FILES_ENDPOINT', '');
@@ -113,6 +122,9 @@ export function parseConfig(argv: readonly string[], repoRoot?: string, env: Nod
     mode: o['mode'] as Mode,
     host: o['host'] as string,
     port: Number(o['port']),
+    httpHost: o['httpHost'] as string,
+    httpPort: Number(o['httpPort']),
+    http: o['http'] !== false,
     mlEndpoint: o['mlEndpoint'] as string,
     mlListen: o['mlListen'] as string,
     cacheDir: resolve(o['cacheDir'] as string),

@@ -1,5 +1,6 @@
-// Starts `tabagent-server` as a real process on a free port for end-to-end tests, waits for
-// grpc.health.v1 SERVING (watched), and stops it, checking that no process of its tree survives.
+// Starts `tabagent-server` as a real process on a free port for end-to-end tests (its HTTP API on
+// another free port unless the test names one or turns it off), waits for grpc.health.v1 SERVING
+// (watched), and stops it, checking that no process of its tree survives.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,6 +16,8 @@ export interface ServerUnderTest {
   readonly pid: number;
   readonly port: number;
   readonly address: string;
+  /** Port of the HTTP API (from its "http listening" log line); undefined with --no-http. */
+  readonly httpPort: number | undefined;
   readonly logs: string[];
   /** Resolves when a log line matches. */
   waitForLog(re: RegExp, timeoutMs?: number): Promise<Record<string, unknown>>;
@@ -36,6 +39,9 @@ export interface StartOptions {
 /** Starts the server with a private cache folder unless --cache-dir is given. */
 export async function startServer(opts: StartOptions = {}): Promise<ServerUnderTest> {
   const args = ['--port', '0', ...(opts.args ?? [])];
+  // Many servers run at once: the HTTP API's default port (8080) would collide.
+  const http = !args.includes('--no-http');
+  if (http && !args.some((a) => a === '--http-port' || a.startsWith('--http-port='))) args.push('--http-port', '0');
   if (!args.includes('--cache-dir')) args.push('--cache-dir', sharedTestCache());
   const proc = spawn(process.execPath, [serverCli, ...args], {
     cwd: repoRoot, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'],
@@ -73,11 +79,12 @@ export async function startServer(opts: StartOptions = {}): Promise<ServerUnderT
   const listening = await waitForLog(/"msg":"tabagent-server listening"/, opts.timeoutMs ?? 30_000);
   const port = Number(listening['port']);
   const address = `127.0.0.1:${port}`;
+  const httpPort = http ? Number((await waitForLog(/"msg":"http listening"/, opts.timeoutMs ?? 30_000))['port']) : undefined;
   await waitServing(address, '', opts.timeoutMs ?? 30_000);
   if (opts.waitForChild !== false) await waitServing(address, 'tabagent.ml', opts.timeoutMs ?? 30_000);
   const pid = proc.pid!;
   return {
-    proc, pid, port, address, logs, waitForLog,
+    proc, pid, port, address, httpPort, logs, waitForLog,
     childPids: () => childPidsOf(pid),
     stop: async (signal = 'SIGTERM', timeoutMs = 15_000) => {
       const tree = [pid, ...childPidsOf(pid)];

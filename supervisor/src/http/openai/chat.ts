@@ -1,0 +1,120 @@
+// POST /v1/chat/completions and POST /v1/completions on gRPC Chat / Generate: non-streaming (one
+// object with usage and finish_reason) or streamed as Server-Sent Events ending with [DONE]. The
+// stream's headers wait for the first gRPC message, so a refusal before any token (unknown model,
+// bad option) is a plain HTTP error with its status; a client that goes away cancels generation.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ClientReadableStream } from '@grpc/grpc-js';
+import type { GenerateResponse, GenerateStats } from '@tabagent/protos/v1/text';
+import { badParam, toHttpError } from '../core/errors.js';
+import type { LoopbackClients } from '../core/loopback.js';
+import { EventStream } from '../core/sse.js';
+import type { Metrics } from '../../metrics/metrics.js';
+import { generationSchema, messagesOf, samplingOf, type GenerationBody } from './generation-body.js';
+
+const TIMEOUT_MS = 300_000;
+
+type Kind = 'chat' | 'text';
+
+/** Opens the gRPC stream of one request. */
+function open(lb: LoopbackClients, b: GenerationBody, kind: Kind): ClientReadableStream<GenerateResponse> {
+  const sampling = samplingOf(b);
+  const co = { deadline: new Date(Date.now() + TIMEOUT_MS) };
+  if (kind === 'chat') return lb.text.chat({ model: b.model, messages: messagesOf(b.messages), sampling }, lb.metadata(), co);
+  if (typeof b.prompt !== 'string') throw badParam('prompt', 'must be a string');
+  return lb.text.generate({ model: b.model, prompt: b.prompt, sampling, addBos: undefined }, lb.metadata(), co);
+}
+
+const finishReason = (r: string): string => (r === 'length' ? 'length' : 'stop');
+
+const usageOf = (d: GenerateStats | undefined): Record<string, number> => {
+  const prompt = d?.promptTokens ?? 0;
+  const completion = d?.completionTokens ?? 0;
+  return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion };
+};
+
+/** The OpenAI objects of one request's answer. */
+class Shapes {
+  readonly #kind: Kind;
+  readonly #id: string;
+  readonly #created = Math.floor(Date.now() / 1000);
+  readonly #model: string;
+
+  constructor(kind: Kind, requestId: string, model: string) {
+    this.#kind = kind;
+    this.#id = `${kind === 'chat' ? 'chatcmpl' : 'cmpl'}-${requestId}`;
+    this.#model = model;
+  }
+
+  #head(object: string): Record<string, unknown> {
+    return { id: this.#id, object, created: this.#created, model: this.#model };
+  }
+
+  /** The non-streamed answer. */
+  completion(text: string, done: GenerateStats | undefined): Record<string, unknown> {
+    const reason = finishReason(done?.finishReason ?? 'stop');
+    const choice = this.#kind === 'chat'
+      ? { index: 0, message: { role: 'assistant', content: text, refusal: null }, logprobs: null, finish_reason: reason }
+      : { index: 0, text, logprobs: null, finish_reason: reason };
+    return { ...this.#head(this.#kind === 'chat' ? 'chat.completion' : 'text_completion'), choices: [choice], usage: usageOf(done) };
+  }
+
+  /** One streamed chunk; `usage` is null on every chunk but the last when usage is asked for. */
+  chunk(delta: Record<string, unknown> | null, reason: string | null, usage?: Record<string, number> | null): Record<string, unknown> {
+    const choice = this.#kind === 'chat'
+      ? { index: 0, delta: delta ?? {}, logprobs: null, finish_reason: reason }
+      : { index: 0, text: typeof delta?.['content'] === 'string' ? delta['content'] : '', logprobs: null, finish_reason: reason };
+    return {
+      ...this.#head(this.#kind === 'chat' ? 'chat.completion.chunk' : 'text_completion'),
+      choices: delta === null && reason === null ? [] : [choice],
+      ...(usage === undefined ? {} : { usage }),
+    };
+  }
+}
+
+/** Runs one generation: chat or completion. */
+async function generate(lb: LoopbackClients, metrics: Metrics, req: FastifyRequest, reply: FastifyReply, kind: Kind): Promise<unknown> {
+  const b = req.body as GenerationBody;
+  const stream = open(lb, b, kind);
+  reply.raw.once('close', () => { if (!reply.raw.writableFinished) stream.cancel(); });
+  const messages: AsyncIterator<GenerateResponse> = stream[Symbol.asyncIterator]();
+  const shapes = new Shapes(kind, req.id, b.model);
+  // Throws (and so answers with the error's status) when the call fails before its first message.
+  let next = await messages.next();
+  if (b.stream !== true) {
+    let text = '';
+    let done: GenerateStats | undefined;
+    for (; !next.done; next = await messages.next()) {
+      if (next.value.delta) text += next.value.delta.text;
+      else if (next.value.done) done = next.value.done;
+    }
+    if (done) metrics.tokens(b.model, done.promptTokens, done.completionTokens);
+    return shapes.completion(text, done);
+  }
+  const usage = b.stream_options?.include_usage === true ? null : undefined;
+  const sse = new EventStream(reply);
+  if (kind === 'chat') sse.send(shapes.chunk({ role: 'assistant', content: '' }, null, usage));
+  try {
+    for (; !next.done; next = await messages.next()) {
+      const r = next.value;
+      if (r.delta) sse.send(shapes.chunk({ content: r.delta.text }, null, usage));
+      else if (r.done) {
+        metrics.tokens(b.model, r.done.promptTokens, r.done.completionTokens);
+        sse.send(shapes.chunk(null, finishReason(r.done.finishReason), usage));
+        if (usage === null) sse.send(shapes.chunk(null, null, usageOf(r.done)));
+      }
+    }
+  } catch (err) {
+    // Headers are gone: the error travels as an event, the way OpenAI reports mid-stream failures.
+    const e = toHttpError(err);
+    req.log.warn({ reqId: req.id, status: e.status, code: e.body.error.code, err: e.body.error.message }, 'http stream failed');
+    sse.send(e.body);
+  }
+  sse.done();
+  return reply;
+}
+
+/** Registers the two generation routes. */
+export function chatRoutes(app: FastifyInstance, lb: LoopbackClients, metrics: Metrics): void {
+  app.post('/v1/chat/completions', { schema: { body: generationSchema('messages') } }, (req, reply) => generate(lb, metrics, req, reply, 'chat'));
+  app.post('/v1/completions', { schema: { body: generationSchema('prompt') } }, (req, reply) => generate(lb, metrics, req, reply, 'text'));
+}

@@ -1,0 +1,98 @@
+// The request bodies of /v1/chat/completions and /v1/completions: their JSON schema (types and
+// ranges, so a bad value is a 400 naming it before anything runs) and their translation to the
+// gRPC request's sampling options and messages; options the runtime cannot honour are refused.
+import type { ChatMessage, SamplingOptions } from '@tabagent/protos/v1/text';
+import { badParam } from '../core/errors.js';
+
+/** The fields of both generation bodies that the server reads. */
+export interface GenerationBody {
+  model: string;
+  messages?: unknown;
+  prompt?: unknown;
+  max_tokens?: number | null;
+  max_completion_tokens?: number | null;
+  temperature?: number | null;
+  top_p?: number | null;
+  seed?: number | null;
+  stop?: string | string[] | null;
+  n?: number | null;
+  stream?: boolean | null;
+  stream_options?: { include_usage?: boolean | null } | null;
+  logprobs?: unknown;
+  top_logprobs?: unknown;
+  best_of?: number | null;
+  echo?: boolean | null;
+}
+
+const nullable = (type: string, extra: Record<string, unknown> = {}): Record<string, unknown> => ({ type: [type, 'null'], ...extra });
+
+/** JSON schema of a generation body whose input is `field` ("messages" or "prompt"). */
+export function generationSchema(field: 'messages' | 'prompt'): Record<string, unknown> {
+  return {
+    type: 'object',
+    required: ['model', field],
+    properties: {
+      model: { type: 'string', minLength: 1 },
+      messages: { type: 'array', minItems: 1, items: { type: 'object', required: ['role'] } },
+      prompt: { type: 'string' },
+      max_tokens: nullable('integer', { minimum: 1 }),
+      max_completion_tokens: nullable('integer', { minimum: 1 }),
+      temperature: nullable('number', { minimum: 0, maximum: 2 }),
+      top_p: nullable('number', { exclusiveMinimum: 0, maximum: 1 }),
+      seed: nullable('integer', { minimum: 0 }),
+      stop: { anyOf: [{ type: 'string' }, { type: 'array', maxItems: 16, items: { type: 'string', minLength: 1 } }, { type: 'null' }] },
+      n: nullable('integer'),
+      best_of: nullable('integer'),
+      echo: nullable('boolean'),
+      stream: nullable('boolean'),
+      stream_options: { type: ['object', 'null'], properties: { include_usage: nullable('boolean') } },
+    },
+  };
+}
+
+/** Sampling options from the OpenAI fields; refuses what the runtime cannot give. */
+export function samplingOf(b: GenerationBody): SamplingOptions {
+  if (b.n != null && b.n !== 1) throw badParam('n', 'only n = 1 is supported');
+  if (b.best_of != null && b.best_of !== 1) throw badParam('best_of', 'only best_of = 1 is supported');
+  if (b.echo === true) throw badParam('echo', 'echoing the prompt is not supported');
+  if (b.logprobs != null && b.logprobs !== false && b.logprobs !== 0) throw badParam('logprobs', 'the runtime does not report log probabilities');
+  if (b.top_logprobs != null) throw badParam('top_logprobs', 'the runtime does not report log probabilities');
+  const stop = b.stop == null ? [] : typeof b.stop === 'string' ? [b.stop] : b.stop;
+  return {
+    // 0 asks for the model's default length (OpenAI: as much as fits).
+    maxNewTokens: b.max_completion_tokens ?? b.max_tokens ?? 0,
+    temperature: b.temperature ?? 1,
+    topK: 0,
+    topP: b.top_p ?? undefined,
+    repetitionPenalty: undefined,
+    seed: b.seed ?? undefined,
+    stop,
+  };
+}
+
+/** Text of a message's content: a string, or an array of text parts. */
+function textOf(content: unknown): string | undefined {
+  if (typeof content === 'string') return content;
+  if (content == null) return '';
+  if (!Array.isArray(content)) return undefined;
+  let text = '';
+  for (const part of content as Array<{ type?: unknown; text?: unknown }>) {
+    if (part?.type !== 'text' || typeof part.text !== 'string') return undefined;
+    text += part.text;
+  }
+  return text;
+}
+
+/** The chat messages; "developer" (OpenAI's newer name for system) is sent as "system". */
+export function messagesOf(raw: unknown): ChatMessage[] {
+  if (!Array.isArray(raw) || raw.length === 0) throw badParam('messages', 'must be a non-empty array');
+  return raw.map((m: { role?: unknown; content?: unknown }, i) => {
+    const role = m.role === 'developer' ? 'system' : m.role;
+    if (role !== 'system' && role !== 'user' && role !== 'assistant') {
+      throw badParam('messages', `messages[${i}].role must be system, developer, user or assistant, got ${String(m.role)}`);
+    }
+    const content = textOf(m.content);
+    if (content === undefined) throw badParam('messages', `messages[${i}].content must be a string or an array of text parts`);
+    return { role, content };
+  });
+}

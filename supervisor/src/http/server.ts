@@ -1,0 +1,97 @@
+// The HTTP listener: fastify with request ids (also sent back as x-request-id), one debug log line
+// per request, bearer auth outside the health paths, OpenAI-shaped errors, and the route modules.
+import { randomUUID, timingSafeEqual } from 'node:crypto';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { TabagentError, type Logger } from '@tabagent/common';
+import { toHttpError } from './core/errors.js';
+import { healthRoutes, OPEN_PATHS, type Readiness } from './health.js';
+import { LoopbackClients } from './core/loopback.js';
+import { chatRoutes } from './openai/chat.js';
+import { embeddingRoutes } from './openai/embeddings.js';
+import { modelRoutes } from './openai/models.js';
+import type { Metrics } from '../metrics/metrics.js';
+
+/** Options of the HTTP server. */
+export interface HttpOptions {
+  host: string;
+  port: number;
+  authToken: string;
+  /** Where the public gRPC API listens (the routes call it on loopback). */
+  grpcHost: string;
+  grpcPort: number;
+  readiness: Readiness;
+  metrics: Metrics;
+  log: Logger;
+}
+
+/** A listening HTTP server. */
+export interface HttpServer {
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+function tokenOk(header: string | undefined, token: string): boolean {
+  const got = Buffer.from(header?.startsWith('Bearer ') ? header.slice(7) : '');
+  const want = Buffer.from(token);
+  return got.length === want.length && timingSafeEqual(got, want);
+}
+
+/** Builds, registers and starts the HTTP server; logs "http listening" with the bound port. */
+export async function startHttpServer(o: HttpOptions): Promise<HttpServer> {
+  const log = o.log.child({ component: 'http' });
+  const app: FastifyInstance = Fastify({
+    loggerInstance: log as unknown as FastifyBaseLogger, disableRequestLogging: true, bodyLimit: 64 * 1024 * 1024,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && /^[\w.-]{1,128}$/.test(given) ? given : randomUUID();
+    },
+  });
+  const lb = new LoopbackClients(o.grpcHost, o.grpcPort, o.authToken);
+  app.addHook('onRequest', async (req, reply) => {
+    reply.header('x-request-id', req.id);
+    // 'close' fires for every answer, streamed (hijacked) ones included.
+    const started = process.hrtime.bigint();
+    reply.raw.once('close', () => {
+      const body = req.body as { model?: unknown } | undefined;
+      const code = reply.raw.statusCode;
+      o.metrics.request({
+        surface: 'http', method: `${req.method} ${req.routeOptions.url ?? '(no route)'}`, code,
+        // An unknown model is not kept as a label (any string could be sent).
+        model: typeof body?.model === 'string' && code !== 404 ? body.model : '',
+        seconds: Number(process.hrtime.bigint() - started) / 1e9,
+      });
+    });
+    if (o.authToken && !OPEN_PATHS.has(req.url.split('?')[0] ?? '') && !tokenOk(req.headers.authorization, o.authToken)) {
+      throw new TabagentError('TA_ERR_UNAUTHENTICATED', 'missing or wrong bearer token in the Authorization header');
+    }
+  });
+  app.addHook('onResponse', async (req, reply) => {
+    req.log.debug({ reqId: req.id, method: req.method, url: req.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'http request');
+  });
+  app.setErrorHandler((err, req, reply) => {
+    const e = toHttpError(err);
+    if (e.status >= 500) req.log.error({ reqId: req.id, err: e.body.error.message }, 'http request failed');
+    else req.log.warn({ reqId: req.id, status: e.status, code: e.body.error.code, err: e.body.error.message }, 'http request refused');
+    return reply.code(e.status).headers(e.headers).send(e.body);
+  });
+  app.setNotFoundHandler((req, reply) => reply.code(404).send({ error: { message: `Invalid URL (${req.method} ${req.url})`, type: 'invalid_request_error', param: null, code: null } }));
+  healthRoutes(app, o.readiness);
+  modelRoutes(app, lb);
+  chatRoutes(app, lb, o.metrics);
+  app.get('/metrics', async (_req, reply) => {
+    const m = await o.metrics.expose();
+    return reply.type(m.contentType).send(m.text);
+  });
+  embeddingRoutes(app, lb);
+  await app.listen({ host: o.host, port: o.port });
+  const addr = app.server.address();
+  const port = typeof addr === 'object' && addr !== null ? addr.port : o.port;
+  log.info({ host: o.host, port }, 'http listening');
+  return {
+    port,
+    close: async () => {
+      await app.close();
+      lb.close();
+    },
+  };
+}
