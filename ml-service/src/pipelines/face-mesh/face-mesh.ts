@@ -2,13 +2,11 @@
 // → 468 landmarks (478 with the attention model) projected back to the image.
 
 import type * as ort from 'onnxruntime-node';
-import { Exclusive } from '../../vision/calculators/exclusive.js';
 import { landmarksBounds } from '../../vision/calculators/landmarks-to-detection.js';
 import { FaceDetector } from '../../vision/face/face-detector.js';
-import { BufferPool } from '../../vision/image/buffer-pool.js';
 import { DEFAULT_FRAME_LIMITS, type FrameLimits } from '../../vision/image/convert.js';
-import { VisionError, invalidArgument } from '../../vision/errors.js';
-import { frameToRgb } from '../../vision/image/frame.js';
+import { invalidArgument } from '../../vision/errors.js';
+import { SerialFrames } from '../../vision/shared/serial-frames.js';
 import { emptyTimings, type FaceMeshResult, type Frame, type NormalizedRect, type RgbImage, type StageTimings } from '../../vision/types.js';
 import { hasRefinementOutputs, runMeshModel } from '../../vision/face-mesh/mesh-model.js';
 import { faceRoiFromDetection } from '../../vision/face-mesh/roi.js';
@@ -33,10 +31,7 @@ export class FaceMesh {
   readonly detector: FaceDetector;
   readonly refine: boolean;
   readonly minPresence: number;
-  private readonly pool = new BufferPool();
-  private readonly exclusive = new Exclusive();
-  private readonly limits: FrameLimits;
-  private disposed = false;
+  private readonly frames: SerialFrames;
   timings: StageTimings = emptyTimings();
 
   constructor(private readonly sessions: FaceMeshSessions, options: FaceMeshOptions = {}) {
@@ -44,7 +39,7 @@ export class FaceMesh {
     if (options.minDetectionScore !== undefined) detectorOptions.minScore = options.minDetectionScore;
     this.detector = new FaceDetector(sessions.detector, detectorOptions);
     this.minPresence = options.minPresence ?? 0.5;
-    this.limits = options.limits ?? DEFAULT_FRAME_LIMITS;
+    this.frames = new SerialFrames('face mesh', options.limits ?? DEFAULT_FRAME_LIMITS);
     const capable = hasRefinementOutputs(sessions.mesh);
     if (options.refine === true && !capable) {
       throw invalidArgument('options.refine', 'refined landmarks need the attention face mesh model');
@@ -52,37 +47,27 @@ export class FaceMesh {
     this.refine = options.refine ?? capable;
   }
 
-  async process(frame: Frame): Promise<FaceMeshResult[]> {
-    this.assertLive();
-    return this.exclusive.run(async () => {
-      const t0 = performance.now();
-      const image = await frameToRgb(frame, this.limits, this.pool);
-      const decodeMs = performance.now() - t0;
-      const result = await this.processUnlocked(image);
-      this.timings.decodeMs = decodeMs;
-      return result;
+  process(frame: Frame): Promise<FaceMeshResult[]> {
+    return this.frames.decode(frame, (image) => this.processUnlocked(image), (ms) => {
+      this.timings.decodeMs = ms;
     });
   }
 
-  async runRgb(image: RgbImage): Promise<FaceMeshResult[]> {
-    this.assertLive();
-    return this.exclusive.run(() => this.processUnlocked(image));
+  runRgb(image: RgbImage): Promise<FaceMeshResult[]> {
+    return this.frames.run(() => this.processUnlocked(image));
   }
 
   /** Runs only the mesh model on a given ROI; null when the face presence is below the threshold. */
   async meshFromRoi(image: RgbImage, roi: NormalizedRect, timings?: StageTimings): Promise<FaceMeshResult | null> {
-    this.assertLive();
-    const { landmarks, presence } = await runMeshModel(this.sessions.mesh, image, roi, this.pool, this.refine, timings);
+    this.frames.assertLive();
+    const { landmarks, presence } = await runMeshModel(this.sessions.mesh, image, roi, this.frames.pool, this.refine, timings);
     if (presence < this.minPresence) return null;
     return { landmarks, presence, roi, box: landmarksBounds(landmarks) };
   }
 
   /** Idempotent; sessions stay owned by the caller. */
   dispose(): void {
-    if (this.disposed) return;
-    this.disposed = true;
-    this.detector.dispose();
-    this.pool.clear();
+    if (this.frames.dispose()) this.detector.dispose();
   }
 
   private async processUnlocked(image: RgbImage): Promise<FaceMeshResult[]> {
@@ -96,9 +81,5 @@ export class FaceMesh {
     }
     this.timings = timings;
     return results;
-  }
-
-  private assertLive(): void {
-    if (this.disposed) throw new VisionError('VISION_DISPOSED', 'face mesh was disposed');
   }
 }

@@ -4,11 +4,9 @@
 // default) or every `redetectInterval` frames. One tracker per stream.
 
 import type * as ort from 'onnxruntime-node';
-import { Exclusive } from '../../vision/calculators/exclusive.js';
-import { BufferPool } from '../../vision/image/buffer-pool.js';
 import { DEFAULT_FRAME_LIMITS, type FrameLimits } from '../../vision/image/convert.js';
-import { VisionError, invalidArgument } from '../../vision/errors.js';
-import { frameToRgb } from '../../vision/image/frame.js';
+import { invalidArgument } from '../../vision/errors.js';
+import { SerialFrames } from '../../vision/shared/serial-frames.js';
 import { FaceMesh } from './face-mesh.js';
 import { faceRoiFromDetection, faceRoiFromLandmarks } from '../../vision/face-mesh/roi.js';
 import { IrisLandmarker } from '../../vision/iris/iris-landmarker.js';
@@ -45,18 +43,15 @@ interface Track {
 export class FaceTracker {
   private readonly mesh: FaceMesh;
   private readonly iris: IrisLandmarker | undefined;
-  private readonly pool = new BufferPool();
-  private readonly exclusive = new Exclusive();
+  private readonly frames: SerialFrames;
   private readonly maxFaces: number;
   private readonly redetectInterval: number;
   private readonly associationIou: number;
-  private readonly limits: FrameLimits;
   private tracks: Track[] = [];
   private nextId = 1;
   private frameIndex = 0;
   private lastDetectFrame = Number.NEGATIVE_INFINITY;
   private lostTrack = false;
-  private disposed = false;
   /** Frames processed and detector invocations since creation or reset(). */
   readonly stats = { frames: 0, detectorRuns: 0 };
   timings: StageTimings = emptyTimings();
@@ -65,11 +60,12 @@ export class FaceTracker {
     this.maxFaces = options.maxFaces ?? 1;
     this.redetectInterval = options.redetectInterval ?? 0;
     this.associationIou = options.associationIou ?? 0.5;
-    this.limits = options.limits ?? DEFAULT_FRAME_LIMITS;
+    const limits: FrameLimits = options.limits ?? DEFAULT_FRAME_LIMITS;
+    this.frames = new SerialFrames('face tracker', limits);
     if (!Number.isInteger(this.redetectInterval) || this.redetectInterval < 0) {
       throw invalidArgument('options.redetectInterval', 'must be a non-negative integer');
     }
-    const meshOptions: ConstructorParameters<typeof FaceMesh>[1] = { maxFaces: this.maxFaces, limits: this.limits };
+    const meshOptions: ConstructorParameters<typeof FaceMesh>[1] = { maxFaces: this.maxFaces, limits };
     if (options.minDetectionScore !== undefined) meshOptions.minDetectionScore = options.minDetectionScore;
     if (options.minPresence !== undefined) meshOptions.minPresence = options.minPresence;
     if (options.refine !== undefined) meshOptions.refine = options.refine;
@@ -77,21 +73,14 @@ export class FaceTracker {
     this.iris = sessions.iris === undefined ? undefined : new IrisLandmarker(sessions.iris);
   }
 
-  async process(frame: Frame): Promise<FaceTrackingResult> {
-    this.assertLive();
-    return this.exclusive.run(async () => {
-      const t0 = performance.now();
-      const image = await frameToRgb(frame, this.limits, this.pool);
-      const decodeMs = performance.now() - t0;
-      const result = await this.step(image);
-      this.timings.decodeMs = decodeMs;
-      return result;
+  process(frame: Frame): Promise<FaceTrackingResult> {
+    return this.frames.decode(frame, (image) => this.step(image), (ms) => {
+      this.timings.decodeMs = ms;
     });
   }
 
-  async runRgb(image: RgbImage): Promise<FaceTrackingResult> {
-    this.assertLive();
-    return this.exclusive.run(() => this.step(image));
+  runRgb(image: RgbImage): Promise<FaceTrackingResult> {
+    return this.frames.run(() => this.step(image));
   }
 
   /** Forgets all tracks (next frame runs the detector); ids keep increasing. */
@@ -103,12 +92,10 @@ export class FaceTracker {
 
   /** Idempotent; sessions stay owned by the caller. */
   dispose(): void {
-    if (this.disposed) return;
-    this.disposed = true;
+    if (!this.frames.dispose()) return;
     this.tracks = [];
     this.mesh.dispose();
     this.iris?.dispose();
-    this.pool.clear();
   }
 
   private async step(image: RgbImage): Promise<FaceTrackingResult> {
@@ -151,10 +138,6 @@ export class FaceTracker {
     this.tracks = next;
     this.timings = timings;
     return { faces, detectorRan, frameIndex };
-  }
-
-  private assertLive(): void {
-    if (this.disposed) throw new VisionError('VISION_DISPOSED', 'face tracker was disposed');
   }
 }
 

@@ -5,14 +5,12 @@
 // mode the pose is tracked and smoothed, and each part reuses its previous landmark ROI while it
 // agrees with the pose; in image mode every call starts from scratch.
 
-import { Exclusive } from '../../vision/calculators/exclusive.js';
 import { hasRefinementOutputs } from '../../vision/face-mesh/mesh-model.js';
 import { checkBoolean, checkUnit } from '../../vision/options.js';
-import { BufferPool } from '../../vision/image/buffer-pool.js';
 import { DEFAULT_FRAME_LIMITS, type FrameLimits } from '../../vision/image/convert.js';
-import { VisionError, invalidArgument } from '../../vision/errors.js';
-import { frameToRgb } from '../../vision/image/frame.js';
+import { invalidArgument } from '../../vision/errors.js';
 import { PoseTracker, type PoseTrackerOptions } from '../../vision/pose/pose-tracker.js';
+import { SerialFrames } from '../../vision/shared/serial-frames.js';
 import type { Frame, RgbImage } from '../../vision/types.js';
 import { FacePart } from './face-part.js';
 import { HandPart } from './hand-part.js';
@@ -23,14 +21,11 @@ export class HolisticPipeline {
   readonly tracking: boolean;
   /** Whether faces get 478 landmarks. */
   readonly refineFace: boolean;
-  private readonly exclusive = new Exclusive();
-  private readonly pool = new BufferPool();
+  private readonly frames: SerialFrames;
   private readonly pose: PoseTracker;
   private readonly face: FacePart;
   private readonly leftHand: HandPart;
   private readonly rightHand: HandPart;
-  private readonly limits: FrameLimits;
-  private disposed = false;
   /** Frames processed, pose detector runs, and landmark model runs of face and hands since creation. */
   readonly stats = { frames: 0, detectorRuns: 0, faceRuns: 0, handRuns: 0 };
   timings: HolisticTimings = emptyHolisticTimings();
@@ -43,10 +38,11 @@ export class HolisticPipeline {
     const refine = options.refineFace === undefined ? capable : checkBoolean(options.refineFace, 'refineFace');
     if (refine && !capable) throw invalidArgument('refineFace', 'refined face landmarks need the attention face mesh model');
     this.refineFace = refine;
-    this.limits = options.limits ?? DEFAULT_FRAME_LIMITS;
+    const limits: FrameLimits = options.limits ?? DEFAULT_FRAME_LIMITS;
+    this.frames = new SerialFrames('holistic pipeline', limits);
     const poseOptions: PoseTrackerOptions = {
       smoothing: options.smoothing === undefined ? this.tracking : checkBoolean(options.smoothing, 'smoothing'),
-      limits: this.limits,
+      limits,
     };
     if (options.minDetectionConfidence !== undefined) poseOptions.minDetectionConfidence = options.minDetectionConfidence;
     if (options.minPresenceConfidence !== undefined) poseOptions.minPresenceConfidence = options.minPresenceConfidence;
@@ -66,24 +62,16 @@ export class HolisticPipeline {
   }
 
   /** Decodes/converts the frame, then runs pose, face and hands. */
-  async process(frame: Frame, timestampUs?: number): Promise<HolisticResult> {
-    this.assertLive();
-    return this.exclusive.run(async () => {
-      this.assertLive();
-      const t0 = performance.now();
-      const image = await frameToRgb(frame, this.limits, this.pool);
-      const decodeMs = performance.now() - t0;
-      const result = await this.step(image, timestampUs);
-      this.timings.decodeMs = decodeMs;
-      this.timings.totalMs += decodeMs;
-      return result;
+  process(frame: Frame, timestampUs?: number): Promise<HolisticResult> {
+    return this.frames.decode(frame, (image) => this.step(image, timestampUs), (ms) => {
+      this.timings.decodeMs = ms;
+      this.timings.totalMs += ms;
     });
   }
 
   /** Same as process() on already decoded RGB. */
-  async runRgb(image: RgbImage, timestampUs?: number): Promise<HolisticResult> {
-    this.assertLive();
-    return this.exclusive.run(() => this.step(image, timestampUs));
+  runRgb(image: RgbImage, timestampUs?: number): Promise<HolisticResult> {
+    return this.frames.run(() => this.step(image, timestampUs));
   }
 
   /** Forgets the pose track, smoothing history and part ROIs. */
@@ -96,13 +84,11 @@ export class HolisticPipeline {
 
   /** Idempotent; sessions stay owned by the caller. */
   dispose(): void {
-    if (this.disposed) return;
-    this.disposed = true;
+    if (!this.frames.dispose()) return;
     this.pose.dispose();
     this.face.dispose();
     this.leftHand.dispose();
     this.rightHand.dispose();
-    this.pool.clear();
   }
 
   private async step(image: RgbImage, timestampUs: number | undefined): Promise<HolisticResult> {
@@ -137,10 +123,6 @@ export class HolisticPipeline {
     const t2 = performance.now();
     this.timings = { decodeMs: 0, poseMs: t1 - t0, partsMs: t2 - t1, totalMs: t2 - t0 };
     return result;
-  }
-
-  private assertLive(): void {
-    if (this.disposed) throw new VisionError('VISION_DISPOSED', 'holistic pipeline was disposed');
   }
 }
 

@@ -1,14 +1,13 @@
 // What the VIDEO-mode hand and pose trackers share: validation of the tracking options and the
 // SerialTracker base (serialised calls on pooled RGB, the frame clock, stats and timings, reset and
 // an idempotent dispose; the decode time is recorded after the step resets the timings).
-import { Exclusive } from '../calculators/exclusive.js';
-import { BufferPool } from '../image/buffer-pool.js';
+import type { BufferPool } from '../image/buffer-pool.js';
 import type { FrameLimits } from '../image/convert.js';
-import { invalidArgument, VisionError } from '../errors.js';
-import { frameToRgb } from '../image/frame.js';
+import { invalidArgument } from '../errors.js';
 import { emptyTimings, type Frame, type RgbImage, type StageTimings } from '../types.js';
 import { FrameClock } from './frame-clock.js';
 import { checkBoolean } from '../options.js';
+import { SerialFrames } from './serial-frames.js';
 
 /** Tracking options common to both trackers. */
 export interface TrackingOptions {
@@ -31,19 +30,24 @@ export function resolveTrackingOptions(o: { redetectInterval?: number; associati
 
 /** Base of the hand and pose trackers; sessions stay owned by the caller. */
 export abstract class SerialTracker<Result> {
-  protected readonly pool = new BufferPool();
-  protected readonly exclusive = new Exclusive();
+  readonly #frames: SerialFrames;
   protected readonly clock = new FrameClock();
   protected frameIndex = 0;
   protected nextId = 1;
   protected lastDetectFrame = Number.NEGATIVE_INFINITY;
-  #disposed = false;
   /** Frames processed and detector invocations since creation. */
   readonly stats = { frames: 0, detectorRuns: 0 };
   /** Times of the last frame: decode, and model (crops, inference and decoding of both models). */
   timings: StageTimings = emptyTimings();
 
-  protected constructor(private readonly name: string, protected readonly limits: FrameLimits) {}
+  protected constructor(name: string, protected readonly limits: FrameLimits) {
+    this.#frames = new SerialFrames(name, limits);
+  }
+
+  /** Buffers shared by the tracker's models (calls are serialised, so one frame uses them at a time). */
+  protected get pool(): BufferPool {
+    return this.#frames.pool;
+  }
 
   /** Tracks on one decoded frame (calls are serialised). */
   protected abstract step(image: RgbImage, timestampUs: number | undefined): Promise<Result>;
@@ -52,23 +56,15 @@ export abstract class SerialTracker<Result> {
   protected abstract forget(): void;
 
   /** Decodes/converts the frame, then tracks. `timestampUs` drives smoothing (see FrameClock). */
-  async process(frame: Frame, timestampUs?: number): Promise<Result> {
-    this.assertLive();
-    return this.exclusive.run(async () => {
-      this.assertLive();
-      const t0 = performance.now();
-      const image = await frameToRgb(frame, this.limits, this.pool);
-      const decodeMs = performance.now() - t0;
-      const result = await this.step(image, timestampUs);
-      this.timings.decodeMs = decodeMs;
-      return result;
+  process(frame: Frame, timestampUs?: number): Promise<Result> {
+    return this.#frames.decode(frame, (image) => this.step(image, timestampUs), (ms) => {
+      this.timings.decodeMs = ms;
     });
   }
 
   /** Same as process() on already decoded RGB. */
-  async runRgb(image: RgbImage, timestampUs?: number): Promise<Result> {
-    this.assertLive();
-    return this.exclusive.run(() => this.step(image, timestampUs));
+  runRgb(image: RgbImage, timestampUs?: number): Promise<Result> {
+    return this.#frames.run(() => this.step(image, timestampUs));
   }
 
   /** Forgets the tracks and smoothing history (next frame runs the detector); ids keep increasing. */
@@ -80,13 +76,6 @@ export abstract class SerialTracker<Result> {
 
   /** Idempotent; sessions stay owned by the caller. */
   dispose(): void {
-    if (this.#disposed) return;
-    this.#disposed = true;
-    this.forget();
-    this.pool.clear();
-  }
-
-  protected assertLive(): void {
-    if (this.#disposed) throw new VisionError('VISION_DISPOSED', `${this.name} was disposed`);
+    if (this.#frames.dispose()) this.forget();
   }
 }
