@@ -9,6 +9,8 @@ import { LoopbackClients } from './core/loopback.js';
 import { chatRoutes } from './openai/chat.js';
 import { embeddingRoutes } from './openai/embeddings.js';
 import { modelRoutes } from './openai/models.js';
+import { openApiRoutes } from './openapi.js';
+import { visionRoutes } from './vision/routes.js';
 import type { Metrics } from '../metrics/metrics.js';
 
 /** Options of the HTTP server. */
@@ -47,6 +49,12 @@ export async function startHttpServer(o: HttpOptions): Promise<HttpServer> {
     },
   });
   const lb = new LoopbackClients(o.grpcHost, o.grpcPort, o.authToken);
+  // Every route, as "METHOD /url" (fastify's implicit HEAD routes aside), for the listening log line.
+  const routes: string[] = [];
+  app.addHook('onRoute', (r) => {
+    for (const m of [r.method].flat()) if (m !== 'HEAD') routes.push(`${m} ${r.url}`);
+  });
+  await openApiRoutes(app);
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', req.id);
     // 'close' fires for every answer, streamed (hijacked) ones included.
@@ -83,10 +91,11 @@ export async function startHttpServer(o: HttpOptions): Promise<HttpServer> {
     return reply.type(m.contentType).send(m.text);
   });
   embeddingRoutes(app, lb);
+  await visionRoutes(app, lb);
   await app.listen({ host: o.host, port: o.port });
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr !== null ? addr.port : o.port;
-  log.info({ host: o.host, port }, 'http listening');
+  log.info({ host: o.host, port, routes }, 'http listening');
   return {
     port,
     close: async () => {
