@@ -48,6 +48,8 @@ export async function startHttpServer(o: HttpOptions): Promise<HttpServer> {
       return typeof given === 'string' && /^[\w.-]{1,128}$/.test(given) ? given : randomUUID();
     },
   });
+  // Answers are serialized as they are: route response schemas document them (GET /openapi.json).
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   const lb = new LoopbackClients(o.grpcHost, o.grpcPort, o.authToken);
   // Every route, as "METHOD /url" (fastify's implicit HEAD routes aside), for the listening log line.
   const routes: string[] = [];
@@ -86,7 +88,7 @@ export async function startHttpServer(o: HttpOptions): Promise<HttpServer> {
   healthRoutes(app, o.readiness);
   modelRoutes(app, lb);
   chatRoutes(app, lb, o.metrics);
-  app.get('/metrics', async (_req, reply) => {
+  app.get('/metrics', { schema: { response: { 200: { description: 'Prometheus text format', content: { 'text/plain': { schema: { type: 'string' } } } } } } }, async (_req, reply) => {
     const m = await o.metrics.expose();
     return reply.type(m.contentType).send(m.text);
   });
