@@ -3,6 +3,7 @@
 // JSON form), number by number within a tolerance.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { testImage } from '../support/paths.js';
 
 /** How the image travels. */
@@ -44,6 +45,32 @@ export async function postImage(
   const buf = Buffer.from(await res.arrayBuffer());
   const json = res.headers.get('content-type')?.startsWith('application/json') ? JSON.parse(buf.toString('utf8')) as Record<string, unknown> : undefined;
   return { status: res.status, headers: res.headers, bytes: buf, json };
+}
+
+/**
+ * POSTs a body the server refuses from its Content-Length alone: it answers before reading the body
+ * and closes the connection, so the headers go first and the body only if no answer came within a
+ * second (a client that writes at once may see EPIPE before it reads the answer).
+ */
+export function postRefusedBody(url: string, body: Buffer, contentType: string): Promise<HttpAnswer> {
+  return new Promise((resolve, reject) => {
+    let answered = false;
+    const req = request(url, { method: 'POST', headers: { 'content-type': contentType, 'content-length': String(body.length) } }, (res) => {
+      answered = true;
+      const parts: Buffer[] = [];
+      res.on('data', (b: Buffer) => parts.push(b));
+      res.on('error', reject);
+      res.on('end', () => {
+        req.destroy();
+        const bytes = Buffer.concat(parts);
+        const headers = new Headers(Object.entries(res.headers).flatMap(([k, v]): Array<[string, string]> => (v === undefined ? [] : [[k, String(v)]])));
+        resolve({ status: res.statusCode ?? 0, headers, bytes, json: JSON.parse(bytes.toString('utf8')) as Record<string, unknown> });
+      });
+    });
+    req.on('error', (err) => { if (!answered) reject(err); });
+    req.flushHeaders();
+    setTimeout(() => { if (!answered) req.end(body); }, 1000);
+  });
 }
 
 /** Whether a value is a proto3 default (what ts-proto's toJSON leaves out). */

@@ -11,7 +11,7 @@ import {
 import sharp from 'sharp';
 import { connect, type PublicClients } from '../support/clients.js';
 import { startServer, type ServerUnderTest } from '../support/server-process.js';
-import { assertRefusal, assertSameAnswer, postImage, type BodyKind } from './http-vision-helpers.js';
+import { assertRefusal, assertSameAnswer, postImage, postRefusedBody, type BodyKind } from './http-vision-helpers.js';
 import { encodedFrame, preload, vision, visionHolistic } from './vision-helpers.js';
 
 const MODELS = [
@@ -163,7 +163,8 @@ describe('vision over HTTP', () => {
     assertRefusal(await postImage(base, 'faces', big, 'raw'), 413, 'body', 'TA_ERR_INVALID_ARGUMENT');
     assertRefusal(await postImage(base, 'faces', big, 'multipart'), 413, 'file', 'TA_ERR_INVALID_ARGUMENT');
     // Past the route's body limit fastify refuses the JSON before it is parsed; the field is still named.
-    assertRefusal(await postImage(base, 'faces', Buffer.alloc(34 * 1024 * 1024), 'json'), 413, 'image', 'TA_ERR_INVALID_ARGUMENT');
+    const json = Buffer.from(JSON.stringify({ image: Buffer.alloc(34 * 1024 * 1024).toString('base64') }));
+    assertRefusal(await postRefusedBody(`${base}/v1/vision/faces`, json, 'application/json'), 413, 'image', 'TA_ERR_INVALID_ARGUMENT');
     const form = new FormData();
     form.append('max_faces', '1');
     const noFile = await fetch(`${base}/v1/vision/faces`, { method: 'POST', body: form });

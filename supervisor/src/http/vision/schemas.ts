@@ -2,7 +2,7 @@
 // and checks them), the answer as the JSON schema of the gRPC response message (from vision.proto),
 // and for the OpenAPI document the request bodies fastify cannot validate (raw image bytes,
 // multipart) beside the JSON one.
-import { errorBodySchema } from '../openapi.js';
+import { errorBodySchema } from '../core/error-schema.js';
 import { MAX_IMAGE_BYTES, RAW_IMAGE_TYPES } from './image-body.js';
 import type { JsonSchema, VisionMessages } from './proto-json.js';
 import { optionSchema, type VisionTask } from './tasks.js';
