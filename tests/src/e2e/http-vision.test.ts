@@ -4,12 +4,14 @@
 // PNG answers (mask and effect image) decode to the input's size and agree with gRPC; bad input
 // gets the right status naming the parameter; a burst past the queue size gets 429 + Retry-After.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import {
   DetectFacesResponse, FaceMeshResponse, HandsResponse, HolisticResponse, ImageEncoding, IrisResponse, PoseModel, PoseResponse, SegmentResponse,
 } from '@tabagent/protos/v1/vision';
 import sharp from 'sharp';
 import { connect, type PublicClients } from '../support/clients.js';
+import { testImage } from '../support/paths.js';
 import { startServer, type ServerUnderTest } from '../support/server-process.js';
 import { assertRefusal, assertSameAnswer, postImage, postRefusedBody, type BodyKind } from './http-vision-helpers.js';
 import { encodedFrame, preload, vision, visionHolistic } from './vision-helpers.js';
@@ -133,6 +135,15 @@ describe('vision over HTTP', () => {
     const [got, want] = await Promise.all([pixels(fx.bytes), pixels(Buffer.from(blurred.image!.data))]);
     assert.deepEqual([got.width, got.height, got.channels], [820, 1024, 3]);
     assert.ok(differing(got.data, want.data) < 0.001);
+    const behind = await vision(c, 'segment', { frame: encodedFrame('portrait.jpg'), options: { effect: { backgroundImage: encodedFrame('cats_and_dogs.jpg') }, outputEncoding: ImageEncoding.IMAGE_ENCODING_PNG } });
+    const form = new FormData();
+    form.append('file', new Blob([readFileSync(testImage('portrait.jpg'))], { type: 'image/jpeg' }), 'portrait.jpg');
+    form.append('background_image', new Blob([readFileSync(testImage('cats_and_dogs.jpg'))], { type: 'image/jpeg' }), 'cats_and_dogs.jpg');
+    const replaced = await fetch(`${base}/v1/vision/segment`, { method: 'POST', body: form, headers: { accept: 'image/png' } });
+    assert.equal(replaced.status, 200);
+    const [r, rWant] = await Promise.all([pixels(Buffer.from(await replaced.arrayBuffer())), pixels(Buffer.from(behind.image!.data))]);
+    assert.deepEqual([r.width, r.height], [820, 1024]);
+    assert.ok(differing(r.data, rWant.data) < 0.001, 'the background_image part gives gRPC\'s background replacement');
     const green = await postImage(base, 'segment', 'portrait.jpg', 'raw', { background_color: 0x00ff00 }, { accept: 'image/png' });
     const g = await pixels(green.bytes);
     assert.deepEqual([...g.data.subarray(0, 3)], [0, 255, 0], 'the background corner is green');

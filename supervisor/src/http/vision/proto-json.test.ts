@@ -34,6 +34,7 @@ describe('VisionMessages', () => {
     const hand = s.properties['hands']!.items;
     assert.deepEqual(hand.required.sort(), ['landmarks', 'presence', 'worldLandmarks']);
     assert.deepEqual(hand.properties['landmarks']!.items!.required, ['x', 'y', 'z']);
+    assert.equal((hand.properties['landmarks'] as { description?: string }).description, '21 landmarks.', 'the .proto comment');
     const pose = m.schema('PoseResult') as { properties: Record<string, Record<string, unknown>> };
     assert.deepEqual(pose.properties['jointAngles']!['additionalProperties'], { type: 'number' });
   });
