@@ -102,7 +102,7 @@ describe('GET /openapi.json', () => {
     assert.equal(doc.paths['/v1/vision/faces']!['post']!.responses['200']!.content!['image/png'], undefined);
   });
 
-  it('the documented answer schemas hold for real answers of pose and faces', async () => {
+  it('the documented answer schemas hold for real answers of pose and faces; without the token a vision route is 401', async () => {
     for (const [task, image] of [['pose', 'pose.jpg'], ['faces', 'family_group.jpg']] as const) {
       const res = await fetch(`${base}/v1/vision/${task}`, { method: 'POST', body: readFileSync(testImage(image)), headers: { ...auth, 'content-type': 'image/jpeg' } });
       assert.equal(res.status, 200);
@@ -113,5 +113,8 @@ describe('GET /openapi.json', () => {
       // The check can fail: an answer with a field the schema does not know is caught.
       assert.match(mismatch({ ...body, extra: 1 }, schema, '$') ?? '', /extra is not in the schema/);
     }
+    const noToken = await fetch(`${base}/v1/vision/faces`, { method: 'POST', body: readFileSync(testImage('portrait.jpg')), headers: { 'content-type': 'image/jpeg' } });
+    assert.equal(noToken.status, 401, 'vision routes are behind --auth-token');
+    assert.equal(((await noToken.json()) as { error: { code: string } }).error.code, 'TA_ERR_UNAUTHENTICATED');
   });
 });
