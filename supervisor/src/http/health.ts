@@ -19,7 +19,8 @@ export const OPEN_PATHS: ReadonlySet<string> = new Set(['/healthz', '/readyz']);
 export function healthRoutes(app: FastifyInstance, r: Readiness): void {
   const schema = { response: { 200: { type: 'object', properties: { status: { type: 'string' } } } } };
   app.get('/healthz', { schema: { ...schema } }, async () => ({ status: 'ok' }));
-  app.get('/readyz', async (_req, reply) => {
+  const ready = { type: 'object', properties: { status: { type: 'string', enum: ['ready', 'not ready'] }, child: { type: 'string' }, missing: { type: 'array', items: { type: 'string' } } } };
+  app.get('/readyz', { schema: { response: { 200: ready, 503: ready } } }, async (_req, reply) => {
     const loaded = r.childReady() ? new Set(await r.loadedModels().catch(() => [])) : new Set<string>();
     const missing = r.preload.filter((id) => !loaded.has(id));
     const ready = r.childReady() && missing.length === 0;

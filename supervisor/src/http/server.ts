@@ -9,6 +9,8 @@ import { LoopbackClients } from './core/loopback.js';
 import { chatRoutes } from './openai/chat.js';
 import { embeddingRoutes } from './openai/embeddings.js';
 import { modelRoutes } from './openai/models.js';
+import { openApiRoutes } from './openapi.js';
+import { visionRoutes } from './vision/routes.js';
 import type { Metrics } from '../metrics/metrics.js';
 
 /** Options of the HTTP server. */
@@ -46,7 +48,15 @@ export async function startHttpServer(o: HttpOptions): Promise<HttpServer> {
       return typeof given === 'string' && /^[\w.-]{1,128}$/.test(given) ? given : randomUUID();
     },
   });
+  // Answers are serialized as they are: route response schemas document them (GET /openapi.json).
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   const lb = new LoopbackClients(o.grpcHost, o.grpcPort, o.authToken);
+  // Every route, as "METHOD /url" (fastify's implicit HEAD routes aside), for the listening log line.
+  const routes: string[] = [];
+  app.addHook('onRoute', (r) => {
+    for (const m of [r.method].flat()) if (m !== 'HEAD') routes.push(`${m} ${r.url}`);
+  });
+  await openApiRoutes(app);
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', req.id);
     // 'close' fires for every answer, streamed (hijacked) ones included.
@@ -78,15 +88,16 @@ export async function startHttpServer(o: HttpOptions): Promise<HttpServer> {
   healthRoutes(app, o.readiness);
   modelRoutes(app, lb);
   chatRoutes(app, lb, o.metrics);
-  app.get('/metrics', async (_req, reply) => {
+  app.get('/metrics', { schema: { response: { 200: { description: 'Prometheus text format', content: { 'text/plain': { schema: { type: 'string' } } } } } } }, async (_req, reply) => {
     const m = await o.metrics.expose();
     return reply.type(m.contentType).send(m.text);
   });
   embeddingRoutes(app, lb);
+  await visionRoutes(app, lb);
   await app.listen({ host: o.host, port: o.port });
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr !== null ? addr.port : o.port;
-  log.info({ host: o.host, port }, 'http listening');
+  log.info({ host: o.host, port, routes }, 'http listening');
   return {
     port,
     close: async () => {

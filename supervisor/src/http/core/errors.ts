@@ -58,6 +58,11 @@ export function badParam(param: string, message: string): TabagentError {
   return new TabagentError('TA_ERR_INVALID_ARGUMENT', `${param}: ${message}`, { field: param });
 }
 
+/** A refusal with its own 4xx status (e.g. 413) that names the request field at fault. */
+export function httpRefusal(status: number, param: string, message: string, code: ErrorCode = 'TA_ERR_INVALID_ARGUMENT'): Error {
+  return Object.assign(new Error(message), { statusCode: status, param, taCode: code });
+}
+
 /** The OpenAI parameter a gRPC field path stands for ("sampling.stop[2]" → "stop"), or null. */
 export function openAiParam(field: string): string | null {
   const head = field.replace(/^sampling\./, '').split(/[.[]/)[0] ?? '';
@@ -71,7 +76,7 @@ function paramOfMessage(message: string): string | null {
 }
 
 /** A fastify body validation error (ajv): its message and the property at fault. */
-interface ValidationError { statusCode?: number; validation?: Array<{ instancePath?: string; params?: { missingProperty?: string } }> }
+interface ValidationError { statusCode?: number; param?: string; taCode?: ErrorCode; validation?: Array<{ instancePath?: string; params?: { missingProperty?: string } }> }
 
 function validationParam(err: ValidationError): string | null {
   const v = err.validation?.[0];
@@ -103,9 +108,9 @@ export function toHttpError(err: unknown): HttpError {
     retryAfterMs = err.retryAfterMs;
     param = err.field ?? err.details['param'] ?? null;
   } else if (clientStatus(err) !== undefined) {
-    // fastify's own refusals: body validation (400), malformed JSON (400), media type (415), size (413).
-    code = 'TA_ERR_INVALID_ARGUMENT';
-    param = validationParam(err as ValidationError);
+    // fastify's own refusals (body validation 400, malformed JSON 400, media type 415, size 413) and httpRefusal's.
+    code = (err as ValidationError).taCode ?? 'TA_ERR_INVALID_ARGUMENT';
+    param = (err as ValidationError).param ?? validationParam(err as ValidationError);
   } else {
     message = `internal error: ${message}`;
   }

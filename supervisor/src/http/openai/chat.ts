@@ -10,6 +10,7 @@ import type { LoopbackClients } from '../core/loopback.js';
 import { EventStream } from '../core/sse.js';
 import type { Metrics } from '../../metrics/metrics.js';
 import { generationSchema, messagesOf, samplingOf, type GenerationBody } from './generation-body.js';
+import { generationResponse } from './response-schemas.js';
 
 const TIMEOUT_MS = 300_000;
 
@@ -115,6 +116,6 @@ async function generate(lb: LoopbackClients, metrics: Metrics, req: FastifyReque
 
 /** Registers the two generation routes. */
 export function chatRoutes(app: FastifyInstance, lb: LoopbackClients, metrics: Metrics): void {
-  app.post('/v1/chat/completions', { schema: { body: generationSchema('messages') } }, (req, reply) => generate(lb, metrics, req, reply, 'chat'));
-  app.post('/v1/completions', { schema: { body: generationSchema('prompt') } }, (req, reply) => generate(lb, metrics, req, reply, 'text'));
+  app.post('/v1/chat/completions', { schema: { body: generationSchema('messages'), response: generationResponse('chat') } }, (req, reply) => generate(lb, metrics, req, reply, 'chat'));
+  app.post('/v1/completions', { schema: { body: generationSchema('prompt'), response: generationResponse('text') } }, (req, reply) => generate(lb, metrics, req, reply, 'text'));
 }

@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { Pooling } from '@tabagent/protos/v1/text';
 import { badParam } from '../core/errors.js';
 import { unaryCall, type LoopbackClients } from '../core/loopback.js';
+import { embeddingsResponse } from './response-schemas.js';
 
 const TIMEOUT_MS = 120_000;
 
@@ -21,7 +22,7 @@ export function embeddingRoutes(app: FastifyInstance, lb: LoopbackClients): void
     type: 'object', required: ['model', 'input'],
     properties: { model: { type: 'string' }, input: {}, encoding_format: { type: ['string', 'null'], enum: ['float', 'base64', null] }, dimensions: { type: ['integer', 'null'], minimum: 1 }, user: { type: 'string' } },
   };
-  app.post('/v1/embeddings', { schema: { body } }, async (req, reply) => {
+  app.post('/v1/embeddings', { schema: { body, response: embeddingsResponse() } }, async (req, reply) => {
     const b = req.body as EmbeddingsBody;
     const texts = inputs(b.input);
     const abort = new AbortController();

@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ModelInfo } from '@tabagent/protos/v1/model_management';
 import { unaryCall, type LoopbackClients } from '../core/loopback.js';
+import { modelListResponse, modelResponse } from './response-schemas.js';
 
 const TIMEOUT_MS = 30_000;
 
@@ -11,11 +12,11 @@ function toModel(m: ModelInfo): Record<string, unknown> {
 
 /** Registers the model routes. */
 export function modelRoutes(app: FastifyInstance, lb: LoopbackClients): void {
-  app.get('/v1/models', async () => {
+  app.get('/v1/models', { schema: { response: modelListResponse() } }, async () => {
     const res = await unaryCall(lb, lb.models, lb.models.listModels, { loadedOnly: false }, TIMEOUT_MS);
     return { object: 'list', data: res.models.map(toModel) };
   });
-  app.get('/v1/models/*', async (req) => {
+  app.get('/v1/models/*', { schema: { response: modelResponse() } }, async (req) => {
     const id = decodeURIComponent((req.params as { '*': string })['*']);
     return toModel(await unaryCall(lb, lb.models, lb.models.getModel, { model: id }, TIMEOUT_MS));
   });
