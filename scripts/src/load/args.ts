@@ -22,7 +22,7 @@ export const LOAD_HELP = `npm run bench:load -- [flags]
   --workloads a,b     ${WORKLOADS.join(', ')} (default all; env TABAGENT_LOAD_WORKLOADS)
   --levels 1,2,4      concurrency levels (default 1,2,4,8,16; env TABAGENT_LOAD_LEVELS)
   --window-ms N       measurement window (default 1000; env TABAGENT_LOAD_WINDOW_MS)
-  --max-windows N     windows per level at most, stable or not (default 5; env TABAGENT_LOAD_MAX_WINDOWS)
+  --max-windows N     windows per level at most, stable or not (default 4; env TABAGENT_LOAD_MAX_WINDOWS)
   --tolerance F       last 3 windows within ±F of their mean = stable (default 0.15; env TABAGENT_LOAD_TOLERANCE)
   --tokens N          new tokens per generation (default 32; env TABAGENT_LOAD_TOKENS)
   --queue-size N      the server's --queue-size (default: the server's; env TABAGENT_LOAD_QUEUE_SIZE)
@@ -61,7 +61,7 @@ export function parseLoadArgs(argv: readonly string[], env: Readonly<Record<stri
     workloads,
     levels: list('--levels', 'TABAGENT_LOAD_LEVELS', '1,2,4,8,16').map((v) => positive('--levels', v, true)),
     windowMs: positive('--window-ms', get('--window-ms', 'TABAGENT_LOAD_WINDOW_MS') ?? '1000', true),
-    maxWindows: positive('--max-windows', get('--max-windows', 'TABAGENT_LOAD_MAX_WINDOWS') ?? '5', true),
+    maxWindows: positive('--max-windows', get('--max-windows', 'TABAGENT_LOAD_MAX_WINDOWS') ?? '4', true),
     tolerance: positive('--tolerance', get('--tolerance', 'TABAGENT_LOAD_TOLERANCE') ?? '0.15', false),
     tokens: positive('--tokens', get('--tokens', 'TABAGENT_LOAD_TOKENS') ?? '32', true),
     queueSize: queue === undefined ? undefined : positive('--queue-size', queue, true),

@@ -32,6 +32,9 @@ export function detectFacesWorkload(name: string, address: string, frames: Frame
   };
 }
 
+/** A frame that got no result in time. */
+class TrackTimeout extends Error {}
+
 /** One Track stream that sends the next frame when the last one's result arrived. */
 class TrackLane {
   readonly #stream: ClientDuplexStream<TrackRequest, TrackResponse>;
@@ -39,8 +42,12 @@ class TrackLane {
   #sent = 0;
   #failed: Error | undefined;
 
-  constructor(client: VisionClient, deadlineMs: number) {
-    this.#stream = client.track(new Metadata(), within(deadlineMs));
+  readonly #frameTimeoutMs: number;
+
+  /** A stream lives as long as the workload; each frame must be answered within `frameTimeoutMs`. */
+  constructor(client: VisionClient, frameTimeoutMs: number) {
+    this.#frameTimeoutMs = frameTimeoutMs;
+    this.#stream = client.track(new Metadata());
     this.#stream.on('data', (r: TrackResponse) => this.#settle(r));
     this.#stream.on('error', (e: Error) => {
       this.#failed = e;
@@ -58,7 +65,15 @@ class TrackLane {
   next(frame: DeepPartial<Frame>, task: TrackTask): Promise<TrackResponse | Error> {
     if (this.#failed) return Promise.resolve(this.#failed);
     return new Promise((resolve) => {
-      this.#pending = resolve;
+      const timer = setTimeout(() => {
+        this.#failed = new TrackTimeout(`no Track result within ${this.#frameTimeoutMs} ms`);
+        this.#settle(this.#failed);
+        this.#stream.cancel();
+      }, this.#frameTimeoutMs);
+      this.#pending = (r) => {
+        clearTimeout(timer);
+        resolve(r);
+      };
       this.#stream.write(TrackRequest.fromPartial({ timestampUs: 1_000_000 + this.#sent * 33_333, task, frame }));
       this.#sent += 1;
     });
@@ -83,8 +98,9 @@ export function trackWorkload(address: string, frames: FrameSource, faces: numbe
         const t0 = performance.now();
         const r = await lane.next(frames(n++), TrackTask.TRACK_TASK_FACES);
         if (r instanceof Error) {
+          lane.close();
           lanes[worker] = new TrackLane(client, deadlineMs); // the next call opens a new stream
-          return grpcFailure(t0, r);
+          return r instanceof TrackTimeout ? { startMs: t0, endMs: performance.now(), ok: false, code: 'TRACK_TIMEOUT', message: r.message } : grpcFailure(t0, r);
         }
         if (r.status) return { startMs: t0, endMs: performance.now(), ok: false, code: 'TRACK_STATUS', message: r.status };
         const got = r.faces?.faces.length ?? 0;
