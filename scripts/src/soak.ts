@@ -22,7 +22,9 @@ import { buildWorkloads } from './load-workloads.js';
 const MIX: Readonly<Record<string, number>> = { 'detect-shm': 2, 'detect-inline': 1, track: 1, embed: 2, generate: 1, 'http-chat': 1, 'http-embed': 1 };
 /** A deadline above the hang timeout (5 s) plus a restart and model reload, so a call can outlive a hang. */
 const DEADLINE_MS = 30_000;
-const HANG_LIMIT_MS = 20_000;
+/** The supervisor's --hang-timeout-ms (its default), and how long after a SIGSTOP the stopped child must be killed. */
+const HANG_TIMEOUT_MS = 5000;
+const HANG_LIMIT_MS = HANG_TIMEOUT_MS + 5000;
 const RSS_EVERY_S = 5;
 const CHILD_SETTLE_S = 15;
 const TOLERANCE = 0.1;
@@ -42,7 +44,7 @@ async function main(): Promise<void> {
   }
   const durationS = args.minutes * 60;
   const shmDir = benchShmDir();
-  const server = await startBenchServer(['--shm-dir', shmDir, '--keep-alive', '-1']);
+  const server = await startBenchServer(['--shm-dir', shmDir, '--keep-alive', '-1', '--hang-timeout-ms', String(HANG_TIMEOUT_MS)]);
   const models = new ModelManagementClient(server.address, credentials.createInsecure(), grpcChannelOptions());
   const child = control(models);
   const stopped = new Set<number>();

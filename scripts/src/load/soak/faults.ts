@@ -34,8 +34,8 @@ export interface FaultResult {
   readonly pid: number;
   /** Milliseconds from the signal until a new child was ready (NaN when none came within the limit). */
   readonly recoveredMs: number;
-  /** For a stop: whether the stopped process was gone when the new child was ready (killed by the supervisor). */
-  readonly stoppedGone?: boolean;
+  /** For a stop: milliseconds until the stopped process was gone (killed by the supervisor's liveness check); NaN when it never was. */
+  readonly detectedMs?: number;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -48,6 +48,16 @@ export function alive(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/** Resolves true once `pid` is gone, false after `timeoutMs`. */
+async function whenGone(pid: number, timeoutMs: number): Promise<boolean> {
+  const end = Date.now() + timeoutMs;
+  while (alive(pid)) {
+    if (Date.now() > end) return false;
+    await sleep(50);
+  }
+  return true;
 }
 
 /** Waits until the child is ready; with `other`, a child other than that pid. Returns its pid. */
@@ -73,13 +83,13 @@ export async function inject(fault: Fault, control: ChildControl, nowS: () => nu
     stopped.add(pid);
     process.kill(pid, 'SIGSTOP');
   }
+  const gone = fault.kind === 'stop' ? whenGone(pid, limitMs).then((ok) => (ok ? Date.now() - t0 : NaN)) : Promise.resolve(NaN);
   const next = await readyChild(control, limitMs, pid);
   const recoveredMs = next === undefined ? NaN : Date.now() - t0;
   if (fault.kind === 'kill') return { kind: 'kill', atS, pid, recoveredMs };
-  await sleep(500);
-  const stoppedGone = !alive(pid);
+  const detectedMs = await gone;
   resume(stopped);
-  return { kind: 'stop', atS, pid, recoveredMs, stoppedGone };
+  return { kind: 'stop', atS, pid, recoveredMs, detectedMs };
 }
 
 /** Resumes (SIGCONT) and then kills every process the faults stopped that is still there. */

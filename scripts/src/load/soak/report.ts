@@ -17,7 +17,7 @@ export function formatRow(r: { t: number; supervisor: number | undefined; childP
 export function formatFinal(faults: readonly FaultResult[], tally: Tally, targets: readonly TargetResult[]): string[] {
   const lines = ['', 'faults (ms from the signal until a new child was ready):'];
   for (const f of faults) {
-    const extra = f.kind === 'stop' ? `; stopped process ${f.stoppedGone ? 'gone' : 'STILL THERE'}` : '';
+    const extra = f.kind === 'stop' ? `; the supervisor killed the stopped process after ${Number.isFinite(f.detectedMs) ? `${f.detectedMs} ms` : 'NEVER'}` : '';
     lines.push(`  ${f.atS.toFixed(0).padStart(5)} s  ${f.kind === 'kill' ? 'SIGKILL' : 'SIGSTOP'} pid ${f.pid}: ${Number.isFinite(f.recoveredMs) ? `${f.recoveredMs} ms` : 'NOT RECOVERED'}${extra}`);
   }
   lines.push('', 'calls by workload and outcome:');

@@ -14,8 +14,8 @@ function samples(n: number, sup: (t: number) => number, child: (t: number) => nu
 }
 
 const base = (rss: RssSample[]): TargetInput => ({
-  lost: 0, unaryCalls: 100, rss, warmupS: 30, settleS: 15, tolerance: 0.1, hangLimitMs: 20_000,
-  faults: [{ kind: 'kill', atS: 60, pid: 1000, recoveredMs: 900 }, { kind: 'stop', atS: 90, pid: 1001, recoveredMs: 8000, stoppedGone: true }],
+  lost: 0, unaryCalls: 100, rss, warmupS: 30, settleS: 15, tolerance: 0.1, hangLimitMs: 10_000,
+  faults: [{ kind: 'kill', atS: 60, pid: 1000, recoveredMs: 900 }, { kind: 'stop', atS: 90, pid: 1001, recoveredMs: 8000, detectedMs: 6100 }],
 });
 
 describe('soak targets', () => {
@@ -57,11 +57,14 @@ describe('soak targets', () => {
 
   it('a lost request, an unrecovered kill or a hung child left alive each miss their target', () => {
     assert.equal(evaluateTargets({ ...base(samples(24, () => 100, () => 250)), lost: 1 })[0]!.met, false);
-    const faults = [{ kind: 'kill' as const, atS: 60, pid: 1, recoveredMs: Number.NaN }, { kind: 'stop' as const, atS: 90, pid: 2, recoveredMs: 7000, stoppedGone: false }];
+    const faults = [{ kind: 'kill' as const, atS: 60, pid: 1, recoveredMs: Number.NaN }, { kind: 'stop' as const, atS: 90, pid: 2, recoveredMs: 7000, detectedMs: Number.NaN }];
     const r = evaluateTargets({ ...base(samples(24, () => 100, () => 250)), faults });
     assert.equal(r[3]!.met, false);
     assert.equal(r[4]!.met, false);
     assert.match(r[4]!.measured, /STILL ALIVE/);
+    // Killed, but later than the hang timeout allows.
+    const late = evaluateTargets({ ...base(samples(24, () => 100, () => 250)), faults: [{ kind: 'stop', atS: 90, pid: 2, recoveredMs: 15_000, detectedMs: 12_000 }] });
+    assert.equal(late[4]!.met, false);
   });
 
   it('fault schedule: a kill every interval before the end and one stop between the first two kills', () => {
