@@ -16,12 +16,15 @@ import { runLevel } from './load/scheduler.js';
 import type { LevelResult, Workload } from './load/types.js';
 import { buildWorkloads } from './load-workloads.js';
 
+/** A worker refused with retry advice waits as advised, up to this (as a well-behaved client does). */
+const RETRY_AFTER_CAP_MS = 1000;
+
 async function measure(w: Workload, levels: readonly number[], plan: { windowMs: number; maxWindows: number; tolerance: number }): Promise<LevelResult[]> {
   const rows: LevelResult[] = [];
   for (const concurrency of levels) {
     const open = await w.open(concurrency);
     try {
-      const run = await runLevel(open.call, { ...plan, concurrency, warmupMs: Math.min(plan.windowMs, 500) });
+      const run = await runLevel(open.call, { ...plan, concurrency, warmupMs: Math.min(plan.windowMs, 500), retryAfterCapMs: RETRY_AFTER_CAP_MS });
       const row = summarizeLevel(w.name, concurrency, run);
       rows.push(row);
       const errors = Object.values(row.errors).reduce((a, b) => a + b, 0);

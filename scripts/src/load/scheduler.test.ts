@@ -74,6 +74,18 @@ describe('runLevel (concurrency mode)', () => {
     assert.ok((row.errors['RESOURCE_EXHAUSTED'] ?? 0) > 16);
   });
 
+  it('with a retry cap, a worker refused with retry advice waits before calling again', async () => {
+    let calls = 0;
+    const refuse: Caller = () => {
+      calls += 1;
+      return Promise.resolve<Sample>({ startMs: performance.now(), endMs: performance.now(), ok: false, code: 'RESOURCE_EXHAUSTED', retryAfterMs: 500 });
+    };
+    const run = await runLevel(refuse, { concurrency: 4, windowMs: 50, maxWindows: 3, tolerance: 0.5, retryAfterCapMs: 40 });
+    // 150 ms of windows, 4 workers each calling at most every 40 ms (the cap, not the advised 500 ms).
+    assert.ok(calls >= 8 && calls <= 4 * (150 / 40 + 2), `${calls} calls`);
+    assert.ok(run.counted.length <= calls);
+  });
+
   it('a caller that throws becomes a CLIENT_ERROR sample, not a crash', async () => {
     const run = await runLevel(() => Promise.reject(new Error('boom')), { concurrency: 2, windowMs: 30, maxWindows: 3, tolerance: 0.5 });
     assert.ok(run.counted.every((s) => s.code === 'CLIENT_ERROR' && s.message === 'boom'));

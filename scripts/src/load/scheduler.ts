@@ -18,6 +18,12 @@ export interface LevelPlan {
   readonly stableCount?: number;
   /** Time before the first window, not counted. */
   readonly warmupMs?: number;
+  /**
+   * A worker whose call was refused with retry advice waits as advised, at most this long (0, the
+   * default: it calls again at once). Resending at once would flood the connection with requests
+   * that are refused again and slow down the admitted ones.
+   */
+  readonly retryAfterCapMs?: number;
 }
 
 /** What a level measured: every window, and the samples of the windows that count (the last `stableCount`). */
@@ -60,6 +66,8 @@ export async function runLevel(call: Caller, plan: LevelPlan): Promise<LevelRun>
       samples.push(s);
       // A call that fails at once must not starve the timers that end the windows.
       if (!s.ok) await new Promise<void>((r) => setImmediate(r));
+      const wait = Math.min(s.retryAfterMs ?? 0, plan.retryAfterCapMs ?? 0);
+      if (!s.ok && wait > 0 && running) await sleep(wait);
     }
   };
   const workers = Array.from({ length: plan.concurrency }, (_, w) => worker(w));
