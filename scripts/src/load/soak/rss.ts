@@ -20,7 +20,8 @@ export interface RssSample {
   readonly child: number | undefined;
 }
 
-const median = (xs: readonly number[]): number => {
+/** Median of a non-empty list. */
+export const median = (xs: readonly number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
   const m = Math.floor(s.length / 2);
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;

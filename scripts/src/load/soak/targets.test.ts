@@ -51,6 +51,7 @@ describe('soak targets', () => {
   it('a child leaking within its life misses; the drop at each restart does not count', () => {
     const leaking = evaluateTargets(base(samples(24, () => 100, (t) => 250 + 3 * (t % 60))));
     assert.equal(leaking[2]!.met, false);
+    assert.match(leaking[2]!.measured, /rising at most \+\d/);
     const restarting = evaluateTargets(base(samples(24, () => 100, (t) => (t % 60 < 10 ? 120 : 250))));
     assert.equal(restarting[2]!.met, true);
   });

@@ -1,7 +1,7 @@
 // The soak's targets, decided from what it recorded: no lost accepted unary request, supervisor RSS
 // flat after warm-up, child RSS flat during each child's life, and the hang noticed and replaced.
 import type { FaultResult } from './faults.js';
-import { childLifetimes, spread, supervisorAfterWarmup, type RssSample } from './rss.js';
+import { childLifetimes, median, spread, supervisorAfterWarmup, type RssSample } from './rss.js';
 
 /** One target and whether it was met. */
 export interface TargetResult {
@@ -28,6 +28,12 @@ export interface TargetInput {
 
 const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
 
+/** How far above and below their median the values go (fractions): a leak rises, memory handed back falls. */
+function direction(values: readonly number[]): { up: number; down: number } {
+  const m = median(values);
+  return { up: (Math.max(...values) - m) / m, down: (m - Math.min(...values)) / m };
+}
+
 /** Every target with its measured value. */
 export function evaluateTargets(i: TargetInput): TargetResult[] {
   const out: TargetResult[] = [];
@@ -38,10 +44,10 @@ export function evaluateTargets(i: TargetInput): TargetResult[] {
     ? { name: supName, measured: 'not measured (run too short)', met: false }
     : { name: supName, measured: `±${pct(spread(sup.medians))} over ${sup.medians.length} minutes (${sup.samples} samples)`, met: spread(sup.medians) <= i.tolerance });
   const lives = childLifetimes(i.rss, i.settleS).filter((l) => l.values.length >= 2);
-  const worst = lives.map((l) => ({ pid: l.pid, s: spread(l.values), n: l.values.length })).sort((a, b) => b.s - a.s)[0];
+  const worst = lives.map((l) => ({ pid: l.pid, s: spread(l.values), n: l.values.length, ...direction(l.values) })).sort((a, b) => b.s - a.s)[0];
   out.push(worst === undefined
     ? { name: `child RSS within ±${pct(i.tolerance)} between restarts`, measured: 'not measured (no child lived long enough)', met: false }
-    : { name: `child RSS within ±${pct(i.tolerance)} between restarts`, measured: `worst ±${pct(worst.s)} (pid ${worst.pid}, ${worst.n} samples; ${lives.length} children)`, met: worst.s <= i.tolerance });
+    : { name: `child RSS within ±${pct(i.tolerance)} between restarts`, measured: `worst ±${pct(worst.s)} (pid ${worst.pid}, ${worst.n} samples, rising at most +${pct(worst.up)} and falling at most −${pct(worst.down)} from its median; ${lives.length} children)`, met: worst.s <= i.tolerance });
   const kills = i.faults.filter((f) => f.kind === 'kill');
   const unrecovered = kills.filter((f) => !Number.isFinite(f.recoveredMs)).length;
   out.push({ name: 'every SIGKILLed child replaced', measured: `${kills.length - unrecovered} of ${kills.length}`, met: unrecovered === 0 && kills.length > 0 });
