@@ -9,6 +9,7 @@ import { BENCH_FILE, BENCH_MODEL, startFilesHost } from './bench-support/files-h
 import type { ReaderResult } from './bench-support/files-reader.js';
 import { benchDir, repoRoot } from './bench-support/paths.js';
 import { median, mib, mibPerSecond, num, range } from './bench-support/stats.js';
+import { figure, printSummary } from './bench-support/summary.js';
 
 const SIZE = 100 * (1 << 20);
 const RUNS = Number(process.env['BENCH_FILES_RUNS'] ?? 5);
@@ -46,6 +47,7 @@ async function main(): Promise<void> {
     console.log(`  (b) ModelFiles.GetModelFile, unix socket ${num(b)} MiB/s  (${num(median(r.grpcMs), 0, 5)} ms; min ${num(gr.min, 0, 4)} max ${num(gr.max, 0, 4)})`);
     console.log(`  ratio (b)/(a): ${(b / a).toFixed(3)}  (target >= ${TARGET})`);
     console.log(`  CPU per transfer (b): serving ${num(serveCpuMs, 0, 4)} ms, receiving ${num(median(r.grpcCpuMs), 0, 4)} ms (both processes; wall time depends on the machine's load)`);
+    printSummary('files', [figure('GetModelFile / local read', b / a, '×', { text: `≥ ${TARGET}`, met: b / a >= TARGET }), figure('GetModelFile', b, 'MiB/s')]);
   } finally {
     await host.close();
   }

@@ -10,6 +10,7 @@ import {
 } from '@tabagent/protos/v1/model_management';
 import { startBenchServer } from './bench-support/server.js';
 import { growthPercent, median, mib, num } from './bench-support/stats.js';
+import { figure, printSummary } from './bench-support/summary.js';
 
 const MODEL = process.env['BENCH_MODEL'] ?? 'mediapipe/face-mesh';
 const CYCLES = Number(process.env['BENCH_CYCLES'] ?? 50);
@@ -62,6 +63,8 @@ async function main(): Promise<void> {
     const perCycle = end.cycle > warm.cycle ? (end.rss - warm.rss) / 1024 / (end.cycle - warm.cycle) : 0;
     console.log(`  RSS growth cycle ${warm.cycle} → ${end.cycle}: ${growth.toFixed(1)}% (${mib(end.rss - warm.rss)} MiB, ${perCycle.toFixed(1)} KiB/cycle; target < ${TARGET_PERCENT}%)`);
     console.log(`  RSS growth cycle 1 → ${end.cycle}: ${growthPercent(first.rss, end.rss).toFixed(1)}%; start → end: ${growthPercent(start.rss, end.rss).toFixed(1)}% (includes initialising the runtime)`);
+    printSummary('load-unload', [figure(`child RSS growth cycle ${warm.cycle} → ${end.cycle}`, growth, '%', { text: `< ${TARGET_PERCENT}%`, met: growth < TARGET_PERCENT }),
+      figure('median load', median(loadMs), 'ms'), figure('median unload', median(unloadMs), 'ms')]);
   } finally {
     client.close();
     await server.stop();

@@ -11,6 +11,7 @@ import { credentials, Metadata, type ServiceError } from '@grpc/grpc-js';
 import { grpcChannelOptions } from '@tabagent/common';
 import { ModelManagementClient, type GetRuntimeStatusResponse } from '@tabagent/protos/v1/model_management';
 import { DetectFacesRequest, VisionClient, type DetectFacesResponse } from '@tabagent/protos/v1/vision';
+import { figure, printSummary } from './bench-support/summary.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const shared = process.env['TABAGENT_SHARED_DIR'] ?? resolve(root, '..', 'shared');
@@ -135,6 +136,8 @@ async function main(): Promise<void> {
   process.stdout.write(`median SIGKILL → SERVING excluding model load: ${Math.round(med('childServing'))} ms (target < 1000: ${med('childServing') < 1000 ? 'met' : 'MISSED'}); `);
   process.stdout.write(`model reload ${Math.round(med('reload'))} ms; until the supervisor reports SERVING ${Math.round(med('ready'))} ms\n`);
   process.stdout.write(`unary requests: ${counts.ok} ok, ${counts.lost} lost (target 0: ${counts.lost === 0 ? 'met' : 'MISSED'}), slowest ${counts.slowest} ms with a ${DEADLINE_MS} ms deadline\n`);
+  printSummary('recovery', [figure('SIGKILL → child SERVING', med('childServing'), 'ms', { text: '< 1000', met: med('childServing') < 1000 }),
+    figure('SIGKILL → supervisor SERVING', med('ready'), 'ms'), figure('lost unary requests', counts.lost, 'calls', { text: '= 0', met: counts.lost === 0 })]);
 }
 
 main().catch((err: unknown) => {

@@ -9,6 +9,7 @@ import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { HealthClient } from '@tabagent/common';
+import { figure, printSummary } from './bench-support/summary.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const argv = process.argv.slice(2);
@@ -85,3 +86,5 @@ for (let i = 0; i < runs; i++) {
 }
 console.log(`median of ${runs}: public SERVING ${median(all.map((r) => r.publicMs)).toFixed(0)} ms, ML child SERVING ${median(all.map((r) => r.childMs)).toFixed(0)} ms, ` +
   `supervisor RSS ${median(all.map((r) => r.supervisorMiB)).toFixed(1)} MiB, child RSS ${median(all.map((r) => r.childMiB)).toFixed(1)} MiB`);
+printSummary('startup', [figure('public SERVING', median(all.map((r) => r.publicMs)), 'ms'), figure('ML child SERVING', median(all.map((r) => r.childMs)), 'ms'),
+  figure('supervisor RSS', median(all.map((r) => r.supervisorMiB)), 'MiB'), figure('child RSS', median(all.map((r) => r.childMiB)), 'MiB')]);

@@ -11,6 +11,7 @@ import { Pooling, TextClient, type EmbedResponse, type GenerateRequest, type Gen
 import { convertLlama2c } from '@tabagent/converters/llama2c';
 import { DEFAULT_ENTRIES } from '../../supervisor/dist/store/catalog-defaults.js';
 import { generate, loadTextModel } from '../../ml-service/dist/text/index.js';
+import { figure, printSummary } from './bench-support/summary.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const shared = process.env['TABAGENT_SHARED_DIR'] ?? resolve(root, '..', 'shared');
@@ -205,6 +206,8 @@ async function main(): Promise<void> {
   console.log(`  dynamic batching on:   concurrency 1 ${fmt(e.on.c1).padStart(7)}   concurrency 16 ${fmt(e.on.c16).padStart(7)}`);
   console.log(`  ratio on/off at concurrency 16: ${fmt(e.on.c16 / e.off.c16, 2)}  (target >= 3)`);
   console.log(`  ratio on/off at concurrency 1:  ${fmt(e.on.c1 / e.off.c1, 2)}`);
+  printSummary('text', [figure('Generate server / in-process tokens/s', b.tps / a.tps, '×', { text: '≥ 0.95', met: b.tps / a.tps >= 0.95 }), figure('Generate tokens/s', b.tps, '/s'),
+    figure('Embed batching on/off @16', e.on.c16 / e.off.c16, '×', { text: '≥ 3', met: e.on.c16 / e.off.c16 >= 3 }), figure('Embed @16 batching on', e.on.c16, '/s')]);
 }
 
 main().catch((err: unknown) => {

@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { resolveFfmpeg } from '@tabagent/common';
 import { benchDir, repoRoot, sharedDir } from './bench-support/paths.js';
+import { figure, printSummary, type Figure } from './bench-support/summary.js';
 import { startBenchServer } from './bench-support/server.js';
 
 const cli = join(repoRoot, 'cli', 'dist', 'main.js');
@@ -65,7 +66,7 @@ function runStream(server: string, video: string): Promise<StreamResult> {
   });
 }
 
-function report(label: string, rs: StreamResult[]): void {
+function report(label: string, short: string, rs: StreamResult[]): Figure[] {
   const sum = (k: keyof StreamResult): number => rs.reduce((n, r) => n + r[k], 0);
   const decoded = sum('decoded');
   const processed = sum('processed');
@@ -75,6 +76,7 @@ function report(label: string, rs: StreamResult[]): void {
   console.log(`  ffmpeg decode CPU  ${(sum('ffmpegSteadyMs') / decoded).toFixed(2)} ms/frame while streaming; start-up ${startup('ffmpegMs', 'ffmpegSteadyMs')} (${(sum('ffmpegMs') / decoded).toFixed(2)} ms/frame with it)`);
   console.log(`  CLI / decode       ${(sum('cliSteadyMs') / Math.max(1e-9, sum('ffmpegSteadyMs'))).toFixed(2)} while streaming`);
   console.log(`  model time         ${(sum('modelMs') / Math.max(1, processed)).toFixed(2)} ms/processed frame (server pre+inference+post)`);
+  return [figure(`${short} CLI / decode CPU`, sum('cliSteadyMs') / Math.max(1e-9, sum('ffmpegSteadyMs')), '×'), figure(`${short} dropped`, sum('dropped') / Math.max(1, decoded) * 100, '%')];
 }
 
 const dir = benchDir('video');
@@ -89,8 +91,9 @@ if (!existsSync(video)) {
 const server = await startBenchServer(['--keep-alive', '-1']);
 try {
   await runStream(server.address, video); // warm-up: loads the models
-  report('1 stream (640×480, 25 fps, real time)', [await runStream(server.address, video)]);
-  report('8 streams at once', await Promise.all(Array.from({ length: 8 }, () => runStream(server.address, video))));
+  const one = report('1 stream (640×480, 25 fps, real time)', '1 stream', [await runStream(server.address, video)]);
+  const eight = report('8 streams at once', '8 streams', await Promise.all(Array.from({ length: 8 }, () => runStream(server.address, video))));
+  printSummary('video', [...one, ...eight]);
 } finally {
   await server.stop();
 }

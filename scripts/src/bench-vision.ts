@@ -13,6 +13,7 @@ import { startBenchServer } from './bench-support/server.js';
 import { benchShmDir, inlineFrames, shmFrames } from './bench-vision-shm.js';
 import { rmSync } from 'node:fs';
 import { median, num } from './bench-support/stats.js';
+import { figure, printSummary, type Figure } from './bench-support/summary.js';
 import { TrackTask } from '@tabagent/protos/v1/vision';
 import type { RawFrame } from '../../ml-service/dist/vision/types.js';
 
@@ -184,12 +185,18 @@ async function main(): Promise<void> {
       process.stderr.write(`${c.name}: done (Track detector runs ${track.detectorRuns}/${track.results})\n`);
     }
     print(rows);
+    const figures: Figure[] = rows.flatMap((r) => [
+      figure(`${r.name} unary/pipeline`, r.unaryMs / r.pipelineMs, '×', { text: '≤ 1.5', met: r.unaryMs / r.pipelineMs <= 1.5 }),
+      figure(`${r.name} Track/loop fps`, r.trackFps / r.loopFps, '×', { text: '≥ 0.9', met: r.trackFps / r.loopFps >= 0.9 }),
+    ]);
     const mesh = rows.find((r) => r.name === 'face mesh');
     if (mesh) {
       const detectEvery = 1000 / mesh.pipelineMs;
       console.log(`\nface mesh in process: tracked ${mesh.loopFps.toFixed(1)} fps vs detect-every-frame ${detectEvery.toFixed(1)} fps = ${ratio(mesh.loopFps, detectEvery, 2, false).trim()} (target ≥ 2×)`);
       console.log(`face mesh end to end: Track (tracked) ${meshTrack.toFixed(1)} fps vs unary (detect every frame) ${(1000 / mesh.unaryMs).toFixed(1)} fps = ${(meshTrack * mesh.unaryMs / 1000).toFixed(2)}×`);
+      figures.push(figure('face mesh tracked / detect-every-frame', mesh.loopFps * mesh.pipelineMs / 1000, '×', { text: '≥ 2', met: mesh.loopFps * mesh.pipelineMs / 1000 >= 2 }));
     }
+    printSummary('vision', figures);
   } finally {
     for (const e of eps) e.close();
     models.close();

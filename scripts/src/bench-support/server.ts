@@ -9,6 +9,8 @@ import { repoRoot, serverCli, sharedModelCache } from './paths.js';
 export interface BenchServer {
   readonly proc: ChildProcess;
   readonly address: string;
+  /** Base URL of the HTTP API (undefined with --no-http). */
+  readonly httpUrl: string | undefined;
   stop(): Promise<void>;
 }
 
@@ -37,10 +39,12 @@ export async function startBenchServer(extraArgs: readonly string[] = [], timeou
   const args = [serverCli, '--mode', 'all', '--port', '0', '--http-port', '0', '--log-level', 'info', '--cache-dir', sharedModelCache(), ...extraArgs];
   const proc = spawn(process.execPath, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
   const tail: string[] = [];
+  let httpUrl: string | undefined;
   const port = await new Promise<number>((resolve, reject) => {
     const onLine = (line: string): void => {
       tail.push(line);
       if (tail.length > 20) tail.shift();
+      if (line.includes('"msg":"http listening"')) httpUrl = `http://127.0.0.1:${Number((JSON.parse(line) as { port: number }).port)}`;
       if (line.includes('"msg":"tabagent-server listening"')) resolve(Number((JSON.parse(line) as { port: number }).port));
     };
     createInterface({ input: proc.stdout! }).on('line', onLine);
@@ -51,6 +55,9 @@ export async function startBenchServer(extraArgs: readonly string[] = [], timeou
   await waitServing(address, 'tabagent.ml', timeoutMs);
   return {
     proc, address,
+    get httpUrl() {
+      return httpUrl;
+    },
     stop: () => new Promise<void>((resolve) => {
       if (proc.exitCode !== null || proc.signalCode !== null) return resolve();
       proc.once('exit', () => resolve());

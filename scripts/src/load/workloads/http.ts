@@ -1,0 +1,89 @@
+// HTTP workloads with plain fetch: streamed chat completions (Server-Sent Events, timed per chunk
+// like vLLM's serving benchmark) and embeddings of one sentence.
+import type { Sample, Workload } from '../types.js';
+import { answered, fetchFailure, httpFailure } from './outcome.js';
+import { sentence, TokenClock } from './text.js';
+
+const post = (url: string, body: unknown, timeoutMs: number): Promise<Response> =>
+  fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(timeoutMs) });
+
+/** One chunk of a streamed chat completion (the fields read here). */
+interface ChatChunk {
+  choices?: Array<{ delta?: { content?: string }; finish_reason?: string | null }>;
+  usage?: { completion_tokens?: number } | null;
+  error?: { message?: string; code?: string };
+}
+
+/** Reads an SSE body, calling `onEvent` with each `data:` payload until `[DONE]`; returns whether it came. */
+async function readEvents(res: Response, onEvent: (data: string) => void): Promise<boolean> {
+  const decoder = new TextDecoder();
+  let buffered = '';
+  for await (const bytes of res.body as unknown as AsyncIterable<Uint8Array>) {
+    buffered += decoder.decode(bytes, { stream: true });
+    let end: number;
+    while ((end = buffered.indexOf('\n\n')) >= 0) {
+      const event = buffered.slice(0, end);
+      buffered = buffered.slice(end + 2);
+      for (const line of event.split('\n')) {
+        if (!line.startsWith('data: ')) continue;
+        const data = line.slice(6);
+        if (data === '[DONE]') return true;
+        onEvent(data);
+      }
+    }
+  }
+  return false;
+}
+
+/** POST /v1/chat/completions with stream: true; every stream must end with usage and [DONE]. */
+export function httpChatWorkload(baseUrl: string, model: string, maxTokens: number, timeoutMs: number): Workload {
+  const body = { model, messages: [{ role: 'user', content: 'Tell me a story.' }], stream: true, stream_options: { include_usage: true }, max_tokens: maxTokens, temperature: 0 };
+  const call = async (): Promise<Sample> => {
+    const t0 = performance.now();
+    try {
+      const res = await post(`${baseUrl}/v1/chat/completions`, body, timeoutMs);
+      if (res.status !== 200) return httpFailure(t0, res, await res.text());
+      const clock = new TokenClock(t0);
+      let usage: number | undefined;
+      let error: string | undefined;
+      const done = await readEvents(res, (data) => {
+        const c = JSON.parse(data) as ChatChunk;
+        if (c.error) error = `${c.error.code ?? ''} ${c.error.message ?? ''}`;
+        if (c.choices?.[0]?.delta?.content) clock.tick(0);
+        if (c.usage?.completion_tokens !== undefined) usage = c.usage.completion_tokens;
+      });
+      clock.tokens = usage ?? 0;
+      if (error !== undefined) return { startMs: t0, endMs: performance.now(), ok: false, code: 'SSE_ERROR', message: error };
+      return answered(t0, done && usage !== undefined && usage >= 1 && usage <= maxTokens ? undefined : `stream ended (done ${done}) with usage ${usage}`, clock.fields());
+    } catch (err) {
+      return fetchFailure(t0, err);
+    }
+  };
+  return {
+    name: 'http-chat', describe: `POST /v1/chat/completions stream, ≤${maxTokens} tokens`, replaySafe: false,
+    open: () => Promise.resolve({ call, close: () => Promise.resolve() }),
+    close: () => Promise.resolve(),
+  };
+}
+
+/** POST /v1/embeddings of one sentence; every answer must be one vector of `dimensions`. */
+export function httpEmbedWorkload(baseUrl: string, model: string, dimensions: number, timeoutMs: number): Workload {
+  let n = 0;
+  const call = async (): Promise<Sample> => {
+    const t0 = performance.now();
+    try {
+      const res = await post(`${baseUrl}/v1/embeddings`, { model, input: sentence(n++) }, timeoutMs);
+      const text = await res.text();
+      if (res.status !== 200) return httpFailure(t0, res, text);
+      const data = (JSON.parse(text) as { data?: Array<{ embedding?: number[] }> }).data ?? [];
+      return answered(t0, data.length === 1 && data[0]?.embedding?.length === dimensions ? undefined : `expected 1 vector of ${dimensions}`);
+    } catch (err) {
+      return fetchFailure(t0, err);
+    }
+  };
+  return {
+    name: 'http-embed', describe: 'POST /v1/embeddings of one sentence', replaySafe: true,
+    open: () => Promise.resolve({ call, close: () => Promise.resolve() }),
+    close: () => Promise.resolve(),
+  };
+}
