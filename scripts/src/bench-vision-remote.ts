@@ -7,13 +7,16 @@ import { createInterface } from 'node:readline';
 import { credentials, Metadata, type ServiceError } from '@grpc/grpc-js';
 import { grpcChannelOptions, grpcLinkChannelOptions, MODELS_KEY, encodeRoles } from '@tabagent/common';
 import {
-  DetectFacesRequest, FaceMeshRequest, HandsRequest, HolisticRequest, PoseRequest, SegmentRequest, TrackRequest, VisionClient, type TrackResponse,
+  DetectFacesRequest, DetectObjectsRequest, FaceMeshRequest, HandsRequest, HolisticRequest, PoseRequest, SegmentRequest, TrackRequest, VisionClient, type TrackResponse,
 } from '@tabagent/protos/v1/vision';
 import type { VisionCase } from './bench-vision-cases.js';
 import type { FrameSource } from './bench-vision-shm.js';
 import { repoRoot } from './bench-support/paths.js';
 
-const REQUESTS = { detectFaces: DetectFacesRequest, faceMesh: FaceMeshRequest, hands: HandsRequest, pose: PoseRequest, holistic: HolisticRequest, segment: SegmentRequest } as const;
+const REQUESTS = {
+  detectFaces: DetectFacesRequest, faceMesh: FaceMeshRequest, hands: HandsRequest, pose: PoseRequest, holistic: HolisticRequest, segment: SegmentRequest,
+  detectObjects: DetectObjectsRequest,
+} as const;
 
 /** A Vision endpoint: the client and the metadata every call carries. */
 export interface Endpoint {
