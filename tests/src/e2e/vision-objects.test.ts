@@ -105,6 +105,12 @@ describe('Vision DetectObjects end to end', () => {
     assert.ok(left < 150 && right > 900, `persons span x ${left}..${right}`);
   });
 
+  it('three_people.jpg: 3 persons, the seated man in front not suppressed by the standing one behind him', async () => {
+    const res = await vision(c, 'detectObjects', { frame: encodedFrame('three_people.jpg') });
+    assertInside(res, 1049, 861);
+    assert.equal(count(res, 'person'), 3, JSON.stringify(res.objects));
+  });
+
   it('options: category_allowlist, max_results and min_score; a raw RGB frame gives the JPEG\'s boxes', async () => {
     const frame = encodedFrame('couple_and_dog.jpg');
     const dogs = await vision(c, 'detectObjects', { frame, options: { categoryAllowlist: ['dog'] } });

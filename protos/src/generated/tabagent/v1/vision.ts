@@ -783,7 +783,7 @@ export interface ObjectDetectionOptions {
     | undefined;
   /**
    * Overlap (intersection over union) above which a lower-scored box of the same class is
-   * suppressed, in [0,1]; unset = 0.5.
+   * suppressed, in [0,1]; unset = 0.6.
    */
   iouThreshold?:
     | number
