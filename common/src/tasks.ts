@@ -22,6 +22,8 @@ export const MODEL_IDS = Object.freeze({
   poseHeavy: 'mediapipe/pose-landmark-heavy',
   selfie: 'mediapipe/selfie-segmentation',
   selfieLandscape: 'mediapipe/selfie-segmentation-landscape',
+  /** Whole-scene person segmentation (several people); chosen by model id on Segment. */
+  sceneMatting: 'rvm/mobilenetv3-256',
   objectDetector: 'centernet/mobilenetv3-coco',
   embeddings: 'google/universal-sentence-encoder-lite',
   speech: 'openai/whisper-tiny',

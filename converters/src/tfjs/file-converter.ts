@@ -18,10 +18,31 @@ function outputsParam(job: ConversionJob): string[] | undefined {
   return raw;
 }
 
+/** Param `constantInputs`: graph inputs fed with fixed scalars ({ name: number }). */
+function constantsParam(job: ConversionJob): Record<string, number> | undefined {
+  const raw = job.params['constantInputs'];
+  if (raw === undefined) return undefined;
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw) || !Object.values(raw).every((v) => typeof v === 'number' && Number.isFinite(v))) {
+    throw invalidModel(`model "${job.id}": params.constantInputs must map input names to numbers`);
+  }
+  return raw as Record<string, number>;
+}
+
+/** Param `inputShapes`: static shapes of graph inputs ({ name: [sizes] }). */
+function shapesParam(job: ConversionJob): Record<string, number[]> | undefined {
+  const raw = job.params['inputShapes'];
+  if (raw === undefined) return undefined;
+  const ok = raw !== null && typeof raw === 'object' && !Array.isArray(raw)
+    && Object.values(raw).every((v) => Array.isArray(v) && v.every((d) => Number.isInteger(d) && (d as number) > 0));
+  if (!ok) throw invalidModel(`model "${job.id}": params.inputShapes must map input names to lists of positive sizes`);
+  return raw as Record<string, number[]>;
+}
+
 /**
  * Params `graph` and `onnx` name the graph JSON and the output file; by default the first `.json`
  * file is the graph and the output sits beside it with the `.onnx` extension. `outputs` cuts the
- * graph at other tensors (e.g. a detector's raw heads before an in-graph decode).
+ * graph at other tensors (e.g. a detector's raw heads before an in-graph decode); `constantInputs`
+ * and `inputShapes` fix inputs (a matting model's recurrent state and resize ratio, its frame size).
  */
 async function convert(job: ConversionJob, io: ConversionIo): Promise<Map<string, Uint8Array>> {
   const { params } = job;
@@ -33,9 +54,13 @@ async function convert(job: ConversionJob, io: ConversionIo): Promise<Map<string
   const weights = Buffer.concat(shards);
   const out = typeof params['onnx'] === 'string' ? params['onnx'] : graph.replace(/\.json$/, '.onnx');
   const outputs = outputsParam(job);
+  const constantInputs = constantsParam(job);
+  const inputShapes = shapesParam(job);
   const onnx = convertTfjsGraphModel(modelJson, weights, {
     name: job.id,
     ...(outputs === undefined ? {} : { outputs }),
+    ...(constantInputs === undefined ? {} : { constantInputs }),
+    ...(inputShapes === undefined ? {} : { inputShapes }),
     log: io.log,
     onProgress: (done, total) => io.onProgress(total > 0 ? done / total : 1),
   });

