@@ -41,6 +41,8 @@ export interface VisionCase {
   image: string;
   method: 'detectFaces' | 'faceMesh' | 'hands' | 'pose' | 'holistic' | 'segment' | 'detectObjects';
   options: Record<string, unknown>;
+  /** The request's `model` (a model chosen by id rather than by the task's default). */
+  model?: string;
   track: { task: TrackTask; options: Partial<TrackOptions> };
   /** Single-image pipeline (what a unary call runs). */
   pipeline(s: Sessions): Loop;
@@ -151,6 +153,18 @@ export const CASES: readonly VisionCase[] = [
     },
     tracker: (s) => {
       const p = new SegmentationPipeline(s['segmenter']!, { ownsSessions: false });
+      return loop((f) => p.segment(f), () => p.dispose());
+    },
+  },
+  {
+    name: 'segmentation (scene)', roles: { segmenter: 'rvm/mobilenetv3-256' }, model: 'rvm/mobilenetv3-256', image: 'three_people.jpg', method: 'segment', options: {},
+    track: { task: TrackTask.TRACK_TASK_SEGMENT, options: {} },
+    pipeline: (s) => {
+      const p = new SegmentationPipeline(s['segmenter']!, { kind: 'matting', ownsSessions: false });
+      return loop((f) => p.segment(f), () => p.dispose());
+    },
+    tracker: (s) => {
+      const p = new SegmentationPipeline(s['segmenter']!, { kind: 'matting', ownsSessions: false });
       return loop((f) => p.segment(f), () => p.dispose());
     },
   },

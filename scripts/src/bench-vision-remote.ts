@@ -46,7 +46,7 @@ export async function unaryTimes(ep: Endpoint, c: VisionCase, frames: FrameSourc
   const fn = (ep.client as unknown as Record<string, (r: unknown, m: Metadata, cb: (e: ServiceError | null) => void) => void>)[c.method]!.bind(ep.client);
   const once = (i: number): Promise<number> => new Promise((resolve, reject) => {
     const t0 = performance.now();
-    fn(type.fromPartial({ frame: frames(i), options: c.options }), ep.meta(c), (err) => (err ? reject(err) : resolve(performance.now() - t0)));
+    fn(type.fromPartial({ frame: frames(i), options: c.options, ...(c.model ? { model: c.model } : {}) }), ep.meta(c), (err) => (err ? reject(err) : resolve(performance.now() - t0)));
   });
   const out: number[] = [];
   for (let i = 0; i < warmup + runs; i++) {
@@ -69,7 +69,7 @@ export function trackThroughput(ep: Endpoint, c: VisionCase, source: FrameSource
   let detectorRuns = 0;
   let t0 = 0;
   const send = (): void => {
-    stream.write(TrackRequest.fromPartial({ timestampUs: 1_000_000 + sent * 33_333, task: c.track.task, frame: source(sent), ...(sent === 0 ? { options } : {}) }));
+    stream.write(TrackRequest.fromPartial({ timestampUs: 1_000_000 + sent * 33_333, task: c.track.task, frame: source(sent), ...(sent === 0 ? { options, ...(c.model ? { model: c.model } : {}) } : {}) }));
     sent += 1;
   };
   return new Promise((resolve, reject) => {
