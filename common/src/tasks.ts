@@ -22,13 +22,17 @@ export const MODEL_IDS = Object.freeze({
   poseHeavy: 'mediapipe/pose-landmark-heavy',
   selfie: 'mediapipe/selfie-segmentation',
   selfieLandscape: 'mediapipe/selfie-segmentation-landscape',
+  /** Whole-scene person segmentation (several people); chosen by model id on Segment. */
+  sceneMatting: 'rvm/mobilenetv3-256',
+  objectDetector: 'centernet/mobilenetv3-coco',
   embeddings: 'google/universal-sentence-encoder-lite',
   speech: 'openai/whisper-tiny',
 });
 
 /** The catalog task of a vision model. */
 export type VisionModelKind =
-  | 'face-detection' | 'face-mesh' | 'iris' | 'palm-detection' | 'hand-landmarks' | 'pose-detection' | 'pose-landmarks' | 'segmentation';
+  | 'face-detection' | 'face-mesh' | 'iris' | 'palm-detection' | 'hand-landmarks' | 'pose-detection' | 'pose-landmarks' | 'segmentation'
+  | 'object-detection';
 
 /** A model role inside a task. */
 export type VisionRole = 'detector' | 'landmarks' | 'iris' | 'face' | 'hand' | 'segmenter';
@@ -49,7 +53,7 @@ export interface TaskModelOptions {
 
 export interface VisionTaskSpec {
   /** The unary method of the Vision service. */
-  method: 'DetectFaces' | 'FaceMesh' | 'Iris' | 'Hands' | 'Pose' | 'Holistic' | 'Segment';
+  method: 'DetectFaces' | 'FaceMesh' | 'Iris' | 'Hands' | 'Pose' | 'Holistic' | 'Segment' | 'DetectObjects';
   track: TrackTask;
   /** The unary request's field numbers: `model` (0 = the request has none) and `options`. */
   wire: { model: number; options: number };
@@ -131,6 +135,12 @@ export const VISION_TASKS = Object.freeze({
     decodeOptions: (b) => ({ landscape: SegmentOptions.decode(b).landscape }),
     trackOptions: (o) => ({ landscape: o?.segment?.landscape }),
     defaults: (o) => ({ segmenter: o.landscape ? MODEL_IDS.selfieLandscape : MODEL_IDS.selfie }),
+  },
+  objects: {
+    method: 'DetectObjects', track: TrackTask.TRACK_TASK_OBJECTS, wire: { model: 2, options: 3 },
+    roles: { detector: { label: 'object detector', kind: 'object-detection' } }, modelRole: 'detector',
+    decodeOptions: none, trackOptions: none,
+    defaults: () => ({ detector: MODEL_IDS.objectDetector }),
   },
 } satisfies Record<string, VisionTaskSpec>);
 

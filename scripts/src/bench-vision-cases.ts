@@ -16,6 +16,7 @@ import { HandTracker } from '../../ml-service/dist/vision/hands/hand-tracker.js'
 import { PosePipeline } from '../../ml-service/dist/vision/pose/pose-pipeline.js';
 import { PoseTracker } from '../../ml-service/dist/vision/pose/pose-tracker.js';
 import { SegmentationPipeline } from '../../ml-service/dist/vision/segmentation/segmentation-pipeline.js';
+import { ObjectDetector } from '../../ml-service/dist/vision/objects/object-detector.js';
 import { FaceTracker } from '../../ml-service/dist/pipelines/face-mesh/face-tracker.js';
 import { HolisticPipeline } from '../../ml-service/dist/pipelines/holistic/holistic-pipeline.js';
 import { ThreadedSession } from '../../ml-service/dist/runtime/threaded-session.js';
@@ -38,8 +39,10 @@ export interface VisionCase {
   /** Catalog ids, by role as the supervisor sends them. */
   roles: Record<string, string>;
   image: string;
-  method: 'detectFaces' | 'faceMesh' | 'hands' | 'pose' | 'holistic' | 'segment';
+  method: 'detectFaces' | 'faceMesh' | 'hands' | 'pose' | 'holistic' | 'segment' | 'detectObjects';
   options: Record<string, unknown>;
+  /** The request's `model` (a model chosen by id rather than by the task's default). */
+  model?: string;
   track: { task: TrackTask; options: Partial<TrackOptions> };
   /** Single-image pipeline (what a unary call runs). */
   pipeline(s: Sessions): Loop;
@@ -151,6 +154,30 @@ export const CASES: readonly VisionCase[] = [
     tracker: (s) => {
       const p = new SegmentationPipeline(s['segmenter']!, { ownsSessions: false });
       return loop((f) => p.segment(f), () => p.dispose());
+    },
+  },
+  {
+    name: 'segmentation (scene)', roles: { segmenter: 'rvm/mobilenetv3-256' }, model: 'rvm/mobilenetv3-256', image: 'three_people.jpg', method: 'segment', options: {},
+    track: { task: TrackTask.TRACK_TASK_SEGMENT, options: {} },
+    pipeline: (s) => {
+      const p = new SegmentationPipeline(s['segmenter']!, { kind: 'matting', ownsSessions: false });
+      return loop((f) => p.segment(f), () => p.dispose());
+    },
+    tracker: (s) => {
+      const p = new SegmentationPipeline(s['segmenter']!, { kind: 'matting', ownsSessions: false });
+      return loop((f) => p.segment(f), () => p.dispose());
+    },
+  },
+  {
+    name: 'objects', roles: { detector: 'centernet/mobilenetv3-coco' }, image: 'couple_and_dog.jpg', method: 'detectObjects', options: {},
+    track: { task: TrackTask.TRACK_TASK_OBJECTS, options: {} },
+    pipeline: (s) => {
+      const d = new ObjectDetector(s['detector']!);
+      return loop((f) => d.detect(f), () => d.dispose());
+    },
+    tracker: (s) => {
+      const d = new ObjectDetector(s['detector']!);
+      return loop((f) => d.detect(f), () => d.dispose());
     },
   },
 ];

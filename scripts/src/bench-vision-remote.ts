@@ -7,13 +7,16 @@ import { createInterface } from 'node:readline';
 import { credentials, Metadata, type ServiceError } from '@grpc/grpc-js';
 import { grpcChannelOptions, grpcLinkChannelOptions, MODELS_KEY, encodeRoles } from '@tabagent/common';
 import {
-  DetectFacesRequest, FaceMeshRequest, HandsRequest, HolisticRequest, PoseRequest, SegmentRequest, TrackRequest, VisionClient, type TrackResponse,
+  DetectFacesRequest, DetectObjectsRequest, FaceMeshRequest, HandsRequest, HolisticRequest, PoseRequest, SegmentRequest, TrackRequest, VisionClient, type TrackResponse,
 } from '@tabagent/protos/v1/vision';
 import type { VisionCase } from './bench-vision-cases.js';
 import type { FrameSource } from './bench-vision-shm.js';
 import { repoRoot } from './bench-support/paths.js';
 
-const REQUESTS = { detectFaces: DetectFacesRequest, faceMesh: FaceMeshRequest, hands: HandsRequest, pose: PoseRequest, holistic: HolisticRequest, segment: SegmentRequest } as const;
+const REQUESTS = {
+  detectFaces: DetectFacesRequest, faceMesh: FaceMeshRequest, hands: HandsRequest, pose: PoseRequest, holistic: HolisticRequest, segment: SegmentRequest,
+  detectObjects: DetectObjectsRequest,
+} as const;
 
 /** A Vision endpoint: the client and the metadata every call carries. */
 export interface Endpoint {
@@ -43,7 +46,7 @@ export async function unaryTimes(ep: Endpoint, c: VisionCase, frames: FrameSourc
   const fn = (ep.client as unknown as Record<string, (r: unknown, m: Metadata, cb: (e: ServiceError | null) => void) => void>)[c.method]!.bind(ep.client);
   const once = (i: number): Promise<number> => new Promise((resolve, reject) => {
     const t0 = performance.now();
-    fn(type.fromPartial({ frame: frames(i), options: c.options }), ep.meta(c), (err) => (err ? reject(err) : resolve(performance.now() - t0)));
+    fn(type.fromPartial({ frame: frames(i), options: c.options, ...(c.model ? { model: c.model } : {}) }), ep.meta(c), (err) => (err ? reject(err) : resolve(performance.now() - t0)));
   });
   const out: number[] = [];
   for (let i = 0; i < warmup + runs; i++) {
@@ -66,7 +69,7 @@ export function trackThroughput(ep: Endpoint, c: VisionCase, source: FrameSource
   let detectorRuns = 0;
   let t0 = 0;
   const send = (): void => {
-    stream.write(TrackRequest.fromPartial({ timestampUs: 1_000_000 + sent * 33_333, task: c.track.task, frame: source(sent), ...(sent === 0 ? { options } : {}) }));
+    stream.write(TrackRequest.fromPartial({ timestampUs: 1_000_000 + sent * 33_333, task: c.track.task, frame: source(sent), ...(sent === 0 ? { options, ...(c.model ? { model: c.model } : {}) } : {}) }));
     sent += 1;
   };
   return new Promise((resolve, reject) => {

@@ -2,7 +2,8 @@
 // time (onnxruntime session.run on the tensors the pipeline prepared from the frame, each run one frame needs), the full
 // in-process pipeline, unary calls through tabagent-server and straight to an ML child, and Track
 // throughput against the same loop in process; then tracked face mesh against detect-every-frame.
-// Env: TABAGENT_BENCH_RUNS (default 30), TABAGENT_BENCH_THREADS (intra-op threads, default 0 = runtime default).
+// Env: TABAGENT_BENCH_RUNS (default 30), TABAGENT_BENCH_THREADS (intra-op threads, default 0 = runtime default),
+// TABAGENT_BENCH_CASES (comma-separated parts of case names to run, e.g. "objects,segmentation"; default all).
 import { credentials } from '@grpc/grpc-js';
 import { grpcChannelOptions } from '@tabagent/common';
 import { ModelManagementClient, type LoadModelRequest, type LoadModelResponse } from '@tabagent/protos/v1/model_management';
@@ -19,6 +20,8 @@ import type { RawFrame } from '../../ml-service/dist/vision/types.js';
 
 const RUNS = Number(process.env['TABAGENT_BENCH_RUNS'] ?? 30);
 const THREADS = Number(process.env['TABAGENT_BENCH_THREADS'] ?? 0);
+const ONLY = (process.env['TABAGENT_BENCH_CASES'] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+const SELECTED = ONLY.length === 0 ? CASES : CASES.filter((c) => ONLY.some((part) => c.name.includes(part)));
 
 interface Row {
   name: string;
@@ -157,7 +160,8 @@ async function main(): Promise<void> {
   const shmDir = benchShmDir();
   const server = await startBenchServer(['--shm-dir', shmDir]);
   const models = new ModelManagementClient(server.address, credentials.createInsecure(), grpcChannelOptions());
-  const ids = [...new Set(CASES.flatMap((c) => Object.values(c.roles)))];
+  if (SELECTED.length === 0) throw new Error(`TABAGENT_BENCH_CASES=${ONLY.join(',')} matches none of: ${CASES.map((c) => c.name).join(', ')}`);
+  const ids = [...new Set(SELECTED.flatMap((c) => Object.values(c.roles)))];
   let child: { stop(): void } | undefined;
   const eps: Endpoint[] = [];
   try {
@@ -169,7 +173,7 @@ async function main(): Promise<void> {
     eps.push(viaServer, toChild);
     const rows: Row[] = [];
     let meshTrack = 0;
-    for (const c of CASES) {
+    for (const c of SELECTED) {
       const frame = await benchFrame(c.image);
       const local = await inProcess(c, frame);
       const inline = inlineFrames(frame);

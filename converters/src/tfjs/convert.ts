@@ -1,11 +1,13 @@
 // Entry point: converts a TFJS graph model (model.json + weights) into ONNX ModelProto bytes.
 
 import type { ConverterLog } from '../core/log.js';
+import { CONTROL_FLOW_OPS, convertControlFlow } from './control-flow.js';
 import { ConvertContext, onnxType } from './core/context.js';
 import { invalidModel, unsupportedOp, unsupportedOps } from './core/errors.js';
 import { resolveIo } from './io.js';
 import { type TfGraphModel, type TfNode, parseModelJson, splitTensorName } from './core/model-json.js';
 import { opHandler } from './ops/registry.js';
+import { makeTensor } from './core/tensor.js';
 import { constValue, type Dim, type Value, dtypeOf, shapeOf } from './core/values.js';
 import { decodeWeights } from './weights.js';
 
@@ -21,6 +23,13 @@ export interface ConvertOptions {
   readonly onProgress?: (doneNodes: number, totalNodes: number) => void;
   /** Tensors to expose as outputs instead of the model's own (like TFJS `execute(x, outputs)`). */
   readonly outputs?: readonly string[];
+  /**
+   * Graph inputs fed with a fixed scalar instead (e.g. a recurrent state's initial zero or a resize
+   * ratio): they fold into the graph, and a tf.cond depending on them keeps only its taken branch.
+   */
+  readonly constantInputs?: Readonly<Record<string, number>>;
+  /** Static shapes for graph inputs whose declared shape has unknown dims. */
+  readonly inputShapes?: Readonly<Record<string, readonly number[]>>;
 }
 
 /** Nodes needed to compute `targets`, in dependency order (iterative DFS, no recursion limits). */
@@ -58,7 +67,7 @@ function executionOrder(model: TfGraphModel, targets: readonly string[]): TfNode
 
 /** Refuses up front, naming every op the needed part of the graph uses that has no converter. */
 function checkSupported(order: readonly TfNode[], inputNames: ReadonlySet<string>): void {
-  const missing = order.filter((n) => n.op !== 'Const' && !inputNames.has(n.name) && opHandler(n.op) === undefined);
+  const missing = order.filter((n) => n.op !== 'Const' && !inputNames.has(n.name) && !CONTROL_FLOW_OPS.has(n.op) && opHandler(n.op) === undefined);
   const first = missing[0];
   if (first !== undefined) {
     throw unsupportedOps({ op: first.op, node: first.name }, [...new Set(missing.map((n) => n.op))].sort());
@@ -75,7 +84,16 @@ export function convertTfjsGraphModel(modelJson: unknown, weights: Uint8Array, o
   const started = performance.now();
   const model = parseModelJson(modelJson);
   const consts = decodeWeights(model.weightSpecs, weights);
-  const io = resolveIo(model, opts.outputs);
+  const declared = resolveIo(model, opts.outputs);
+  const constants = opts.constantInputs ?? {};
+  for (const name of [...Object.keys(constants), ...Object.keys(opts.inputShapes ?? {})]) {
+    if (!declared.inputs.some((e) => e.name === name)) throw invalidModel(`"${name}" is not an input of the model`, { input: name });
+  }
+  const io = {
+    inputs: declared.inputs.filter((e) => constants[e.name] === undefined)
+      .map((e) => ({ ...e, shape: opts.inputShapes?.[e.name] ?? e.shape })),
+    outputs: declared.outputs,
+  };
   const order = executionOrder(model, io.outputs.map((o) => splitTensorName(o.tensorName).node));
   const ctx = new ConvertContext();
   for (const e of [...io.inputs, ...io.outputs]) ctx.g.reserve(e.name);
@@ -83,7 +101,11 @@ export function convertTfjsGraphModel(modelJson: unknown, weights: Uint8Array, o
     const dims = inputDims(e.shape, e.name, io.inputs.length === 1);
     ctx.set(e.name, [ctx.dyn(ctx.g.input(e.name, onnxType(e.dtype), dims), e.dtype, dims)]);
   }
-  const inputNames = new Set(io.inputs.map((e) => e.name));
+  for (const e of declared.inputs) {
+    const v = constants[e.name];
+    if (v !== undefined) ctx.set(e.name, [ctx.konst(makeTensor(e.dtype, [], [v]))]);
+  }
+  const inputNames = new Set(declared.inputs.map((e) => e.name));
   checkSupported(order, inputNames);
   order.forEach((node, i) => {
     if (node.op === 'Const') {
@@ -91,18 +113,19 @@ export function convertTfjsGraphModel(modelJson: unknown, weights: Uint8Array, o
       if (t === undefined) throw invalidModel(`constant "${node.name}" has no weights`, { node: node.name });
       ctx.set(node.name, [constValue(t)]);
     } else if (!inputNames.has(node.name)) {
-      const handler = opHandler(node.op);
-      if (handler === undefined) throw unsupportedOp(node.op, node.name);
-      const inputs: Value[] = node.inputs.map((ref) => {
-        const { node: src, index } = splitTensorName(ref);
-        return ctx.get(src, index);
-      });
-      ctx.set(node.name, handler(ctx, node, inputs));
+      const refs = node.inputs.map(splitTensorName);
+      if (!convertControlFlow(ctx, node, refs)) {
+        const handler = opHandler(node.op);
+        if (handler === undefined) throw unsupportedOp(node.op, node.name);
+        const inputs: Value[] = refs.map((r) => ctx.get(r.node, r.index));
+        ctx.set(node.name, handler(ctx, node, inputs));
+      }
     }
     opts.onProgress?.(i + 1, order.length);
   });
   for (const e of io.outputs) {
     const { node, index } = splitTensorName(e.tensorName);
+    if (ctx.isDead(node, index)) throw invalidModel(`output "${e.name}" lies on a branch that never runs with these constant inputs`);
     const v = ctx.get(node, index);
     ctx.g.rename(ctx.nhwc(v), e.name);
     // The converted value's own dtype: a signature may omit it, and TFJS returns int64 as int32 anyway.

@@ -28,8 +28,11 @@ describe('vision catalog defaults and the task table', () => {
         }
       }
     }
-    const visionIds = Object.values(MODEL_IDS).filter((id) => id.startsWith('mediapipe/'));
-    assert.deepEqual([...used].sort(), [...visionIds].sort(), 'every vision default id is reachable from some option set');
+    const visionIds = Object.values(MODEL_IDS).filter((id) => id !== MODEL_IDS.embeddings && id !== MODEL_IDS.speech);
+    // Chosen only by model id (no option picks them): they must still be of their task's kind.
+    const byIdOnly = [MODEL_IDS.sceneMatting];
+    for (const id of byIdOnly) assert.equal(byId.get(id)?.task, VISION_TASKS.segment.roles.segmenter.kind, id);
+    assert.deepEqual([...used, ...byIdOnly].sort(), [...visionIds].sort(), 'every vision default id is reachable from some option set');
     assert.deepEqual(VISION_DEFAULTS.map((e) => e.id).sort(), [...visionIds].sort(), 'the catalog holds exactly the table ids');
   });
 });

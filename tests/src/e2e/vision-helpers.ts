@@ -2,8 +2,8 @@
 // preloading, a promise-based Track stream, raw frames cut from test images, and mask IoU.
 import type { ClientDuplexStream, ServiceError } from '@grpc/grpc-js';
 import {
-  DetectFacesRequest, FaceMeshRequest, HandsRequest, HolisticRequest, IrisRequest, PoseRequest, SegmentRequest, TrackRequest, PixelFormat,
-  type DeepPartial, type DetectFacesResponse, type FaceMeshResponse, type Frame, type HandsResponse, type HolisticResponse, type IrisResponse, type PoseResponse,
+  DetectFacesRequest, DetectObjectsRequest, FaceMeshRequest, HandsRequest, HolisticRequest, IrisRequest, PoseRequest, SegmentRequest, TrackRequest, PixelFormat,
+  type DeepPartial, type DetectFacesResponse, type DetectObjectsResponse, type FaceMeshResponse, type Frame, type HandsResponse, type HolisticResponse, type IrisResponse, type PoseResponse,
   type SegmentResponse, type TrackResponse,
 } from '@tabagent/protos/v1/vision';
 import sharp from 'sharp';
@@ -13,11 +13,13 @@ import { testImage } from '../support/paths.js';
 
 const REQUESTS = {
   detectFaces: DetectFacesRequest, faceMesh: FaceMeshRequest, iris: IrisRequest, hands: HandsRequest, pose: PoseRequest, segment: SegmentRequest,
+  detectObjects: DetectObjectsRequest,
 } as const;
 type Method = keyof typeof REQUESTS;
 type RequestOf<M extends Method> = ReturnType<(typeof REQUESTS)[M]['fromPartial']>;
 interface Responses {
   detectFaces: DetectFacesResponse; faceMesh: FaceMeshResponse; iris: IrisResponse; hands: HandsResponse; pose: PoseResponse; segment: SegmentResponse;
+  detectObjects: DetectObjectsResponse;
 }
 type ResponseOf<M extends Method> = Responses[M];
 

@@ -19,6 +19,8 @@ export class ConvertContext {
   private readonly cache = new WeakMap<object, Map<string, string>>();
   private readonly symOrigin = new Map<string, { name: string; axis: number }>();
   private symCounter = 0;
+  /** Dead tensors of resolved control flow: `node:k`, or `node:*` for every output. */
+  private readonly dead = new Set<string>();
 
   /** Records the outputs of TF node `node`. */
   set(node: string, outputs: readonly Value[]): void {
@@ -30,6 +32,16 @@ export class ConvertContext {
     const v = this.values.get(`${node}:${index}`);
     if (v === undefined) throw invalidModel(`tensor "${node}:${index}" is used before it is defined`);
     return v;
+  }
+
+  /** Marks output `index` of `node` (every output when omitted) dead: its branch does not run. */
+  markDead(node: string, index?: number): void {
+    this.dead.add(`${node}:${index ?? '*'}`);
+  }
+
+  /** Whether a tensor is dead. */
+  isDead(node: string, index: number): boolean {
+    return this.dead.has(`${node}:*`) || this.dead.has(`${node}:${index}`);
   }
 
   /** A new symbol for a size unknown until run time. */

@@ -12,6 +12,8 @@ interface BinarySpec {
   readonly onnx: string;
   readonly fold: (x: number, y: number) => number;
   readonly bool?: boolean;
+  /** The ONNX op only matches TF on integers (computed float operands are refused). */
+  readonly intOnly?: boolean;
 }
 
 const BINARY: Readonly<Record<string, BinarySpec>> = {
@@ -31,6 +33,8 @@ const BINARY: Readonly<Record<string, BinarySpec>> = {
   Equal: { onnx: 'Equal', fold: (x, y) => Number(x === y), bool: true },
   LogicalAnd: { onnx: 'And', fold: (x, y) => Number(x !== 0 && y !== 0), bool: true },
   LogicalOr: { onnx: 'Or', fold: (x, y) => Number(x !== 0 || y !== 0), bool: true },
+  // ONNX Mod with fmod=0 takes the divisor's sign, as TF's FloorMod does (on integers).
+  FloorMod: { onnx: 'Mod', fold: (x, y) => x - Math.floor(x / y) * y, intOnly: true },
 };
 
 /** Emits a broadcasting ONNX op over `inputs`; the result keeps the aligned layout. */
@@ -58,6 +62,7 @@ function binary(spec: BinarySpec): OpHandler {
       const r = binaryEval(consts[0] as ConstTensor, consts[1] as ConstTensor, spec.fold, spec.bool ? 'bool' : undefined);
       if (r !== undefined) return [ctx.konst(r)];
     }
+    if (spec.intOnly && dtypeOf(a) !== 'int32') throw unsupportedOp(node.op, node.name, 'on computed float tensors');
     return [emitBroadcast(ctx, spec.onnx, [a, b], spec.bool ? 'bool' : dtypeOf(a), node.name)];
   };
 }

@@ -1,5 +1,6 @@
 // The table of every supported TF op, by name.
 
+import { broadcastOps } from './broadcast.js';
 import { combineOps } from './combine.js';
 import { convOps } from './conv.js';
 import { elementwiseOps } from './elementwise.js';
@@ -13,6 +14,7 @@ import { selectOps } from './select.js';
 import { shapeOps } from './shape.js';
 import { sliceOps } from './slice.js';
 import { softmaxOps } from './softmax.js';
+import { spaceBatchOps } from './space-batch.js';
 import { splitOps } from './split.js';
 import type { OpHandler, OpTable } from './types.js';
 import { unaryOps } from './unary.js';
@@ -20,6 +22,7 @@ import { unaryOps } from './unary.js';
 const TABLE: OpTable = Object.freeze({
   ...elementwiseOps, ...unaryOps, ...convOps, ...poolOps, ...padOps, ...shapeOps, ...combineOps,
   ...sliceOps, ...reduceOps, ...resizeOps, ...matmulOps, ...selectOps, ...scatterGatherOps, ...splitOps, ...softmaxOps,
+  ...broadcastOps, ...spaceBatchOps,
 });
 
 /** The converter for a TF op, or undefined when the op is not supported. */

@@ -6,7 +6,7 @@ import type { HandsRequest, HandsResponse, PoseRequest, PoseResponse, SegmentReq
 import type { LoadedModels } from '../../runtime/loaded-models.js';
 import { HandPipeline } from '../../vision/hands/hand-pipeline.js';
 import { PosePipeline } from '../../vision/pose/pose-pipeline.js';
-import { SegmentationPipeline, type SegmentationModelKind } from '../../vision/segmentation/segmentation-pipeline.js';
+import { SEGMENTATION_KINDS, SegmentationPipeline, type SegmentationModelKind } from '../../vision/segmentation/segmentation-pipeline.js';
 import { requestRoles, taskModels, withModels, type VisionModel } from './models.js';
 import { handsSettings, poseSettings, segmentSettings } from './options.js';
 import { cachedPool, PipelinePool } from './pipeline-pool.js';
@@ -32,8 +32,10 @@ export function posePool(detector: VisionModel, landmarks: VisionModel): Pipelin
   ));
 }
 
-/** Which segmentation network a model is: the landscape one has a non-square input. */
+/** Which segmentation network a model is: its `params.kind`, else the landscape one has a non-square input. */
 export function segmentationKind(model: VisionModel): SegmentationModelKind {
+  const kind = model.loaded.params['kind'];
+  if (typeof kind === 'string' && (SEGMENTATION_KINDS as readonly string[]).includes(kind)) return kind as SegmentationModelKind;
   const size = model.loaded.params['inputSize'] as { width?: unknown; height?: unknown } | undefined;
   if (size && typeof size.width === 'number' && typeof size.height === 'number') return size.width === size.height ? 'selfie' : 'meet';
   return /meet|landscape/.test(model.id) ? 'meet' : 'selfie';

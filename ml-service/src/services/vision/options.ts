@@ -2,10 +2,11 @@
 // out-of-range values with INVALID_ARGUMENT naming the proto field (e.g. `options.min_score`).
 import {
   ImageEncoding, PoseModel,
-  type FaceDetectionOptions, type FaceMeshOptions, type HandsOptions, type IrisOptions, type PoseOptions, type SegmentOptions,
+  type FaceDetectionOptions, type FaceMeshOptions, type HandsOptions, type IrisOptions, type ObjectDetectionOptions, type PoseOptions, type SegmentOptions,
 } from '@tabagent/protos/v1/vision';
 import type { Frame as ProtoFrame } from '@tabagent/protos/v1/vision';
 import { invalidArgument } from '../../vision/errors.js';
+import { DEFAULT_IOU_THRESHOLD, DEFAULT_MAX_RESULTS, DEFAULT_MIN_SCORE, MAX_RESULTS_LIMIT } from '../../vision/objects/constants.js';
 
 /** Most faces one request may ask for. */
 export const MAX_FACES_LIMIT = 100;
@@ -103,4 +104,20 @@ export function segmentSettings(o: SegmentOptions | undefined, prefix = 'options
     effect = { kind: 'image', frame: e.backgroundImage, field: `${prefix}.effect.background_image` };
   }
   return { modelSizeMask: o?.modelSizeMask ?? false, effect, encoding };
+}
+
+export interface ObjectDetectionSettings { maxResults: number; minScore: number; iouThreshold: number; allowlist: readonly string[] }
+
+/** Most labels one allowlist may name. */
+export const MAX_ALLOWLIST = 100;
+
+export function objectDetectionSettings(o: ObjectDetectionOptions | undefined, prefix = 'options'): ObjectDetectionSettings {
+  const allowlist = o?.categoryAllowlist ?? [];
+  if (allowlist.length > MAX_ALLOWLIST) throw invalidArgument(`${prefix}.category_allowlist`, `names ${allowlist.length} labels, at most ${MAX_ALLOWLIST}`);
+  return {
+    maxResults: countOption(o?.maxResults ?? 0, `${prefix}.max_results`, DEFAULT_MAX_RESULTS, MAX_RESULTS_LIMIT),
+    minScore: unitOption(o?.minScore, `${prefix}.min_score`, DEFAULT_MIN_SCORE),
+    iouThreshold: unitOption(o?.iouThreshold, `${prefix}.iou_threshold`, DEFAULT_IOU_THRESHOLD),
+    allowlist,
+  };
 }

@@ -1,5 +1,6 @@
 // Person segmentation with MediaPipe's selfie models: `selfie` (general, 256×256, one probability
-// channel) and `meet` (landscape, 144×256, background/person logits). Returns an 8-bit mask.
+// channel) and `meet` (landscape, 144×256, background/person logits), and with Robust Video Matting
+// (`matting`, 256×256, an alpha matte of every person in the scene). Returns an 8-bit mask.
 
 import type * as ort from 'onnxruntime-node';
 import type { Logger } from 'pino';
@@ -13,12 +14,16 @@ import { fullImageRect, warpToTensor } from '../image/warp.js';
 import type { Frame, RgbImage } from '../types.js';
 import { resizeMask, unprojectMask } from '../shared/mask-resize.js';
 
-export type SegmentationModelKind = 'selfie' | 'meet';
+export type SegmentationModelKind = 'selfie' | 'meet' | 'matting';
+
+/** The kinds, for validation. */
+export const SEGMENTATION_KINDS: readonly SegmentationModelKind[] = ['selfie', 'meet', 'matting'];
 
 /** Model input sizes (the whole frame is stretched to them, as MediaPipe does). */
 export const SEGMENTATION_INPUT: Readonly<Record<SegmentationModelKind, { width: number; height: number }>> = Object.freeze({
   selfie: { width: 256, height: 256 },
   meet: { width: 256, height: 144 },
+  matting: { width: 256, height: 256 },
 });
 
 export interface SegmentationRequestOptions {
@@ -52,7 +57,7 @@ export class SegmentationPipeline {
     private readonly options: SegmentationPipelineOptions = {},
   ) {
     const kind = options.kind ?? 'selfie';
-    if (kind !== 'selfie' && kind !== 'meet') throw invalidArgument('kind', `must be selfie or meet, got ${String(kind)}`);
+    if (!SEGMENTATION_KINDS.includes(kind)) throw invalidArgument('kind', `must be one of ${SEGMENTATION_KINDS.join(', ')}, got ${String(kind)}`);
     this.kind = kind;
   }
 
@@ -78,6 +83,9 @@ export class SegmentationPipeline {
     const probs = this.pool.float32('segmentation-probs', width * height);
     if (this.kind === 'selfie') {
       probs.set(out.pick(['activation_10', 'output'], width * height).data);
+    } else if (this.kind === 'matting') {
+      // The alpha matte ("pha"); the foreground colours and recurrent states are not used.
+      probs.set(out.pick(['Identity_1', 'pha'], width * height).data);
     } else {
       // Two channels per pixel: background and person logits; softmax → sigmoid of the difference.
       const raw = out.pick(['segment', 'output'], width * height * 2).data;

@@ -18,7 +18,12 @@ export interface ExpectedReference {
     landmarks?: ExpectedPoint[];
     landmarks_by_index?: Record<string, ExpectedPoint>;
     box?: { xmin: number; ymin: number; width: number; height: number };
+    /** The box in pixels, when the reference gave pixels (object detection). */
+    box_px?: { xmin: number; ymin: number; width: number; height: number };
     keypoints?: ExpectedPoint[];
+    /** Class label (object detection, gestures). */
+    label?: string;
+    score?: number;
   }[];
 }
 

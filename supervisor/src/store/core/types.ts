@@ -3,7 +3,7 @@
 /** What a model does; decides which service and pipeline can use it. */
 export const TASKS = [
   'face-detection', 'face-mesh', 'iris', 'palm-detection', 'hand-landmarks', 'pose-detection',
-  'pose-landmarks', 'segmentation', 'text-generation', 'embeddings', 'speech-to-text',
+  'pose-landmarks', 'segmentation', 'object-detection', 'text-generation', 'embeddings', 'speech-to-text',
 ] as const;
 export type Task = (typeof TASKS)[number];
 

@@ -8,8 +8,8 @@ import type { VisionModel } from '../models.js';
 import type { RunClock } from '../stage-clock.js';
 
 /** The result fields of TrackResponse (a oneof): exactly one is set by a runner. */
-export type TrackResultKey = 'faces' | 'faceMesh' | 'iris' | 'hands' | 'pose' | 'holistic' | 'segment';
-export const TRACK_RESULT_KEYS: readonly TrackResultKey[] = ['faces', 'faceMesh', 'iris', 'hands', 'pose', 'holistic', 'segment'];
+export type TrackResultKey = 'faces' | 'faceMesh' | 'iris' | 'hands' | 'pose' | 'holistic' | 'segment' | 'objects';
+export const TRACK_RESULT_KEYS: readonly TrackResultKey[] = ['faces', 'faceMesh', 'iris', 'hands', 'pose', 'holistic', 'segment', 'objects'];
 
 /** One frame's output. */
 export interface RunnerOutput {

@@ -12,6 +12,7 @@ import { withModels } from '../models.js';
 import { RunClock, timingOf } from '../stage-clock.js';
 import { handsRunner, holisticRunner, poseRunner, segmentRunner } from './body-runners.js';
 import { facesRunner, meshRunner } from './face-runners.js';
+import { objectsRunner } from './object-runner.js';
 import { TRACK_RESULT_KEYS, type RunnerContext, type TaskRunner } from './runner.js';
 
 /** Tasks a stream opened for `first` can also run with the models it was given. */
@@ -109,6 +110,7 @@ export class TrackSession {
       case TrackTask.TRACK_TASK_POSE: return poseRunner(ctx);
       case TrackTask.TRACK_TASK_SEGMENT: return segmentRunner(ctx);
       case TrackTask.TRACK_TASK_HOLISTIC: return holisticRunner(ctx);
+      case TrackTask.TRACK_TASK_OBJECTS: return objectsRunner(ctx);
       default:
         throw new TabagentError('TA_ERR_UNIMPLEMENTED', `tabagent.v1.Vision.Track task ${taskName(task)} is not implemented in this build`);
     }

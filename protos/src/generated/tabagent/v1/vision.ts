@@ -27,7 +27,7 @@ export const protobufPackage = "tabagent.v1";
 export const protobufFileName = "tabagent/v1/vision.proto";
 
 /**
- * Vision: face, hands, pose, holistic and segmentation on single frames and tracked streams.
+ * Vision: face, hands, pose, holistic, segmentation and object detection on single frames and tracked streams.
  * Served publicly by the supervisor and internally by the ML child. All coordinates are
  * normalized to the input image: x and y in [0, 1], z in MediaPipe's convention (same scale as x,
  * relative to the landmark group's origin).
@@ -215,6 +215,8 @@ export enum TrackTask {
   TRACK_TASK_HOLISTIC = 6,
   /** TRACK_TASK_SEGMENT - Segmentation. */
   TRACK_TASK_SEGMENT = 7,
+  /** TRACK_TASK_OBJECTS - Object detection. */
+  TRACK_TASK_OBJECTS = 8,
   UNRECOGNIZED = -1,
 }
 
@@ -244,6 +246,9 @@ export function trackTaskFromJSON(object: any): TrackTask {
     case 7:
     case "TRACK_TASK_SEGMENT":
       return TrackTask.TRACK_TASK_SEGMENT;
+    case 8:
+    case "TRACK_TASK_OBJECTS":
+      return TrackTask.TRACK_TASK_OBJECTS;
     case -1:
     case "UNRECOGNIZED":
     default:
@@ -269,6 +274,8 @@ export function trackTaskToJSON(object: TrackTask): string {
       return "TRACK_TASK_HOLISTIC";
     case TrackTask.TRACK_TASK_SEGMENT:
       return "TRACK_TASK_SEGMENT";
+    case TrackTask.TRACK_TASK_OBJECTS:
+      return "TRACK_TASK_OBJECTS";
     case TrackTask.UNRECOGNIZED:
     default:
       return "UNRECOGNIZED";
@@ -766,6 +773,77 @@ export interface SegmentResponse {
   timing: Timing | undefined;
 }
 
+/** Options of object detection. */
+export interface ObjectDetectionOptions {
+  /** Maximum number of objects, best first; 0 = default (20). */
+  maxResults: number;
+  /** Minimum score in [0,1]; unset = 0.3. */
+  minScore?:
+    | number
+    | undefined;
+  /**
+   * Overlap (intersection over union) above which a lower-scored box of the same class is
+   * suppressed, in [0,1]; unset = 0.6.
+   */
+  iouThreshold?:
+    | number
+    | undefined;
+  /** Only these labels (e.g. "person", "dog"); empty = every class. Unknown labels are refused. */
+  categoryAllowlist: string[];
+}
+
+/** Request to detect objects. */
+export interface DetectObjectsRequest {
+  /** The image. */
+  frame:
+    | Frame
+    | undefined;
+  /** Detector model (default centernet/mobilenetv3-coco). */
+  model: string;
+  /** Options. */
+  options: ObjectDetectionOptions | undefined;
+}
+
+/** An axis-aligned box in pixels of the input image. */
+export interface PixelBox {
+  /** Left edge. */
+  xMin: number;
+  /** Top edge. */
+  yMin: number;
+  /** Width. */
+  width: number;
+  /** Height. */
+  height: number;
+}
+
+/** One detected object. */
+export interface DetectedObject {
+  /** Box in pixels, clipped to the image. */
+  box:
+    | PixelBox
+    | undefined;
+  /** Class label, e.g. "person". */
+  label: string;
+  /** Class index in the model's label map (COCO: 0 = person). */
+  classId: number;
+  /** Detection score in [0,1]. */
+  score: number;
+  /** Stable id within a Track stream; 0 for single images. */
+  id: number;
+}
+
+/** Detected objects. */
+export interface DetectObjectsResponse {
+  /** Objects, best first. */
+  objects: DetectedObject[];
+  /** Width of the input image in pixels (the boxes' frame). */
+  imageWidth: number;
+  /** Height of the input image in pixels. */
+  imageHeight: number;
+  /** Server timing. */
+  timing: Timing | undefined;
+}
+
 /** Options of a Track stream, taken from the first message that sets them. */
 export interface TrackOptions {
   /** Run the detector at least every N frames even while tracking; 0 = only when tracking is lost. */
@@ -792,6 +870,8 @@ export interface TrackOptions {
     | undefined;
   /** Disable landmark smoothing. */
   noSmoothing: boolean;
+  /** Object detection options. */
+  objects: ObjectDetectionOptions | undefined;
 }
 
 /** One frame of a Track stream. */
@@ -849,7 +929,11 @@ export interface TrackResponse {
     | HolisticResponse
     | undefined;
   /** Segmentation. */
-  segment?: SegmentResponse | undefined;
+  segment?:
+    | SegmentResponse
+    | undefined;
+  /** Objects. */
+  objects?: DetectObjectsResponse | undefined;
 }
 
 function createBaseFrame(): Frame {
@@ -5402,6 +5486,633 @@ export const SegmentResponse: MessageFns<SegmentResponse> = {
   },
 };
 
+function createBaseObjectDetectionOptions(): ObjectDetectionOptions {
+  return { maxResults: 0, minScore: undefined, iouThreshold: undefined, categoryAllowlist: [] };
+}
+
+export const ObjectDetectionOptions: MessageFns<ObjectDetectionOptions> = {
+  encode(message: ObjectDetectionOptions, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.maxResults !== 0) {
+      writer.uint32(8).uint32(message.maxResults);
+    }
+    if (message.minScore !== undefined) {
+      writer.uint32(21).float(message.minScore);
+    }
+    if (message.iouThreshold !== undefined) {
+      writer.uint32(29).float(message.iouThreshold);
+    }
+    for (const v of message.categoryAllowlist) {
+      writer.uint32(34).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ObjectDetectionOptions {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseObjectDetectionOptions();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.maxResults = reader.uint32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 21) {
+              break;
+            }
+
+            message.minScore = reader.float();
+            continue;
+          }
+          case 3: {
+            if (tag !== 29) {
+              break;
+            }
+
+            message.iouThreshold = reader.float();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.categoryAllowlist.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ObjectDetectionOptions {
+    return {
+      maxResults: isSet(object.maxResults)
+        ? globalThis.Number(object.maxResults)
+        : isSet(object.max_results)
+        ? globalThis.Number(object.max_results)
+        : 0,
+      minScore: isSet(object.minScore)
+        ? globalThis.Number(object.minScore)
+        : isSet(object.min_score)
+        ? globalThis.Number(object.min_score)
+        : undefined,
+      iouThreshold: isSet(object.iouThreshold)
+        ? globalThis.Number(object.iouThreshold)
+        : isSet(object.iou_threshold)
+        ? globalThis.Number(object.iou_threshold)
+        : undefined,
+      categoryAllowlist: globalThis.Array.isArray(object?.categoryAllowlist)
+        ? object.categoryAllowlist.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.category_allowlist)
+        ? object.category_allowlist.map((e: any) => globalThis.String(e))
+        : [],
+    };
+  },
+
+  toJSON(message: ObjectDetectionOptions): unknown {
+    const obj: any = {};
+    if (message.maxResults !== 0) {
+      obj.maxResults = Math.round(message.maxResults);
+    }
+    if (message.minScore !== undefined) {
+      obj.minScore = floatToJson(message.minScore);
+    }
+    if (message.iouThreshold !== undefined) {
+      obj.iouThreshold = floatToJson(message.iouThreshold);
+    }
+    if (message.categoryAllowlist?.length) {
+      obj.categoryAllowlist = message.categoryAllowlist;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ObjectDetectionOptions>, I>>(base?: I): ObjectDetectionOptions {
+    return ObjectDetectionOptions.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ObjectDetectionOptions>, I>>(object: I): ObjectDetectionOptions {
+    const message = createBaseObjectDetectionOptions();
+    message.maxResults = object.maxResults ?? 0;
+    message.minScore = object.minScore ?? undefined;
+    message.iouThreshold = object.iouThreshold ?? undefined;
+    message.categoryAllowlist = object.categoryAllowlist?.map((e) => e) || [];
+    return message;
+  },
+};
+
+function createBaseDetectObjectsRequest(): DetectObjectsRequest {
+  return { frame: undefined, model: "", options: undefined };
+}
+
+export const DetectObjectsRequest: MessageFns<DetectObjectsRequest> = {
+  encode(message: DetectObjectsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.frame !== undefined) {
+      Frame.encode(message.frame, writer.uint32(10).fork()).join();
+    }
+    if (message.model !== "") {
+      writer.uint32(18).string(message.model);
+    }
+    if (message.options !== undefined) {
+      ObjectDetectionOptions.encode(message.options, writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DetectObjectsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDetectObjectsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.frame = Frame.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.model = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.options = ObjectDetectionOptions.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DetectObjectsRequest {
+    return {
+      frame: isSet(object.frame) ? Frame.fromJSON(object.frame) : undefined,
+      model: isSet(object.model) ? globalThis.String(object.model) : "",
+      options: isSet(object.options) ? ObjectDetectionOptions.fromJSON(object.options) : undefined,
+    };
+  },
+
+  toJSON(message: DetectObjectsRequest): unknown {
+    const obj: any = {};
+    if (message.frame !== undefined) {
+      obj.frame = Frame.toJSON(message.frame);
+    }
+    if (message.model !== "") {
+      obj.model = message.model;
+    }
+    if (message.options !== undefined) {
+      obj.options = ObjectDetectionOptions.toJSON(message.options);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DetectObjectsRequest>, I>>(base?: I): DetectObjectsRequest {
+    return DetectObjectsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DetectObjectsRequest>, I>>(object: I): DetectObjectsRequest {
+    const message = createBaseDetectObjectsRequest();
+    message.frame = (object.frame !== undefined && object.frame !== null) ? Frame.fromPartial(object.frame) : undefined;
+    message.model = object.model ?? "";
+    message.options = (object.options !== undefined && object.options !== null)
+      ? ObjectDetectionOptions.fromPartial(object.options)
+      : undefined;
+    return message;
+  },
+};
+
+function createBasePixelBox(): PixelBox {
+  return { xMin: 0, yMin: 0, width: 0, height: 0 };
+}
+
+export const PixelBox: MessageFns<PixelBox> = {
+  encode(message: PixelBox, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.xMin !== 0) {
+      writer.uint32(13).float(message.xMin);
+    }
+    if (message.yMin !== 0) {
+      writer.uint32(21).float(message.yMin);
+    }
+    if (message.width !== 0) {
+      writer.uint32(29).float(message.width);
+    }
+    if (message.height !== 0) {
+      writer.uint32(37).float(message.height);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PixelBox {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePixelBox();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 13) {
+              break;
+            }
+
+            message.xMin = reader.float();
+            continue;
+          }
+          case 2: {
+            if (tag !== 21) {
+              break;
+            }
+
+            message.yMin = reader.float();
+            continue;
+          }
+          case 3: {
+            if (tag !== 29) {
+              break;
+            }
+
+            message.width = reader.float();
+            continue;
+          }
+          case 4: {
+            if (tag !== 37) {
+              break;
+            }
+
+            message.height = reader.float();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): PixelBox {
+    return {
+      xMin: isSet(object.xMin)
+        ? globalThis.Number(object.xMin)
+        : isSet(object.x_min)
+        ? globalThis.Number(object.x_min)
+        : 0,
+      yMin: isSet(object.yMin)
+        ? globalThis.Number(object.yMin)
+        : isSet(object.y_min)
+        ? globalThis.Number(object.y_min)
+        : 0,
+      width: isSet(object.width) ? globalThis.Number(object.width) : 0,
+      height: isSet(object.height) ? globalThis.Number(object.height) : 0,
+    };
+  },
+
+  toJSON(message: PixelBox): unknown {
+    const obj: any = {};
+    if (message.xMin !== 0) {
+      obj.xMin = floatToJson(message.xMin);
+    }
+    if (message.yMin !== 0) {
+      obj.yMin = floatToJson(message.yMin);
+    }
+    if (message.width !== 0) {
+      obj.width = floatToJson(message.width);
+    }
+    if (message.height !== 0) {
+      obj.height = floatToJson(message.height);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<PixelBox>, I>>(base?: I): PixelBox {
+    return PixelBox.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<PixelBox>, I>>(object: I): PixelBox {
+    const message = createBasePixelBox();
+    message.xMin = object.xMin ?? 0;
+    message.yMin = object.yMin ?? 0;
+    message.width = object.width ?? 0;
+    message.height = object.height ?? 0;
+    return message;
+  },
+};
+
+function createBaseDetectedObject(): DetectedObject {
+  return { box: undefined, label: "", classId: 0, score: 0, id: 0 };
+}
+
+export const DetectedObject: MessageFns<DetectedObject> = {
+  encode(message: DetectedObject, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.box !== undefined) {
+      PixelBox.encode(message.box, writer.uint32(10).fork()).join();
+    }
+    if (message.label !== "") {
+      writer.uint32(18).string(message.label);
+    }
+    if (message.classId !== 0) {
+      writer.uint32(24).uint32(message.classId);
+    }
+    if (message.score !== 0) {
+      writer.uint32(37).float(message.score);
+    }
+    if (message.id !== 0) {
+      writer.uint32(40).uint32(message.id);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DetectedObject {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDetectedObject();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.box = PixelBox.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.label = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.classId = reader.uint32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 37) {
+              break;
+            }
+
+            message.score = reader.float();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.id = reader.uint32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DetectedObject {
+    return {
+      box: isSet(object.box) ? PixelBox.fromJSON(object.box) : undefined,
+      label: isSet(object.label) ? globalThis.String(object.label) : "",
+      classId: isSet(object.classId)
+        ? globalThis.Number(object.classId)
+        : isSet(object.class_id)
+        ? globalThis.Number(object.class_id)
+        : 0,
+      score: isSet(object.score) ? globalThis.Number(object.score) : 0,
+      id: isSet(object.id) ? globalThis.Number(object.id) : 0,
+    };
+  },
+
+  toJSON(message: DetectedObject): unknown {
+    const obj: any = {};
+    if (message.box !== undefined) {
+      obj.box = PixelBox.toJSON(message.box);
+    }
+    if (message.label !== "") {
+      obj.label = message.label;
+    }
+    if (message.classId !== 0) {
+      obj.classId = Math.round(message.classId);
+    }
+    if (message.score !== 0) {
+      obj.score = floatToJson(message.score);
+    }
+    if (message.id !== 0) {
+      obj.id = Math.round(message.id);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DetectedObject>, I>>(base?: I): DetectedObject {
+    return DetectedObject.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DetectedObject>, I>>(object: I): DetectedObject {
+    const message = createBaseDetectedObject();
+    message.box = (object.box !== undefined && object.box !== null) ? PixelBox.fromPartial(object.box) : undefined;
+    message.label = object.label ?? "";
+    message.classId = object.classId ?? 0;
+    message.score = object.score ?? 0;
+    message.id = object.id ?? 0;
+    return message;
+  },
+};
+
+function createBaseDetectObjectsResponse(): DetectObjectsResponse {
+  return { objects: [], imageWidth: 0, imageHeight: 0, timing: undefined };
+}
+
+export const DetectObjectsResponse: MessageFns<DetectObjectsResponse> = {
+  encode(message: DetectObjectsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.objects) {
+      DetectedObject.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.imageWidth !== 0) {
+      writer.uint32(16).uint32(message.imageWidth);
+    }
+    if (message.imageHeight !== 0) {
+      writer.uint32(24).uint32(message.imageHeight);
+    }
+    if (message.timing !== undefined) {
+      Timing.encode(message.timing, writer.uint32(34).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DetectObjectsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDetectObjectsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.objects.push(DetectedObject.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.imageWidth = reader.uint32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.imageHeight = reader.uint32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.timing = Timing.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DetectObjectsResponse {
+    return {
+      objects: globalThis.Array.isArray(object?.objects)
+        ? object.objects.map((e: any) => DetectedObject.fromJSON(e))
+        : [],
+      imageWidth: isSet(object.imageWidth)
+        ? globalThis.Number(object.imageWidth)
+        : isSet(object.image_width)
+        ? globalThis.Number(object.image_width)
+        : 0,
+      imageHeight: isSet(object.imageHeight)
+        ? globalThis.Number(object.imageHeight)
+        : isSet(object.image_height)
+        ? globalThis.Number(object.image_height)
+        : 0,
+      timing: isSet(object.timing) ? Timing.fromJSON(object.timing) : undefined,
+    };
+  },
+
+  toJSON(message: DetectObjectsResponse): unknown {
+    const obj: any = {};
+    if (message.objects?.length) {
+      obj.objects = message.objects.map((e) => DetectedObject.toJSON(e));
+    }
+    if (message.imageWidth !== 0) {
+      obj.imageWidth = Math.round(message.imageWidth);
+    }
+    if (message.imageHeight !== 0) {
+      obj.imageHeight = Math.round(message.imageHeight);
+    }
+    if (message.timing !== undefined) {
+      obj.timing = Timing.toJSON(message.timing);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DetectObjectsResponse>, I>>(base?: I): DetectObjectsResponse {
+    return DetectObjectsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DetectObjectsResponse>, I>>(object: I): DetectObjectsResponse {
+    const message = createBaseDetectObjectsResponse();
+    message.objects = object.objects?.map((e) => DetectedObject.fromPartial(e)) || [];
+    message.imageWidth = object.imageWidth ?? 0;
+    message.imageHeight = object.imageHeight ?? 0;
+    message.timing = (object.timing !== undefined && object.timing !== null)
+      ? Timing.fromPartial(object.timing)
+      : undefined;
+    return message;
+  },
+};
+
 function createBaseTrackOptions(): TrackOptions {
   return {
     detectEvery: 0,
@@ -5411,6 +6122,7 @@ function createBaseTrackOptions(): TrackOptions {
     pose: undefined,
     segment: undefined,
     noSmoothing: false,
+    objects: undefined,
   };
 }
 
@@ -5436,6 +6148,9 @@ export const TrackOptions: MessageFns<TrackOptions> = {
     }
     if (message.noSmoothing !== false) {
       writer.uint32(56).bool(message.noSmoothing);
+    }
+    if (message.objects !== undefined) {
+      ObjectDetectionOptions.encode(message.objects, writer.uint32(66).fork()).join();
     }
     return writer;
   },
@@ -5509,6 +6224,14 @@ export const TrackOptions: MessageFns<TrackOptions> = {
             message.noSmoothing = reader.bool();
             continue;
           }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.objects = ObjectDetectionOptions.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -5542,6 +6265,7 @@ export const TrackOptions: MessageFns<TrackOptions> = {
         : isSet(object.no_smoothing)
         ? globalThis.Boolean(object.no_smoothing)
         : false,
+      objects: isSet(object.objects) ? ObjectDetectionOptions.fromJSON(object.objects) : undefined,
     };
   },
 
@@ -5568,6 +6292,9 @@ export const TrackOptions: MessageFns<TrackOptions> = {
     if (message.noSmoothing !== false) {
       obj.noSmoothing = message.noSmoothing;
     }
+    if (message.objects !== undefined) {
+      obj.objects = ObjectDetectionOptions.toJSON(message.objects);
+    }
     return obj;
   },
 
@@ -5593,6 +6320,9 @@ export const TrackOptions: MessageFns<TrackOptions> = {
       ? SegmentOptions.fromPartial(object.segment)
       : undefined;
     message.noSmoothing = object.noSmoothing ?? false;
+    message.objects = (object.objects !== undefined && object.objects !== null)
+      ? ObjectDetectionOptions.fromPartial(object.objects)
+      : undefined;
     return message;
   },
 };
@@ -5750,6 +6480,7 @@ function createBaseTrackResponse(): TrackResponse {
     pose: undefined,
     holistic: undefined,
     segment: undefined,
+    objects: undefined,
   };
 }
 
@@ -5794,6 +6525,9 @@ export const TrackResponse: MessageFns<TrackResponse> = {
     }
     if (message.segment !== undefined) {
       SegmentResponse.encode(message.segment, writer.uint32(130).fork()).join();
+    }
+    if (message.objects !== undefined) {
+      DetectObjectsResponse.encode(message.objects, writer.uint32(138).fork()).join();
     }
     return writer;
   },
@@ -5917,6 +6651,14 @@ export const TrackResponse: MessageFns<TrackResponse> = {
             message.segment = SegmentResponse.decode(reader, reader.uint32());
             continue;
           }
+          case 17: {
+            if (tag !== 138) {
+              break;
+            }
+
+            message.objects = DetectObjectsResponse.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -5959,6 +6701,7 @@ export const TrackResponse: MessageFns<TrackResponse> = {
       pose: isSet(object.pose) ? PoseResponse.fromJSON(object.pose) : undefined,
       holistic: isSet(object.holistic) ? HolisticResponse.fromJSON(object.holistic) : undefined,
       segment: isSet(object.segment) ? SegmentResponse.fromJSON(object.segment) : undefined,
+      objects: isSet(object.objects) ? DetectObjectsResponse.fromJSON(object.objects) : undefined,
     };
   },
 
@@ -6000,6 +6743,9 @@ export const TrackResponse: MessageFns<TrackResponse> = {
     if (message.segment !== undefined) {
       obj.segment = SegmentResponse.toJSON(message.segment);
     }
+    if (message.objects !== undefined) {
+      obj.objects = DetectObjectsResponse.toJSON(message.objects);
+    }
     return obj;
   },
 
@@ -6033,6 +6779,9 @@ export const TrackResponse: MessageFns<TrackResponse> = {
       : undefined;
     message.segment = (object.segment !== undefined && object.segment !== null)
       ? SegmentResponse.fromPartial(object.segment)
+      : undefined;
+    message.objects = (object.objects !== undefined && object.objects !== null)
+      ? DetectObjectsResponse.fromPartial(object.objects)
       : undefined;
     return message;
   },
@@ -6111,6 +6860,17 @@ export const VisionService = {
     responseSerialize: (value: SegmentResponse): Buffer => Buffer.from(SegmentResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): SegmentResponse => SegmentResponse.decode(value),
   },
+  /** Object detection (80 COCO classes by default): boxes in pixels, labels and scores. */
+  detectObjects: {
+    path: "/tabagent.v1.Vision/DetectObjects" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: DetectObjectsRequest): Buffer => Buffer.from(DetectObjectsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): DetectObjectsRequest => DetectObjectsRequest.decode(value),
+    responseSerialize: (value: DetectObjectsResponse): Buffer =>
+      Buffer.from(DetectObjectsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): DetectObjectsResponse => DetectObjectsResponse.decode(value),
+  },
   /** A stream of frames in, a stream of results out, with tracking between frames. */
   track: {
     path: "/tabagent.v1.Vision/Track" as const,
@@ -6138,6 +6898,8 @@ export interface VisionServer extends UntypedServiceImplementation {
   holistic: handleUnaryCall<HolisticRequest, HolisticResponse>;
   /** Person segmentation with optional server-side effects. */
   segment: handleUnaryCall<SegmentRequest, SegmentResponse>;
+  /** Object detection (80 COCO classes by default): boxes in pixels, labels and scores. */
+  detectObjects: handleUnaryCall<DetectObjectsRequest, DetectObjectsResponse>;
   /** A stream of frames in, a stream of results out, with tracking between frames. */
   track: handleBidiStreamingCall<TrackRequest, TrackResponse>;
 }
@@ -6248,6 +7010,22 @@ export interface VisionClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: SegmentResponse) => void,
+  ): ClientUnaryCall;
+  /** Object detection (80 COCO classes by default): boxes in pixels, labels and scores. */
+  detectObjects(
+    request: DetectObjectsRequest,
+    callback: (error: ServiceError | null, response: DetectObjectsResponse) => void,
+  ): ClientUnaryCall;
+  detectObjects(
+    request: DetectObjectsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: DetectObjectsResponse) => void,
+  ): ClientUnaryCall;
+  detectObjects(
+    request: DetectObjectsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: DetectObjectsResponse) => void,
   ): ClientUnaryCall;
   /** A stream of frames in, a stream of results out, with tracking between frames. */
   track(): ClientDuplexStream<TrackRequest, TrackResponse>;
