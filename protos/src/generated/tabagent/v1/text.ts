@@ -154,6 +154,15 @@ export interface SamplingOptions {
     | undefined;
   /** Generation stops when any of these strings appears (not included in the output). */
   stop: string[];
+  /** Context window of this request in tokens (llama.cpp runtime, like Ollama's num_ctx); unset or 0 = the load's. */
+  contextSize?:
+    | number
+    | undefined;
+  /**
+   * JSON schema (JSON text) the output must follow, enforced by a grammar; unset or empty = unconstrained.
+   * Runtimes without grammars refuse it with INVALID_ARGUMENT naming sampling.json_schema.
+   */
+  jsonSchema?: string | undefined;
 }
 
 /** Request to generate text. */
@@ -279,6 +288,8 @@ function createBaseSamplingOptions(): SamplingOptions {
     repetitionPenalty: undefined,
     seed: undefined,
     stop: [],
+    contextSize: undefined,
+    jsonSchema: undefined,
   };
 }
 
@@ -304,6 +315,12 @@ export const SamplingOptions: MessageFns<SamplingOptions> = {
     }
     for (const v of message.stop) {
       writer.uint32(58).string(v!);
+    }
+    if (message.contextSize !== undefined) {
+      writer.uint32(64).uint32(message.contextSize);
+    }
+    if (message.jsonSchema !== undefined) {
+      writer.uint32(74).string(message.jsonSchema);
     }
     return writer;
   },
@@ -377,6 +394,22 @@ export const SamplingOptions: MessageFns<SamplingOptions> = {
             message.stop.push(reader.string());
             continue;
           }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.contextSize = reader.uint32();
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.jsonSchema = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -416,6 +449,16 @@ export const SamplingOptions: MessageFns<SamplingOptions> = {
       stop: globalThis.Array.isArray(object?.stop)
         ? object.stop.map((e: any) => globalThis.String(e))
         : [],
+      contextSize: isSet(object.contextSize)
+        ? globalThis.Number(object.contextSize)
+        : isSet(object.context_size)
+        ? globalThis.Number(object.context_size)
+        : undefined,
+      jsonSchema: isSet(object.jsonSchema)
+        ? globalThis.String(object.jsonSchema)
+        : isSet(object.json_schema)
+        ? globalThis.String(object.json_schema)
+        : undefined,
     };
   },
 
@@ -442,6 +485,12 @@ export const SamplingOptions: MessageFns<SamplingOptions> = {
     if (message.stop?.length) {
       obj.stop = message.stop;
     }
+    if (message.contextSize !== undefined) {
+      obj.contextSize = Math.round(message.contextSize);
+    }
+    if (message.jsonSchema !== undefined) {
+      obj.jsonSchema = message.jsonSchema;
+    }
     return obj;
   },
 
@@ -457,6 +506,8 @@ export const SamplingOptions: MessageFns<SamplingOptions> = {
     message.repetitionPenalty = object.repetitionPenalty ?? undefined;
     message.seed = object.seed ?? undefined;
     message.stop = object.stop?.map((e) => e) || [];
+    message.contextSize = object.contextSize ?? undefined;
+    message.jsonSchema = object.jsonSchema ?? undefined;
     return message;
   },
 };
