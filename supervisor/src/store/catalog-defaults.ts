@@ -80,7 +80,8 @@ const TEXT_DEFAULTS: readonly CatalogEntry[] = [
     task: 'text-generation',
     runtime: 'llama.cpp',
     convert: 'llama2c-to-gguf',
-    params: { checkpoint: 'stories260K.bin', tokenizer: 'tok512.bin', tokenizerModel: 'tok512.model', threads: 1 },
+    // An f32 KV cache keeps the whole forward pass in fp32, as llama2.c's reference computes it.
+    params: { checkpoint: 'stories260K.bin', tokenizer: 'tok512.bin', tokenizerModel: 'tok512.model', threads: 1, kvCacheType: 'F32' },
     description: 'llama2.c stories260K (MIT), converted to one f32 GGUF file at pull time and run on llama.cpp',
   },
 ];

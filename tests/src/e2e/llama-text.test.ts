@@ -1,0 +1,188 @@
+// End-to-end: stories260K as GGUF on the llama.cpp runtime through a real tabagent-server. The
+// catalog entry's pull converts the shared llama2.c checkpoint; greedy output from BOS equals the
+// llama2.c golden byte for byte; greedy tokens and chat replies equal the transformers.js path's;
+// seeds, stop strings, per-load and per-request context sizes, JSON-schema-constrained output, a
+// CUDA request falling back to CPU (GetModel says so), cancellation that frees the context for the
+// next request, and a SIGKILL of the child mid-stream ending as on the transformers.js runtime.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { Metadata, status, type ServiceError } from '@grpc/grpc-js';
+import { ERROR_CODE_KEY } from '@tabagent/common';
+import { Device } from '@tabagent/protos/v1/common';
+import { ModelState } from '@tabagent/protos/v1/model_management';
+import type { ChatRequest, GenerateRequest, GenerateResponse, GenerateStats, SamplingOptions } from '@tabagent/protos/v1/text';
+import { call, connect, type PublicClients } from '../support/clients.js';
+import { sharedDir } from '../support/paths.js';
+import { startServer, waitServing, type ServerUnderTest } from '../support/server-process.js';
+
+const GGUF = 'karpathy/stories260K-gguf';
+const ONNX = 'karpathy/stories260K';
+const LOAD_CONTEXT = 384;
+
+interface Outcome { text: string; tokenIds: number[]; deltas: number; done: GenerateStats | undefined; error: ServiceError | undefined }
+
+type Stream = ReturnType<PublicClients['text']['generate']>;
+
+function read(s: Stream, onDelta?: (deltas: number, s: Stream) => void): Promise<Outcome> {
+  const out: Outcome = { text: '', tokenIds: [], deltas: 0, done: undefined, error: undefined };
+  return new Promise((resolve) => {
+    s.on('data', (r: GenerateResponse) => {
+      if (r.delta) {
+        out.text += r.delta.text;
+        out.tokenIds.push(...r.delta.tokenIds);
+        out.deltas += 1;
+        onDelta?.(out.deltas, s);
+      }
+      if (r.done) out.done = r.done;
+    });
+    s.on('error', (e: ServiceError) => {
+      out.error = e;
+      resolve(out);
+    });
+    s.on('end', () => resolve(out));
+  });
+}
+
+const greedy = (maxNewTokens: number, extra: Partial<SamplingOptions> = {}): SamplingOptions => ({ maxNewTokens, temperature: 0, topK: 0, stop: [], ...extra });
+
+describe('stories260K on llama.cpp through tabagent-server', () => {
+  let server: ServerUnderTest;
+  let c: PublicClients;
+  const golden = readFileSync(join(sharedDir(), 'models', 'stories260K', 'golden.empty_prompt.greedy256.txt'));
+  const generate = (req: Partial<GenerateRequest>, onDelta?: (deltas: number, s: Stream) => void): Promise<Outcome> =>
+    read(c.text.generate({ model: GGUF, prompt: '', ...req } as GenerateRequest, new Metadata(), { deadline: new Date(Date.now() + 60_000) }), onDelta);
+  const chat = (req: Partial<ChatRequest>): Promise<Outcome> =>
+    read(c.text.chat({ model: GGUF, messages: [], ...req } as ChatRequest, new Metadata(), { deadline: new Date(Date.now() + 60_000) }));
+
+  before(async () => {
+    server = await startServer({ args: ['--mode', 'all', '--shared-models-dir', join(sharedDir(), 'models')] });
+    c = connect(server.address);
+  });
+  after(async () => {
+    c?.close();
+    if (server) await server.stop('SIGTERM');
+  });
+
+  it('pulls (converting to GGUF) and loads with a CUDA preference, falling back to CPU with warnings GetModel reports', async () => {
+    const loaded = await call(c.models, c.models.loadModel, {
+      model: GGUF, options: { devices: [Device.DEVICE_CUDA], threads: 0, keepAliveSeconds: -1, gpuLayers: 3, contextSize: LOAD_CONTEXT },
+    }, { timeoutMs: 120_000 });
+    assert.equal(loaded.model?.state, ModelState.MODEL_STATE_READY, loaded.model?.lastError);
+    const info = await call(c.models, c.models.getModel, { model: GGUF });
+    assert.equal(info.runtime, 'llama.cpp');
+    assert.equal(info.executionProvider, 'cpu');
+    assert.equal(info.device, Device.DEVICE_CPU);
+    assert.ok(info.warnings.some((w) => /llama\.cpp backend "cuda" is not available.*falling back to CPU/.test(w)), info.warnings.join('\n'));
+    assert.ok(info.warnings.some((w) => /gpu_layers=3 requested but no GPU backend is available/.test(w)), info.warnings.join('\n'));
+  });
+
+  it('reproduces the llama2.c greedy golden from BOS byte for byte, streamed', async () => {
+    const r = await generate({ sampling: greedy(256) });
+    assert.equal(r.error, undefined, r.error?.details);
+    assert.equal(Buffer.from(`${r.text}\n`).equals(golden), true, `generated:\n${r.text}`);
+    assert.equal(r.done?.completionTokens, 256);
+    assert.equal(r.done?.promptTokens, 1);
+    assert.equal(r.done?.finishReason, 'length');
+    assert.equal(r.tokenIds.length, 256);
+    assert.ok(r.deltas >= 2, `${r.deltas} deltas`);
+  });
+
+  it('gives the same greedy tokens and chat reply as the transformers.js path', async () => {
+    const prompt = 'Lily and Ben went to the beach with their dog';
+    const [a, b] = [await generate({ prompt, sampling: greedy(80) }), await read(c.text.generate({ model: ONNX, prompt, sampling: greedy(80) }, new Metadata()))];
+    assert.equal(a.error ?? b.error, undefined, (a.error ?? b.error)?.details);
+    assert.deepEqual(a.tokenIds, b.tokenIds);
+    assert.equal(a.text, b.text);
+    assert.equal(a.done?.promptTokens, b.done?.promptTokens);
+    const messages = [{ role: 'user', content: 'Tell me about a cat.' }];
+    const x = await chat({ messages, sampling: greedy(40) });
+    const y = await read(c.text.chat({ model: ONNX, messages, sampling: greedy(40) }, new Metadata()));
+    assert.equal(x.error ?? y.error, undefined, (x.error ?? y.error)?.details);
+    assert.deepEqual(x.tokenIds, y.tokenIds);
+    assert.equal(x.done?.finishReason, y.done?.finishReason);
+  });
+
+  it('samples reproducibly with a seed and honours stop strings', async () => {
+    const sampling = { maxNewTokens: 60, temperature: 0.9, topK: 40, seed: 1234, stop: [] };
+    const [a, b, d] = [await generate({ sampling }), await generate({ sampling }), await generate({ sampling: { ...sampling, seed: 99 } })];
+    assert.equal(a.done?.completionTokens, 60);
+    assert.deepEqual(a.tokenIds, b.tokenIds);
+    assert.notDeepEqual(a.tokenIds, d.tokenIds);
+    const s = await generate({ sampling: greedy(256, { stop: ['Lily'] }) });
+    assert.equal(s.text, 'Once upon a time, there was a little girl named ');
+    assert.equal(s.done?.finishReason, 'stop');
+  });
+
+  it('sizes the context per load and per request, refusing what does not fit with the field named', async () => {
+    const tooLong = await generate({ sampling: greedy(LOAD_CONTEXT) });
+    assert.equal(tooLong.error?.code, status.INVALID_ARGUMENT);
+    assert.match(tooLong.error!.details, new RegExp(`sampling\\.max_new_tokens: .*exceeds the context of ${LOAD_CONTEXT} tokens`));
+    const wide = await generate({ sampling: greedy(LOAD_CONTEXT, { contextSize: 512 }) });
+    assert.equal(wide.error, undefined, wide.error?.details);
+    assert.equal(wide.done?.completionTokens, LOAD_CONTEXT);
+    assert.equal(Buffer.from(wide.text.slice(0, golden.length - 1)).equals(golden.subarray(0, golden.length - 1)), true);
+    const over = await generate({ sampling: greedy(8, { contextSize: 4096 }) });
+    assert.equal(over.error?.code, status.INVALID_ARGUMENT);
+    assert.match(over.error!.details, /sampling\.context_size: must be an integer from 16 to 512/);
+  });
+
+  it('constrains Generate and Chat to a JSON schema; runtimes without grammars refuse it naming the field', async () => {
+    const schema = {
+      type: 'object',
+      properties: { name: { type: 'string', maxLength: 24 }, friends: { type: 'array', items: { type: 'string', maxLength: 12 }, maxItems: 3 }, age: { type: 'integer' } },
+      required: ['name', 'friends', 'age'],
+    };
+    const check = (r: Outcome): void => {
+      assert.equal(r.error, undefined, r.error?.details);
+      const v = JSON.parse(r.text) as { name: unknown; friends: unknown; age: unknown };
+      assert.deepEqual(Object.keys(v).sort(), ['age', 'friends', 'name']);
+      assert.equal(typeof v.name, 'string');
+      assert.ok((v.name as string).length <= 24);
+      assert.ok(Array.isArray(v.friends) && v.friends.length <= 3 && v.friends.every((f) => typeof f === 'string'));
+      assert.ok(Number.isInteger(v.age));
+    };
+    check(await generate({ prompt: 'Once upon a time', sampling: greedy(200, { jsonSchema: JSON.stringify(schema) }) }));
+    check(await chat({ messages: [{ role: 'user', content: 'Who is Lily?' }], sampling: greedy(200, { jsonSchema: JSON.stringify(schema) }) }));
+    const onnx = await read(c.text.generate({ model: ONNX, prompt: '', sampling: greedy(8, { jsonSchema: JSON.stringify(schema) }) }, new Metadata()));
+    assert.equal(onnx.error?.code, status.INVALID_ARGUMENT);
+    assert.match(onnx.error!.details, /sampling\.json_schema: constrained output needs the llama\.cpp runtime/);
+    const bad = await generate({ sampling: greedy(8, { jsonSchema: '{"type": ' }) });
+    assert.equal(bad.error?.code, status.INVALID_ARGUMENT);
+    assert.match(bad.error!.details, /sampling\.json_schema: is not valid JSON/);
+  });
+
+  it('a cancelled stream frees its context: the next request runs at once', async () => {
+    const cut = await generate({ sampling: greedy(360) }, (deltas, s) => {
+      if (deltas === 1) s.cancel();
+    });
+    assert.equal(cut.error?.code, status.CANCELLED);
+    assert.ok(cut.tokenIds.length < 360);
+    const next = await generate({ sampling: greedy(20) });
+    assert.equal(next.error, undefined, next.error?.details);
+    assert.equal(next.done?.completionTokens, 20);
+    assert.equal(golden.toString('utf8').startsWith(next.text), true);
+  });
+
+  it('a SIGKILL of the child mid-stream ends UNAVAILABLE with the tokens delivered, and the reloaded model generates again', async () => {
+    const [victim] = server.childPids();
+    assert.ok(victim !== undefined);
+    const r = await generate({ prompt: 'Once upon a time', sampling: greedy(360) }, (deltas) => {
+      if (deltas === 1) process.kill(victim, 'SIGKILL');
+    });
+    assert.equal(r.error?.code, status.UNAVAILABLE, `got ${r.tokenIds.length} tokens, done=${JSON.stringify(r.done)}`);
+    assert.equal(r.error.metadata.get(ERROR_CODE_KEY)[0], 'TA_ERR_CHILD_UNAVAILABLE');
+    const m = /restarted during generation after (\d+) tokens were delivered/.exec(r.error.details);
+    assert.ok(m, r.error.details);
+    assert.equal(Number(m[1]), r.tokenIds.length);
+    assert.equal(r.done, undefined);
+    await waitServing(server.address, 'tabagent.ml', 30_000);
+    const again = await generate({ sampling: greedy(16) });
+    assert.equal(again.error, undefined, again.error?.details);
+    assert.equal(again.done?.completionTokens, 16);
+    const info = await call(c.models, c.models.getModel, { model: GGUF });
+    assert.equal(info.state, ModelState.MODEL_STATE_READY);
+    assert.equal(info.executionProvider, 'cpu');
+  });
+});
