@@ -31,6 +31,7 @@ const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = Object.freeze({
 const OPENAI_PARAM: Readonly<Record<string, string>> = Object.freeze({
   max_new_tokens: 'max_tokens', maxNewTokens: 'max_tokens', top_p: 'top_p', topP: 'top_p', texts: 'input',
   temperature: 'temperature', seed: 'seed', stop: 'stop', messages: 'messages', prompt: 'prompt', model: 'model',
+  json_schema: 'response_format', jsonSchema: 'response_format', context_size: 'num_ctx', contextSize: 'num_ctx',
 });
 
 /** OpenAI's error `type` for a status. */

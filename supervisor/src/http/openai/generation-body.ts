@@ -22,6 +22,9 @@ export interface GenerationBody {
   top_logprobs?: unknown;
   best_of?: number | null;
   echo?: boolean | null;
+  response_format?: { type: 'text' | 'json_object' | 'json_schema'; json_schema?: { name?: string; schema?: unknown } } | null;
+  /** Context window of this request in tokens (Ollama's option name); llama.cpp models only. */
+  num_ctx?: number | null;
 }
 
 const nullable = (type: string, extra: Record<string, unknown> = {}): Record<string, unknown> => ({ type: [type, 'null'], ...extra });
@@ -46,6 +49,15 @@ export function generationSchema(field: 'messages' | 'prompt'): Record<string, u
       echo: nullable('boolean'),
       stream: nullable('boolean'),
       stream_options: { type: ['object', 'null'], properties: { include_usage: nullable('boolean') } },
+      response_format: {
+        type: ['object', 'null'],
+        required: ['type'],
+        properties: {
+          type: { enum: ['text', 'json_object', 'json_schema'] },
+          json_schema: { type: 'object', properties: { name: { type: 'string' }, schema: { type: 'object' }, strict: nullable('boolean') } },
+        },
+      },
+      num_ctx: nullable('integer', { minimum: 1 }),
     },
   };
 }
@@ -58,6 +70,7 @@ export function samplingOf(b: GenerationBody): SamplingOptions {
   if (b.logprobs != null && b.logprobs !== false && b.logprobs !== 0) throw badParam('logprobs', 'the runtime does not report log probabilities');
   if (b.top_logprobs != null) throw badParam('top_logprobs', 'the runtime does not report log probabilities');
   const stop = b.stop == null ? [] : typeof b.stop === 'string' ? [b.stop] : b.stop;
+  const jsonSchema = jsonSchemaOf(b.response_format);
   return {
     // 0 asks for the model's default length (OpenAI: as much as fits).
     maxNewTokens: b.max_completion_tokens ?? b.max_tokens ?? 0,
@@ -67,7 +80,17 @@ export function samplingOf(b: GenerationBody): SamplingOptions {
     repetitionPenalty: undefined,
     seed: b.seed ?? undefined,
     stop,
+    ...(jsonSchema !== undefined ? { jsonSchema } : {}),
+    ...(b.num_ctx != null ? { contextSize: b.num_ctx } : {}),
   };
+}
+
+/** OpenAI's `response_format` as the JSON text of sampling.json_schema (undefined for plain text). */
+function jsonSchemaOf(f: GenerationBody['response_format']): string | undefined {
+  if (f == null || f.type === 'text') return undefined;
+  if (f.type === 'json_object') throw badParam('response_format', 'type "json_object" is not supported; send type "json_schema" with a schema');
+  if (f.json_schema?.schema == null) throw badParam('response_format', 'type "json_schema" needs json_schema.schema');
+  return JSON.stringify(f.json_schema.schema);
 }
 
 /** Text of a message's content: a string, or an array of text parts. */
