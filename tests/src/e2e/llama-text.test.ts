@@ -154,17 +154,18 @@ describe('stories260K on llama.cpp through tabagent-server', () => {
   });
 
   it('HTTP: response_format json_schema constrains /v1/chat/completions; num_ctx sizes the context; refusals name the param', async () => {
-    const post = async (body: Record<string, unknown>): Promise<{ status: number; json: Record<string, any> }> => {
+    interface Reply { choices: { message: { content: string } }[]; usage: { completion_tokens: number }; error: { param: string | null; message: string } }
+    const post = async (body: Record<string, unknown>): Promise<{ status: number; json: Reply }> => {
       const res = await fetch(`http://127.0.0.1:${server.httpPort}/v1/chat/completions`, {
         method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
       });
-      return { status: res.status, json: (await res.json()) as Record<string, any> };
+      return { status: res.status, json: (await res.json()) as Reply };
     };
     const schema = { type: 'object', properties: { title: { type: 'string', maxLength: 30 }, happy: { type: 'boolean' } }, required: ['title', 'happy'] };
     const base = { model: GGUF, messages: [{ role: 'user', content: 'Tell me a story.' }], temperature: 0, max_tokens: 120 };
     const ok = await post({ ...base, response_format: { type: 'json_schema', json_schema: { name: 'story', schema } } });
     assert.equal(ok.status, 200, JSON.stringify(ok.json));
-    const value = JSON.parse(ok.json.choices[0].message.content as string) as { title: unknown; happy: unknown };
+    const value = JSON.parse(ok.json.choices[0]!.message.content) as { title: unknown; happy: unknown };
     assert.deepEqual(Object.keys(value).sort(), ['happy', 'title']);
     assert.equal(typeof value.title, 'string');
     assert.equal(typeof value.happy, 'boolean');
@@ -177,7 +178,7 @@ describe('stories260K on llama.cpp through tabagent-server', () => {
     const tooLong = await post({ ...base, max_tokens: 200, num_ctx: 64 });
     assert.equal(tooLong.status, 400, JSON.stringify(tooLong.json));
     assert.equal(tooLong.json.error.param, 'max_tokens');
-    assert.match(tooLong.json.error.message as string, /exceeds the context of 64 tokens/);
+    assert.match(tooLong.json.error.message, /exceeds the context of 64 tokens/);
     const fits = await post({ ...base, max_tokens: 40, num_ctx: 64 });
     assert.equal(fits.status, 200, JSON.stringify(fits.json));
     assert.equal(fits.json.usage.completion_tokens, 40);
