@@ -5,21 +5,38 @@
 // CUDA request falling back to CPU (GetModel says so), cancellation that frees the context for the
 // next request, and a SIGKILL of the child mid-stream ending as on the transformers.js runtime.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Metadata, status, type ServiceError } from '@grpc/grpc-js';
 import { ERROR_CODE_KEY } from '@tabagent/common';
+import { convertLlama2cToGguf } from '@tabagent/converters/llama2c';
 import { Device } from '@tabagent/protos/v1/common';
 import { ModelState } from '@tabagent/protos/v1/model_management';
 import type { ChatRequest, GenerateRequest, GenerateResponse, GenerateStats, SamplingOptions } from '@tabagent/protos/v1/text';
 import { call, connect, type PublicClients } from '../support/clients.js';
 import { sharedDir } from '../support/paths.js';
+import { storiesFile } from '../convert/stories.js';
 import { startServer, waitServing, type ServerUnderTest } from '../support/server-process.js';
 
 const GGUF = 'karpathy/stories260K-gguf';
 const ONNX = 'karpathy/stories260K';
 const LOAD_CONTEXT = 384;
+const LOCAL = 'local/stories260K-gguf';
+
+/** A folder holding one .gguf file and a --catalog file whose `file:` entry serves it (any GGUF model is added this way). */
+function localGgufCatalog(dir: string): string {
+  const models = join(dir, 'models');
+  mkdirSync(models);
+  const gguf = convertLlama2cToGguf({ checkpoint: storiesFile('stories260K.bin'), tokenizerBin: storiesFile('tok512.bin'), tokenizerModel: storiesFile('tok512.model') });
+  writeFileSync(join(models, 'stories260K.gguf'), gguf.get('model.gguf')!);
+  const catalog = join(dir, 'catalog.json');
+  writeFileSync(catalog, JSON.stringify({
+    models: [{ id: LOCAL, source: `file:${models}`, files: [{ path: 'stories260K.gguf' }], task: 'text-generation', runtime: 'llama.cpp', params: { threads: 1 } }],
+  }));
+  return catalog;
+}
 
 interface Outcome { text: string; tokenIds: number[]; deltas: number; done: GenerateStats | undefined; error: ServiceError | undefined }
 
@@ -56,13 +73,15 @@ describe('stories260K on llama.cpp through tabagent-server', () => {
   const chat = (req: Partial<ChatRequest>): Promise<Outcome> =>
     read(c.text.chat({ model: GGUF, messages: [], ...req } as ChatRequest, new Metadata(), { deadline: new Date(Date.now() + 60_000) }));
 
+  const dir = mkdtempSync(join(tmpdir(), 'tabagent-gguf-catalog-'));
   before(async () => {
-    server = await startServer({ args: ['--mode', 'all', '--shared-models-dir', join(sharedDir(), 'models')] });
+    server = await startServer({ args: ['--mode', 'all', '--shared-models-dir', join(sharedDir(), 'models'), '--catalog', localGgufCatalog(dir)] });
     c = connect(server.address);
   });
   after(async () => {
     c?.close();
     if (server) await server.stop('SIGTERM');
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('pulls (converting to GGUF) and loads with a CUDA preference, falling back to CPU with warnings GetModel reports', async () => {
@@ -76,6 +95,16 @@ describe('stories260K on llama.cpp through tabagent-server', () => {
     assert.equal(info.device, Device.DEVICE_CPU);
     assert.ok(info.warnings.some((w) => /llama\.cpp backend "cuda" is not available.*falling back to CPU/.test(w)), info.warnings.join('\n'));
     assert.ok(info.warnings.some((w) => /gpu_layers=3 requested but no GPU backend is available/.test(w)), info.warnings.join('\n'));
+  });
+
+  it('serves a GGUF file from a file: catalog entry with no conversion (the default KV cache type)', async () => {
+    const r = await generate({ model: LOCAL, sampling: greedy(40) });
+    assert.equal(r.error, undefined, r.error?.details);
+    assert.equal(r.done?.completionTokens, 40);
+    assert.equal(golden.toString('utf8').startsWith(r.text), true, r.text);
+    const info = await call(c.models, c.models.getModel, { model: LOCAL });
+    assert.equal(info.runtime, 'llama.cpp');
+    assert.equal(info.source, `file:${join(dir, 'models')}`);
   });
 
   it('reproduces the llama2.c greedy golden from BOS byte for byte, streamed', async () => {
