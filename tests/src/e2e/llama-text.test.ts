@@ -14,7 +14,8 @@ import { ERROR_CODE_KEY } from '@tabagent/common';
 import { convertLlama2cToGguf } from '@tabagent/converters/llama2c';
 import { Device } from '@tabagent/protos/v1/common';
 import { ModelState } from '@tabagent/protos/v1/model_management';
-import type { ChatRequest, GenerateRequest, GenerateResponse, GenerateStats, SamplingOptions } from '@tabagent/protos/v1/text';
+import { Pooling, type ChatRequest, type EmbedResponse, type GenerateRequest, type GenerateResponse, type GenerateStats, type SamplingOptions } from '@tabagent/protos/v1/text';
+import { expectGrpcError } from '../support/clients.js';
 import { call, connect, type PublicClients } from '../support/clients.js';
 import { sharedDir } from '../support/paths.js';
 import { storiesFile } from '../convert/stories.js';
@@ -24,6 +25,7 @@ const GGUF = 'karpathy/stories260K-gguf';
 const ONNX = 'karpathy/stories260K';
 const LOAD_CONTEXT = 384;
 const LOCAL = 'local/stories260K-gguf';
+const EMBED = 'local/stories260K-gguf-embeddings';
 
 /** A folder holding one .gguf file and a --catalog file whose `file:` entry serves it (any GGUF model is added this way). */
 function localGgufCatalog(dir: string): string {
@@ -33,7 +35,10 @@ function localGgufCatalog(dir: string): string {
   writeFileSync(join(models, 'stories260K.gguf'), gguf.get('model.gguf')!);
   const catalog = join(dir, 'catalog.json');
   writeFileSync(catalog, JSON.stringify({
-    models: [{ id: LOCAL, source: `file:${models}`, files: [{ path: 'stories260K.gguf' }], task: 'text-generation', runtime: 'llama.cpp', params: { threads: 1 } }],
+    models: [
+      { id: LOCAL, source: `file:${models}`, files: [{ path: 'stories260K.gguf' }], task: 'text-generation', runtime: 'llama.cpp', params: { threads: 1 } },
+      { id: EMBED, source: `file:${models}`, files: [{ path: 'stories260K.gguf' }], task: 'embeddings', runtime: 'llama.cpp', params: { threads: 1 } },
+    ],
   }));
   return catalog;
 }
@@ -105,6 +110,29 @@ describe('stories260K on llama.cpp through tabagent-server', () => {
     const info = await call(c.models, c.models.getModel, { model: LOCAL });
     assert.equal(info.runtime, 'llama.cpp');
     assert.equal(info.source, `file:${join(dir, 'models')}`);
+  });
+
+  it('embeds through Embed and its dynamic batcher: deterministic, batch-invariant, normalised on request', async () => {
+    const embed = (texts: string[], extra: { normalize?: boolean; pooling?: Pooling } = {}): Promise<EmbedResponse> =>
+      call(c.text, c.text.embed, { model: EMBED, texts, pooling: Pooling.POOLING_UNSPECIFIED, ...extra });
+    const texts = ['The cat sat on the mat.', 'Lily went to the park with her mom.', 'The cat sat on the mat.'];
+    const r = await embed(texts);
+    assert.equal(r.dimensions, 64);
+    assert.equal(r.embeddings.length, 3);
+    const norm = (v: number[]): number => Math.sqrt(v.reduce((a, x) => a + x * x, 0));
+    for (const e of r.embeddings) assert.ok(Math.abs(norm(e.values) - 1) < 1e-5);
+    assert.deepEqual(r.embeddings[0]!.values, r.embeddings[2]!.values);
+    assert.notDeepEqual(r.embeddings[0]!.values, r.embeddings[1]!.values);
+    // One text per request, all in flight at once (the batcher may merge them): each vector equals the batched one.
+    const single = await Promise.all(texts.map((t) => embed([t])));
+    single.forEach((s, i) => assert.deepEqual(s.embeddings[0]!.values.map((x) => x.toFixed(5)), r.embeddings[i]!.values.map((x) => x.toFixed(5))));
+    const raw = await embed([texts[0]!], { normalize: false });
+    const n = norm(raw.embeddings[0]!.values);
+    assert.ok(Math.abs(n - 1) > 1e-3, `raw norm ${n}`);
+    raw.embeddings[0]!.values.forEach((x, i) => assert.ok(Math.abs(x / n - r.embeddings[0]!.values[i]!) < 1e-5));
+    const err = await expectGrpcError(embed(['x'], { pooling: Pooling.POOLING_MEAN }));
+    assert.equal(err.code, status.INVALID_ARGUMENT);
+    assert.match(err.details, /pooling/);
   });
 
   it('reproduces the llama2.c greedy golden from BOS byte for byte, streamed', async () => {
