@@ -5,13 +5,14 @@
 // CUDA request falling back to CPU (GetModel says so), cancellation that frees the context for the
 // next request, and a SIGKILL of the child mid-stream ending as on the transformers.js runtime.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Metadata, status, type ServiceError } from '@grpc/grpc-js';
 import { ERROR_CODE_KEY } from '@tabagent/common';
 import { convertLlama2cToGguf } from '@tabagent/converters/llama2c';
+import { privateFileBase } from '../../../ml-service/dist/llama/model-file.js';
 import { Device } from '@tabagent/protos/v1/common';
 import { ModelState } from '@tabagent/protos/v1/model_management';
 import { Pooling, type ChatRequest, type EmbedResponse, type GenerateRequest, type GenerateResponse, type GenerateStats, type SamplingOptions } from '@tabagent/protos/v1/text';
@@ -100,6 +101,12 @@ describe('stories260K on llama.cpp through tabagent-server', () => {
     assert.equal(info.device, Device.DEVICE_CPU);
     assert.ok(info.warnings.some((w) => /llama\.cpp backend "cuda" is not available.*falling back to CPU/.test(w)), info.warnings.join('\n'));
     assert.ok(info.warnings.some((w) => /gpu_layers=3 requested but no GPU backend is available/.test(w)), info.warnings.join('\n'));
+    // llama.cpp lives in the child only; the GGUF it was given is no longer on the file system.
+    const [child] = server.childPids();
+    assert.equal(info.childPid, child);
+    assert.match(readFileSync(`/proc/${child}/maps`, 'utf8'), /node-llama-cpp/);
+    assert.doesNotMatch(readFileSync(`/proc/${server.pid}/maps`, 'utf8'), /llama/);
+    assert.deepEqual(readdirSync(privateFileBase()).filter((n) => n.startsWith(`tabagent-gguf-${child}-`)), []);
   });
 
   it('serves a GGUF file from a file: catalog entry with no conversion (the default KV cache type)', async () => {
