@@ -16,6 +16,7 @@ const FIELD_NAMES: Readonly<Record<string, string>> = {
   addBos: 'add_bos',
   contextSize: 'sampling.context_size',
   jsonSchema: 'sampling.json_schema',
+  toolChoice: 'tools.choice',
   inputIds: 'prompt',
 };
 

@@ -14,6 +14,8 @@ import type { TextModelInfo } from '../text/load.js';
 import { checkInputIds, resolveOptions, type GenerateOptions } from '../text/options.js';
 import { randomSeed } from '../text/rng.js';
 import { StopMatcher } from '../text/stop-matcher.js';
+import { callSchema, forcedTools, parseCall, toolsSystemText, type ChatTools } from '../text/tools.js';
+import { TabagentError } from '@tabagent/common';
 import type { ContextPool } from './contexts.js';
 import { renderLlamaChat } from './chat-prompt.js';
 
@@ -170,13 +172,48 @@ export class LlamaTextEngine implements TextEngine {
     };
   }
 
-  async *chat(messages: readonly ChatMessage[], o: ChatOptions): AsyncGenerator<GenerationEvent, void, undefined> {
+  async *chat(messages: readonly ChatMessage[], o: ChatOptions, tools?: ChatTools): AsyncGenerator<GenerationEvent, void, undefined> {
+    if (tools && tools.functions.length > 0 && tools.choice !== 'none') {
+      yield* this.#forcedCall(messages, o, tools);
+      return;
+    }
     const rendered = renderLlamaChat(this.parts.module, this.parts.model, this.info, messages);
     yield* this.generate({
       ...o,
       inputIds: rendered.inputIds,
       stop: [...(o.stop ?? []), ...rendered.stop],
     });
+  }
+
+  /**
+   * tool_choice "required" or a tool's name: the tools are described in a system message and a
+   * grammar forces `{"name", "arguments"}` of one of them; the reply is that call, not text.
+   * "auto" (the model decides) needs a chat template with tool calling, which this runtime does
+   * not drive yet: UNIMPLEMENTED.
+   */
+  async *#forcedCall(messages: readonly ChatMessage[], o: ChatOptions, tools: ChatTools): AsyncGenerator<GenerationEvent, void, undefined> {
+    if (tools.choice === 'auto') {
+      throw new TabagentError('TA_ERR_UNIMPLEMENTED', 'tool_choice "auto" is not implemented on llama.cpp yet; use "required", a tool name or "none"', { field: 'tools.choice' });
+    }
+    if (o.jsonSchema !== undefined) throw invalidArgument('jsonSchema', 'cannot be combined with a forced tool call');
+    const allowed = forcedTools(tools);
+    const withTools: ChatMessage[] = [{ role: 'system', content: toolsSystemText(allowed) }, ...messages];
+    let text = '';
+    const ids: number[] = [];
+    for await (const e of this.chat(withTools, { ...o, jsonSchema: callSchema(allowed) })) {
+      if (e.type === 'delta') {
+        text += e.delta;
+        ids.push(...e.tokenIds);
+        continue;
+      }
+      const call = e.finishReason === 'stop' || e.finishReason === 'eos' ? parseCall(text, allowed) : undefined;
+      if (call) {
+        yield { ...e, finishReason: 'tool_calls', toolCalls: [call] };
+      } else {
+        if (text !== '') yield { type: 'delta', delta: text, tokenIds: ids };
+        yield e;
+      }
+    }
   }
 
   async dispose(): Promise<void> {

@@ -7,14 +7,15 @@ import { generate, type GenerationEvent } from './generate.js';
 import { invalidArgument } from './errors.js';
 import type { TextModel } from './load.js';
 import type { GenerateOptions } from './options.js';
+import type { ChatTools } from './tools.js';
 
 /** A loaded text-generation model of some runtime. */
 export interface TextEngine {
   readonly id: string;
   /** Streams a completion of `o.prompt`: deltas, then one final summary (see `generate`). */
   generate(o: GenerateOptions): AsyncGenerator<GenerationEvent, void, undefined>;
-  /** Streams the assistant's reply to `messages`. */
-  chat(messages: readonly ChatMessage[], o: ChatOptions): AsyncGenerator<GenerationEvent, void, undefined>;
+  /** Streams the assistant's reply to `messages`; with `tools` it may answer with calls instead of text. */
+  chat(messages: readonly ChatMessage[], o: ChatOptions, tools?: ChatTools): AsyncGenerator<GenerationEvent, void, undefined>;
   /** Idempotent. */
   dispose(): Promise<void>;
 }
@@ -38,8 +39,11 @@ export class TransformersTextEngine implements TextEngine {
     yield* generate(this.model, o);
   }
 
-  async *chat(messages: readonly ChatMessage[], o: ChatOptions): AsyncGenerator<GenerationEvent, void, undefined> {
+  async *chat(messages: readonly ChatMessage[], o: ChatOptions, tools?: ChatTools): AsyncGenerator<GenerationEvent, void, undefined> {
     refuseLlamaOnly(o);
+    if (tools && tools.functions.length > 0 && tools.choice !== 'none') {
+      throw invalidArgument('tools', 'function calling needs the llama.cpp runtime; this model runs on transformers.js (tool_choice "none" ignores the tools)');
+    }
     yield* chat(this.model, messages, o);
   }
 

@@ -9,6 +9,7 @@ import { toTabagentError } from '../errors/engine-errors.js';
 import type { TextEngine } from './engine.js';
 import { invalidArgument } from './errors.js';
 import type { GenerationEvent, GenerationSummary } from './generate.js';
+import { parseTools } from './tools.js';
 import type { GenerateOptions } from './options.js';
 
 /** Engine options from the public sampling message (proto defaults: temperature 1, top_p 1, penalty 1). */
@@ -49,6 +50,7 @@ export function toStats(f: GenerationSummary): GenerateStats {
     timeToFirstTokenMs: f.timeToFirstTokenMs,
     tokensPerSecond: after > 0 && decodeMs > 0 ? after / (decodeMs / 1000) : 0,
     finishReason: f.finishReason,
+    ...(f.toolCalls ? { toolCalls: { calls: f.toolCalls.map((c) => ({ id: c.id, name: c.name, argumentsJson: c.argumentsJson })) } } : {}),
   };
 }
 
@@ -91,6 +93,7 @@ export async function serveGenerate(m: TextEngine, req: GenerateRequest, call: S
 export async function serveChat(m: TextEngine, req: ChatRequest, call: ServerWritableStream<ChatRequest, GenerateResponse>): Promise<GenerationSummary | undefined> {
   const signal = callSignal(call);
   const messages = req.messages.map((x) => ({ role: x.role, content: x.content }) as ChatMessage);
-  const events = m.chat(messages, samplingOptions(req.sampling, signal));
+  const tools = req.tools ? parseTools(req.tools.functions, req.tools.choice) : undefined;
+  const events = m.chat(messages, samplingOptions(req.sampling, signal), tools);
   return streamEvents(events, call as ServerWritableStream<unknown, GenerateResponse>);
 }

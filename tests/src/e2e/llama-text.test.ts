@@ -248,6 +248,36 @@ describe('stories260K on llama.cpp through tabagent-server', () => {
     assert.equal(fits.json.usage.completion_tokens, 40);
   });
 
+  it('Chat with tools: "required" and a tool name force a valid call, "none" ignores them, "auto" is UNIMPLEMENTED', async () => {
+    const weather = { name: 'get_weather', description: 'Weather of a city.', parametersJson: JSON.stringify({ type: 'object', properties: { city: { type: 'string', maxLength: 20 } }, required: ['city'] }) };
+    const play = { name: 'play_ball', description: 'Throw a ball.', parametersJson: JSON.stringify({ type: 'object', properties: { times: { type: 'integer' } }, required: ['times'] }) };
+    const messages = [{ role: 'user', content: 'What is the weather in the park?' }];
+    const forced = await read(c.text.chat({ model: GGUF, messages, sampling: greedy(120, { contextSize: 512 }), tools: { functions: [weather, play], choice: 'required' } }, new Metadata()));
+    assert.equal(forced.error, undefined, forced.error?.details);
+    assert.equal(forced.done?.finishReason, 'tool_calls');
+    assert.equal(forced.text, '');
+    const call = forced.done?.toolCalls?.calls[0];
+    assert.ok(call && ['get_weather', 'play_ball'].includes(call.name), JSON.stringify(forced.done));
+    const args = JSON.parse(call.argumentsJson) as Record<string, unknown>;
+    if (call.name === 'get_weather') assert.equal(typeof args.city, 'string');
+    else assert.ok(Number.isInteger(args.times));
+    const named = await read(c.text.chat({ model: GGUF, messages, sampling: greedy(120, { contextSize: 512 }), tools: { functions: [weather, play], choice: 'play_ball' } }, new Metadata()));
+    assert.equal(named.done?.toolCalls?.calls[0]?.name, 'play_ball', JSON.stringify(named.done));
+    assert.ok(Number.isInteger((JSON.parse(named.done!.toolCalls!.calls[0]!.argumentsJson) as { times: unknown }).times));
+    const none = await read(c.text.chat({ model: GGUF, messages, sampling: greedy(30), tools: { functions: [weather], choice: 'none' } }, new Metadata()));
+    const plain = await chat({ messages, sampling: greedy(30) });
+    assert.deepEqual(none.tokenIds, plain.tokenIds);
+    assert.equal(none.done?.toolCalls, undefined);
+    const auto = await read(c.text.chat({ model: GGUF, messages, sampling: greedy(8), tools: { functions: [weather], choice: 'auto' } }, new Metadata()));
+    assert.equal(auto.error?.code, status.UNIMPLEMENTED);
+    const unknown = await read(c.text.chat({ model: GGUF, messages, sampling: greedy(8), tools: { functions: [weather], choice: 'fly' } }, new Metadata()));
+    assert.equal(unknown.error?.code, status.INVALID_ARGUMENT);
+    assert.match(unknown.error!.details, /tools\.choice: names no tool of the request: "fly"/);
+    const onnx = await read(c.text.chat({ model: ONNX, messages, sampling: greedy(8), tools: { functions: [weather], choice: 'required' } }, new Metadata()));
+    assert.equal(onnx.error?.code, status.INVALID_ARGUMENT);
+    assert.match(onnx.error!.details, /tools: function calling needs the llama\.cpp runtime/);
+  });
+
   it('a cancelled stream frees its context: the next request runs at once', async () => {
     const cut = await generate({ sampling: greedy(360) }, (deltas, s) => {
       if (deltas === 1) s.cancel();
