@@ -2,73 +2,24 @@
 // catalog entry's pull converts the shared llama2.c checkpoint; greedy output from BOS equals the
 // llama2.c golden byte for byte; greedy tokens and chat replies equal the transformers.js path's;
 // seeds, stop strings, per-load and per-request context sizes, JSON-schema-constrained output, a
-// CUDA request falling back to CPU (GetModel says so), cancellation that frees the context for the
-// next request, and a SIGKILL of the child mid-stream ending as on the transformers.js runtime.
+// CUDA request falling back to CPU (GetModel says so), a GGUF from a `file:` entry, embeddings through
+// Embed, tools with tool_choice, the same on the OpenAI HTTP routes, cancellation that frees the
+// context for the next request, and a SIGKILL of the child mid-stream ending as on transformers.js.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { Metadata, status, type ServiceError } from '@grpc/grpc-js';
+import { Metadata, status } from '@grpc/grpc-js';
 import { ERROR_CODE_KEY } from '@tabagent/common';
-import { convertLlama2cToGguf } from '@tabagent/converters/llama2c';
-import { privateFileBase } from '../../../ml-service/dist/llama/model-file.js';
 import { Device } from '@tabagent/protos/v1/common';
 import { ModelState } from '@tabagent/protos/v1/model_management';
-import { Pooling, type ChatRequest, type EmbedResponse, type GenerateRequest, type GenerateResponse, type GenerateStats, type SamplingOptions } from '@tabagent/protos/v1/text';
-import { expectGrpcError } from '../support/clients.js';
-import { call, connect, type PublicClients } from '../support/clients.js';
+import { Pooling, type ChatRequest, type EmbedResponse, type GenerateRequest } from '@tabagent/protos/v1/text';
+import { privateFileBase } from '../../../ml-service/dist/llama/model-file.js';
+import { call, connect, expectGrpcError, type PublicClients } from '../support/clients.js';
 import { sharedDir } from '../support/paths.js';
-import { storiesFile } from '../convert/stories.js';
 import { startServer, waitServing, type ServerUnderTest } from '../support/server-process.js';
-
-const GGUF = 'karpathy/stories260K-gguf';
-const ONNX = 'karpathy/stories260K';
-const LOAD_CONTEXT = 384;
-const LOCAL = 'local/stories260K-gguf';
-const EMBED = 'local/stories260K-gguf-embeddings';
-
-/** A folder holding one .gguf file and a --catalog file whose `file:` entry serves it (any GGUF model is added this way). */
-function localGgufCatalog(dir: string): string {
-  const models = join(dir, 'models');
-  mkdirSync(models);
-  const gguf = convertLlama2cToGguf({ checkpoint: storiesFile('stories260K.bin'), tokenizerBin: storiesFile('tok512.bin'), tokenizerModel: storiesFile('tok512.model') });
-  writeFileSync(join(models, 'stories260K.gguf'), gguf.get('model.gguf')!);
-  const catalog = join(dir, 'catalog.json');
-  writeFileSync(catalog, JSON.stringify({
-    models: [
-      { id: LOCAL, source: `file:${models}`, files: [{ path: 'stories260K.gguf' }], task: 'text-generation', runtime: 'llama.cpp', params: { threads: 1 } },
-      { id: EMBED, source: `file:${models}`, files: [{ path: 'stories260K.gguf' }], task: 'embeddings', runtime: 'llama.cpp', params: { threads: 1 } },
-    ],
-  }));
-  return catalog;
-}
-
-interface Outcome { text: string; tokenIds: number[]; deltas: number; done: GenerateStats | undefined; error: ServiceError | undefined }
-
-type Stream = ReturnType<PublicClients['text']['generate']>;
-
-function read(s: Stream, onDelta?: (deltas: number, s: Stream) => void): Promise<Outcome> {
-  const out: Outcome = { text: '', tokenIds: [], deltas: 0, done: undefined, error: undefined };
-  return new Promise((resolve) => {
-    s.on('data', (r: GenerateResponse) => {
-      if (r.delta) {
-        out.text += r.delta.text;
-        out.tokenIds.push(...r.delta.tokenIds);
-        out.deltas += 1;
-        onDelta?.(out.deltas, s);
-      }
-      if (r.done) out.done = r.done;
-    });
-    s.on('error', (e: ServiceError) => {
-      out.error = e;
-      resolve(out);
-    });
-    s.on('end', () => resolve(out));
-  });
-}
-
-const greedy = (maxNewTokens: number, extra: Partial<SamplingOptions> = {}): SamplingOptions => ({ maxNewTokens, temperature: 0, topK: 0, stop: [], ...extra });
+import { EMBED, GGUF, LOAD_CONTEXT, LOCAL, ONNX, greedy, localGgufCatalog, read, type Outcome, type Stream } from './llama-helpers.js';
 
 describe('stories260K on llama.cpp through tabagent-server', () => {
   let server: ServerUnderTest;
@@ -276,6 +227,39 @@ describe('stories260K on llama.cpp through tabagent-server', () => {
     const onnx = await read(c.text.chat({ model: ONNX, messages, sampling: greedy(8), tools: { functions: [weather], choice: 'required' } }, new Metadata()));
     assert.equal(onnx.error?.code, status.INVALID_ARGUMENT);
     assert.match(onnx.error!.details, /tools: function calling needs the llama\.cpp runtime/);
+  });
+
+  it('HTTP: tools and tool_choice on /v1/chat/completions give OpenAI tool_calls, streamed and not', async () => {
+    const url = `http://127.0.0.1:${server.httpPort}/v1/chat/completions`;
+    const post = (body: Record<string, unknown>): Promise<Response> => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const tools = [
+      { type: 'function', function: { name: 'get_weather', description: 'Weather of a city.', parameters: { type: 'object', properties: { city: { type: 'string', maxLength: 20 } }, required: ['city'] } } },
+      { type: 'function', function: { name: 'play_ball', description: 'Throw a ball.', parameters: { type: 'object', properties: { times: { type: 'integer' } }, required: ['times'] } } },
+    ];
+    const base = { model: GGUF, messages: [{ role: 'user', content: 'Is it sunny?' }], temperature: 0, max_tokens: 120, num_ctx: 512, tools };
+    const res = await post({ ...base, tool_choice: { type: 'function', function: { name: 'get_weather' } } });
+    const body = (await res.json()) as { choices: { finish_reason: string; message: { content: unknown; tool_calls: { id: string; type: string; function: { name: string; arguments: string } }[] } }[] };
+    assert.equal(res.status, 200, JSON.stringify(body));
+    const choice = body.choices[0]!;
+    assert.equal(choice.finish_reason, 'tool_calls');
+    assert.equal(choice.message.content, null);
+    assert.equal(choice.message.tool_calls[0]!.type, 'function');
+    assert.equal(choice.message.tool_calls[0]!.function.name, 'get_weather');
+    assert.equal(typeof (JSON.parse(choice.message.tool_calls[0]!.function.arguments) as { city: unknown }).city, 'string');
+    const streamed = await post({ ...base, tool_choice: 'required', stream: true });
+    assert.equal(streamed.status, 200);
+    const events = (await streamed.text()).split('\n').filter((l) => l.startsWith('data: ') && l !== 'data: [DONE]').map((l) => JSON.parse(l.slice(6)) as { choices: { delta: { tool_calls?: { index: number; function: { name: string } }[] }; finish_reason: string | null }[] });
+    const withCalls = events.filter((e) => e.choices[0]?.delta.tool_calls);
+    assert.equal(withCalls.length, 1);
+    assert.equal(withCalls[0]!.choices[0]!.delta.tool_calls![0]!.index, 0);
+    assert.ok(['get_weather', 'play_ball'].includes(withCalls[0]!.choices[0]!.delta.tool_calls![0]!.function.name));
+    assert.equal(events[events.length - 1]!.choices[0]!.finish_reason, 'tool_calls');
+    const unknown = await post({ ...base, tool_choice: { type: 'function', function: { name: 'fly' } } });
+    assert.equal(unknown.status, 400);
+    assert.equal(((await unknown.json()) as { error: { param: string } }).error.param, 'tool_choice');
+    const onnx = await post({ ...base, model: ONNX, num_ctx: undefined, tool_choice: 'required' });
+    assert.equal(onnx.status, 400);
+    assert.equal(((await onnx.json()) as { error: { param: string } }).error.param, 'tools');
   });
 
   it('a cancelled stream frees its context: the next request runs at once', async () => {

@@ -1,7 +1,7 @@
 // The request bodies of /v1/chat/completions and /v1/completions: their JSON schema (types and
 // ranges, so a bad value is a 400 naming it before anything runs) and their translation to the
 // gRPC request's sampling options and messages; options the runtime cannot honour are refused.
-import type { ChatMessage, SamplingOptions } from '@tabagent/protos/v1/text';
+import type { ChatMessage, ChatTools, SamplingOptions } from '@tabagent/protos/v1/text';
 import { badParam } from '../core/errors.js';
 
 /** The fields of both generation bodies that the server reads. */
@@ -25,6 +25,8 @@ export interface GenerationBody {
   response_format?: { type: 'text' | 'json_object' | 'json_schema'; json_schema?: { name?: string; schema?: unknown } } | null;
   /** Context window of this request in tokens (Ollama's option name); llama.cpp models only. */
   num_ctx?: number | null;
+  tools?: { type: 'function'; function: { name: string; description?: string; parameters?: Record<string, unknown> } }[] | null;
+  tool_choice?: 'auto' | 'none' | 'required' | { type: 'function'; function: { name: string } } | null;
 }
 
 const nullable = (type: string, extra: Record<string, unknown> = {}): Record<string, unknown> => ({ type: [type, 'null'], ...extra });
@@ -58,6 +60,25 @@ export function generationSchema(field: 'messages' | 'prompt'): Record<string, u
         },
       },
       num_ctx: nullable('integer', { minimum: 1 }),
+      tools: {
+        type: ['array', 'null'],
+        maxItems: 128,
+        items: {
+          type: 'object',
+          required: ['type', 'function'],
+          properties: {
+            type: { const: 'function' },
+            function: { type: 'object', required: ['name'], properties: { name: { type: 'string' }, description: { type: 'string' }, parameters: { type: 'object' } } },
+          },
+        },
+      },
+      tool_choice: {
+        anyOf: [
+          { enum: ['auto', 'none', 'required'] },
+          { type: 'object', required: ['type', 'function'], properties: { type: { const: 'function' }, function: { type: 'object', required: ['name'], properties: { name: { type: 'string' } } } } },
+          { type: 'null' },
+        ],
+      },
     },
   };
 }
@@ -91,6 +112,21 @@ function jsonSchemaOf(f: GenerationBody['response_format']): string | undefined 
   if (f.type === 'json_object') throw badParam('response_format', 'type "json_object" is not supported; send type "json_schema" with a schema');
   if (f.json_schema?.schema == null) throw badParam('response_format', 'type "json_schema" needs json_schema.schema');
   return JSON.stringify(f.json_schema.schema);
+}
+
+/** OpenAI's `tools` and `tool_choice` as the Chat request's tools (undefined when there are none). */
+export function toolsOf(b: GenerationBody): ChatTools | undefined {
+  if (b.tools == null || b.tools.length === 0) {
+    if (b.tool_choice != null && b.tool_choice !== 'none' && b.tool_choice !== 'auto') throw badParam('tool_choice', 'names a tool but the request has no tools');
+    return undefined;
+  }
+  const choice = b.tool_choice == null ? 'auto' : typeof b.tool_choice === 'string' ? b.tool_choice : b.tool_choice.function.name;
+  return {
+    functions: b.tools.map((t) => ({
+      name: t.function.name, description: t.function.description ?? '', parametersJson: t.function.parameters ? JSON.stringify(t.function.parameters) : '',
+    })),
+    choice,
+  };
 }
 
 /** Text of a message's content: a string, or an array of text parts. */
