@@ -18,7 +18,7 @@ import { LlamaBindings, type NodeLlamaCpp } from './bindings.js';
 import { ContextPool } from './contexts.js';
 import { LlamaEmbedder } from './embedder.js';
 import { LlamaTextEngine } from './engine.js';
-import { PrivateModelFile, privateFileBase, sweepStaleFiles } from './model-file.js';
+import { PrivateModelFile, privateFileBase, sweepAllStaleFiles } from './model-file.js';
 
 /** The GGUF file of a manifest: params.gguf, else its one `.gguf` file. */
 export function ggufPath(manifest: ModelManifest, params: ModelParams): string {
@@ -107,8 +107,8 @@ export function createLlamaCppLoader(log?: Logger): RuntimeLoader {
       }
       const path = ggufPath(manifest, params);
       const bytes = await readFile(path);
-      const base = privateFileBase();
-      const swept = sweepStaleFiles(base);
+      const base = privateFileBase(bytes.byteLength);
+      const swept = sweepAllStaleFiles();
       if (swept > 0) log?.info({ swept }, 'removed model files left by an earlier ML child');
       const { llama, provider, warnings } = await bindings.choose(plan);
       const lib = await bindings.module();

@@ -6,19 +6,25 @@
 // (or copies it into memory without mmap), and an unlinked file stays readable through that mapping
 // on POSIX systems, so the bytes never outlive the load on disk. Where the unlink fails (Windows
 // while mapped) it is retried on dispose and at exit; a folder left by a SIGKILLed child is swept by
-// the next load (its name carries the pid). A tmpfs (/dev/shm) is preferred when present: the
-// mapping then reads the same pages, nothing reaches a disk.
+// the next load (its name carries the pid). A tmpfs (/dev/shm) is preferred when it has room for
+// the file (containers often give it 64 MB): the mapping then reads the same pages, nothing reaches a disk.
 
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const PREFIX = 'tabagent-gguf-';
 
-/** The folder private model files are written in. */
-export function privateFileBase(): string {
+/** The folder private model files of `bytes` bytes are written in (a tmpfs when it has room). */
+export function privateFileBase(bytes = 0): string {
   const shm = '/dev/shm';
-  return process.platform === 'linux' && existsSync(shm) ? shm : tmpdir();
+  if (process.platform !== 'linux' || !existsSync(shm)) return tmpdir();
+  try {
+    const s = statfsSync(shm);
+    return s.bavail * s.bsize > bytes * 1.05 + (16 << 20) ? shm : tmpdir();
+  } catch {
+    return tmpdir();
+  }
 }
 
 const alive = (pid: number): boolean => {
@@ -39,6 +45,13 @@ export function sweepStaleFiles(base: string): number {
     rmSync(join(base, name), { recursive: true, force: true });
     removed += 1;
   }
+  return removed;
+}
+
+/** Sweeps both places a private model file can be in (the tmpfs and the temporary folder). */
+export function sweepAllStaleFiles(): number {
+  let removed = 0;
+  for (const base of new Set([privateFileBase(), tmpdir()])) removed += sweepStaleFiles(base);
   return removed;
 }
 
