@@ -6,10 +6,11 @@ import type { RuntimeLoader } from './runtime/loaded-model.js';
 import { createOnnxLoader } from './runtime/onnx-loader.js';
 import { createTfjsLoader } from './runtime/tfjs-loader.js';
 import { createTransformersLoader } from './runtime/transformers-loader.js';
+import { createLlamaCppLoader } from './llama/loader.js';
 import { speechToTextTask } from './speech/speech-handle.js';
 import { textGenerationTask } from './text/text-handle.js';
 
-/** onnxruntime (vision sessions, sentence encoders), transformers.js (text, speech, embeddings) and tfjs. */
+/** onnxruntime (vision sessions, sentence encoders), transformers.js (text, speech, embeddings), tfjs and llama.cpp (GGUF text). */
 export function runtimeLoaders(): RuntimeLoader[] {
   return [
     createOnnxLoader([onnxSentenceEncoderTask]),
@@ -19,5 +20,6 @@ export function runtimeLoaders(): RuntimeLoader[] {
       embeddings: transformersEmbeddingsTask,
     }),
     createTfjsLoader({ embeddings: tfjsSentenceEncoderTask }),
+    createLlamaCppLoader(),
   ];
 }

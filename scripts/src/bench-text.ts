@@ -1,4 +1,5 @@
 // bench:text — stories260K generation (256 greedy tokens) in-process vs through tabagent-server,
+// llama.cpp (the GGUF conversion) vs transformers.js vs the llama2.c C reference (--generation-only stops there),
 // and Universal Sentence Encoder embeddings/s at concurrency 1 and 16 with and without dynamic batching.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -12,6 +13,7 @@ import { convertLlama2c } from '@tabagent/converters/llama2c';
 import { DEFAULT_ENTRIES } from '../../supervisor/dist/store/catalog-defaults.js';
 import { generate, loadTextModel } from '../../ml-service/dist/text/index.js';
 import { figure, printSummary } from './bench-support/summary.js';
+import { cReference } from './bench-support/c-reference.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const shared = process.env['TABAGENT_SHARED_DIR'] ?? resolve(root, '..', 'shared');
@@ -86,8 +88,8 @@ async function startServer(extra: string[]): Promise<Server> {
   };
 }
 
-function generateRemote(client: TextClient): Promise<GenTiming> {
-  const req: GenerateRequest = { model: 'karpathy/stories260K', prompt: '', sampling: { maxNewTokens: TOKENS, temperature: 0, topK: 0, stop: [] } };
+function generateRemote(client: TextClient, model = 'karpathy/stories260K'): Promise<GenTiming> {
+  const req: GenerateRequest = { model, prompt: '', sampling: { maxNewTokens: TOKENS, temperature: 0, topK: 0, stop: [] } };
   return new Promise((res, rej) => {
     const start = performance.now();
     let first = 0;
@@ -141,22 +143,28 @@ function unbatchedCatalog(): string {
   return file;
 }
 
-/** Generation (a) in-process and (b) through the server, runs alternated so both see the same machine load. */
-async function generationBench(): Promise<{ a: GenTiming[]; b: GenTiming[] }> {
+/**
+ * Generation (a) in-process, (b) through the server on transformers.js and (c) through the same
+ * server on llama.cpp, runs alternated so all see the same machine load.
+ */
+async function generationBench(): Promise<{ a: GenTiming[]; b: GenTiming[]; c: GenTiming[] }> {
   const local = await inProcess();
   const server = await startServer([]);
   const client = new TextClient(server.address, credentials.createInsecure(), grpcChannelOptions());
   const a: GenTiming[] = [];
   const b: GenTiming[] = [];
+  const c: GenTiming[] = [];
   try {
     for (let run = 0; run <= RUNS; run++) {
       const x = await local.run();
       const y = await generateRemote(client);
-      if (x.tokens !== TOKENS || y.tokens !== TOKENS) throw new Error(`generated ${x.tokens} / ${y.tokens} tokens, expected ${TOKENS}`);
+      const z = await generateRemote(client, 'karpathy/stories260K-gguf');
+      if (x.tokens !== TOKENS || y.tokens !== TOKENS || z.tokens !== TOKENS) throw new Error(`generated ${x.tokens} / ${y.tokens} / ${z.tokens} tokens, expected ${TOKENS}`);
       if (run > 0) {
-        // run 0 warms both up
+        // run 0 warms all up (and pulls, converts and loads the server's models)
         a.push(x);
         b.push(y);
+        c.push(z);
       }
     }
   } finally {
@@ -164,7 +172,7 @@ async function generationBench(): Promise<{ a: GenTiming[]; b: GenTiming[] }> {
     await server.stop();
     await local.dispose();
   }
-  return { a, b };
+  return { a, b, c };
 }
 
 /** Embeddings/s with batching on and off; both servers run at once and the measurements alternate. */
@@ -199,6 +207,14 @@ async function main(): Promise<void> {
   console.log(`  (a) in-process engine       ${fmt(a.tps, 0).padStart(6)} tokens/s   TTFT ${fmt(a.ttft, 2)} ms`);
   console.log(`  (b) through tabagent-server ${fmt(b.tps, 0).padStart(6)} tokens/s   TTFT ${fmt(b.ttft, 2)} ms`);
   console.log(`  ratio (b)/(a) tokens/s: ${fmt(b.tps / a.tps, 3)}  (target >= 0.95)`);
+  const c = { tps: median(gen.c.map((t) => t.tokensPerSecond)), ttft: median(gen.c.map((t) => t.ttftMs)) };
+  const ref = cReference(shared, work, TOKENS);
+  console.log(`stories260K, same prompt and runs: llama.cpp (karpathy/stories260K-gguf) vs transformers.js (b) vs the llama2.c C reference`);
+  console.log(`  (c) llama.cpp through tabagent-server ${fmt(c.tps, 0).padStart(6)} tokens/s   TTFT ${fmt(c.ttft, 2)} ms`);
+  console.log(`  (b) transformers.js, as above        ${fmt(b.tps, 0).padStart(6)} tokens/s`);
+  console.log(`  (r) llama2.c C reference             ${ref.tokensPerSecond === undefined ? '     ?' : fmt(ref.tokensPerSecond, 0).padStart(6)} tokens/s   (${ref.source})`);
+  console.log(`  ratio (c)/(b) tokens/s: ${fmt(c.tps / b.tps, 2)}${ref.tokensPerSecond ? `   ratio (c)/(r): ${fmt(c.tps / ref.tokensPerSecond, 2)}` : ''}`);
+  if (process.argv.includes('--generation-only')) return;
 
   const e = await embedBench();
   console.log(`${EMBED_MODEL}, ${SENTENCES} one-sentence Embed requests through tabagent-server (embeddings/s)`);

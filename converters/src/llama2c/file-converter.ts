@@ -3,6 +3,7 @@
 import type { ConversionIo, ConversionJob, FileConverter } from '../core/file-converter.js';
 import { convertLlama2c, LLAMA2C_CONVERTER_VERSION } from './convert.js';
 import { Llama2cError } from './errors.js';
+import { convertLlama2cToGguf, LLAMA2C_GGUF_CONVERTER_VERSION } from './gguf-convert.js';
 
 /** Which pulled files hold the checkpoint and tokenizer. */
 export interface Llama2cFileChoice {
@@ -35,15 +36,24 @@ export function chooseLlama2cFiles(files: readonly string[], params: Readonly<Re
   return tokenizerModel ? { checkpoint, tokenizerBin, tokenizerModel } : { checkpoint, tokenizerBin };
 }
 
-async function convert(job: ConversionJob, io: ConversionIo): Promise<Map<string, Uint8Array>> {
+async function readInputs(job: ConversionJob, io: ConversionIo): Promise<{ checkpoint: Uint8Array; tokenizerBin: Uint8Array; tokenizerModel: Uint8Array | undefined }> {
   const choice = chooseLlama2cFiles(job.files, job.params);
   const [checkpoint, tokenizerBin, tokenizerModel] = await Promise.all([
     io.readFile(choice.checkpoint),
     io.readFile(choice.tokenizerBin),
     choice.tokenizerModel ? io.readFile(choice.tokenizerModel) : Promise.resolve(undefined),
   ]);
-  return convertLlama2c({ checkpoint, tokenizerBin, tokenizerModel, onProgress: io.onProgress });
+  return { checkpoint, tokenizerBin, tokenizerModel };
 }
 
 /** The `llama2c-to-transformers` converter. */
-export const llama2cFileConverter: FileConverter = { version: LLAMA2C_CONVERTER_VERSION, convert };
+export const llama2cFileConverter: FileConverter = {
+  version: LLAMA2C_CONVERTER_VERSION,
+  convert: async (job, io) => convertLlama2c({ ...(await readInputs(job, io)), onProgress: io.onProgress }),
+};
+
+/** The `llama2c-to-gguf` converter: one `model.gguf` for the llama.cpp runtime. */
+export const llama2cGgufFileConverter: FileConverter = {
+  version: LLAMA2C_GGUF_CONVERTER_VERSION,
+  convert: async (job, io) => convertLlama2cToGguf({ ...(await readInputs(job, io)), name: job.id, onProgress: io.onProgress }),
+};

@@ -1,13 +1,14 @@
 // Every converter of this package by kind, with the version of its outputs.
 
 import { type ConversionIo, type ConversionJob, type ConverterKind, type FileConverter, CONVERTER_KINDS } from '../core/file-converter.js';
-import { llama2cFileConverter } from '../llama2c/file-converter.js';
+import { llama2cFileConverter, llama2cGgufFileConverter } from '../llama2c/file-converter.js';
 import { tfjsFileConverter } from '../tfjs/file-converter.js';
 
 /** The converters by kind. */
 export const CONVERTERS: Readonly<Record<ConverterKind, FileConverter>> = Object.freeze({
   'tfjs-graph-to-onnx': tfjsFileConverter,
   'llama2c-to-transformers': llama2cFileConverter,
+  'llama2c-to-gguf': llama2cGgufFileConverter,
 });
 
 /** True when `kind` names a converter of this package. */

@@ -14,6 +14,9 @@ const FIELD_NAMES: Readonly<Record<string, string>> = {
   seed: 'sampling.seed',
   stop: 'sampling.stop',
   addBos: 'add_bos',
+  contextSize: 'sampling.context_size',
+  jsonSchema: 'sampling.json_schema',
+  toolChoice: 'tools.choice',
   inputIds: 'prompt',
 };
 

@@ -11,6 +11,9 @@ const PROVIDER_OF: Readonly<Record<number, string>> = Object.freeze({
   [Device.DEVICE_DML]: 'dml',
   [Device.DEVICE_COREML]: 'coreml',
   [Device.DEVICE_WEBGPU]: 'webgpu',
+  // GPU backends of the llama.cpp runtime (onnxruntime skips them with a warning).
+  [Device.DEVICE_VULKAN]: 'vulkan',
+  [Device.DEVICE_METAL]: 'metal',
 });
 
 /** Device for each provider name. */

@@ -43,12 +43,12 @@ export function textService(loadedModels: LoadedModels, log: Logger): UntypedSer
   const impl: TextServer = {
     generate: serverStream(async (req: GenerateRequest, call: ServerWritableStream<GenerateRequest, GenerateResponse>) => {
       const id = modelId(call.metadata, req.model);
-      const f = await withModel(loadedModels, id, asTextHandle, 'a text-generation model', (h) => serveGenerate(h.model, req, call));
+      const f = await withModel(loadedModels, id, asTextHandle, 'a text-generation model', (h) => serveGenerate(h.engine, req, call));
       logDone(id, 'Generate', f);
     }),
     chat: serverStream(async (req: ChatRequest, call: ServerWritableStream<ChatRequest, GenerateResponse>) => {
       const id = modelId(call.metadata, req.model);
-      const f = await withModel(loadedModels, id, asTextHandle, 'a text-generation model', (h) => serveChat(h.model, req, call));
+      const f = await withModel(loadedModels, id, asTextHandle, 'a text-generation model', (h) => serveChat(h.engine, req, call));
       logDone(id, 'Chat', f);
     }),
     embed: unary(async (req: EmbedRequest, call: ServerUnaryCall<EmbedRequest, EmbedResponse>) => {

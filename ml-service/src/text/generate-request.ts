@@ -3,11 +3,13 @@
 
 import type { ServerWritableStream } from '@grpc/grpc-js';
 import type { ChatRequest, GenerateRequest, GenerateResponse, GenerateStats, SamplingOptions } from '@tabagent/protos/v1/text';
-import { chat, type ChatMessage } from './chat.js';
+import type { ChatMessage } from './chat.js';
 import { DeltaWriter } from './delta-writer.js';
 import { toTabagentError } from '../errors/engine-errors.js';
-import { generate, type GenerationEvent, type GenerationSummary } from './generate.js';
-import type { TextModel } from './load.js';
+import type { TextEngine } from './engine.js';
+import { invalidArgument } from './errors.js';
+import type { GenerationEvent, GenerationSummary } from './generate.js';
+import { parseTools } from './tools.js';
 import type { GenerateOptions } from './options.js';
 
 /** Engine options from the public sampling message (proto defaults: temperature 1, top_p 1, penalty 1). */
@@ -20,8 +22,22 @@ export function samplingOptions(s: SamplingOptions | undefined, signal: AbortSig
     repetitionPenalty: s?.repetitionPenalty ?? 1,
     ...(s?.seed !== undefined ? { seed: s.seed } : {}),
     stop: s?.stop ?? [],
+    ...(s?.contextSize ? { contextSize: s.contextSize } : {}),
+    ...(s?.jsonSchema ? { jsonSchema: parseSchema(s.jsonSchema) } : {}),
     signal,
   };
+}
+
+/** The JSON schema of a request, parsed; INVALID_ARGUMENT naming the field when it is not a JSON object. */
+function parseSchema(text: string): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw invalidArgument('jsonSchema', `is not valid JSON (${(err as Error).message})`);
+  }
+  if (!value || typeof value !== 'object' || Array.isArray(value)) throw invalidArgument('jsonSchema', 'must be a JSON object');
+  return value as Record<string, unknown>;
 }
 
 /** Public statistics; tokens per second counts the tokens after the first over the time after the first. */
@@ -34,6 +50,7 @@ export function toStats(f: GenerationSummary): GenerateStats {
     timeToFirstTokenMs: f.timeToFirstTokenMs,
     tokensPerSecond: after > 0 && decodeMs > 0 ? after / (decodeMs / 1000) : 0,
     finishReason: f.finishReason,
+    ...(f.toolCalls ? { toolCalls: { calls: f.toolCalls.map((c) => ({ id: c.id, name: c.name, argumentsJson: c.argumentsJson })) } } : {}),
   };
 }
 
@@ -66,16 +83,17 @@ export async function streamEvents(
 }
 
 /** Serves a Generate call on a loaded model. */
-export function serveGenerate(m: TextModel, req: GenerateRequest, call: ServerWritableStream<GenerateRequest, GenerateResponse>): Promise<GenerationSummary | undefined> {
+export async function serveGenerate(m: TextEngine, req: GenerateRequest, call: ServerWritableStream<GenerateRequest, GenerateResponse>): Promise<GenerationSummary | undefined> {
   const signal = callSignal(call);
-  const events = generate(m, { ...samplingOptions(req.sampling, signal), prompt: req.prompt, ...(req.addBos !== undefined ? { addBos: req.addBos } : {}) });
+  const events = m.generate({ ...samplingOptions(req.sampling, signal), prompt: req.prompt, ...(req.addBos !== undefined ? { addBos: req.addBos } : {}) });
   return streamEvents(events, call as ServerWritableStream<unknown, GenerateResponse>);
 }
 
 /** Serves a Chat call on a loaded model (roles are checked by the engine, naming messages[i].role). */
-export function serveChat(m: TextModel, req: ChatRequest, call: ServerWritableStream<ChatRequest, GenerateResponse>): Promise<GenerationSummary | undefined> {
+export async function serveChat(m: TextEngine, req: ChatRequest, call: ServerWritableStream<ChatRequest, GenerateResponse>): Promise<GenerationSummary | undefined> {
   const signal = callSignal(call);
   const messages = req.messages.map((x) => ({ role: x.role, content: x.content }) as ChatMessage);
-  const events = chat(m, messages, samplingOptions(req.sampling, signal));
+  const tools = req.tools ? parseTools(req.tools.functions, req.tools.choice) : undefined;
+  const events = m.chat(messages, samplingOptions(req.sampling, signal), tools);
   return streamEvents(events, call as ServerWritableStream<unknown, GenerateResponse>);
 }

@@ -8,8 +8,9 @@ import { decodeIds, promptIds } from './prompt.js';
 import { createRng, randomSeed } from './rng.js';
 import { sampleToken } from './sampling.js';
 import { StopMatcher } from './stop-matcher.js';
+import type { ToolCallResult } from './tools.js';
 
-export type FinishReason = 'length' | 'stop' | 'eos' | 'cancelled';
+export type FinishReason = 'length' | 'stop' | 'eos' | 'cancelled' | 'tool_calls';
 
 /** A piece of generated text and the ids of the tokens that completed it. */
 export interface TextDelta {
@@ -31,6 +32,8 @@ export interface GenerationSummary {
   /** Wall time of the whole call (prompt processing included). */
   readonly durationMs: number;
   readonly finishReason: FinishReason;
+  /** Calls the model made instead of text (a Chat with tools; finishReason "tool_calls"). */
+  readonly toolCalls?: readonly ToolCallResult[];
 }
 
 export type GenerationEvent = TextDelta | GenerationSummary;

@@ -1,5 +1,6 @@
 // Public surface of the text-generation engine.
 
+export { TransformersTextEngine, type TextEngine } from './engine.js';
 export { loadTextModel, type LoadTextModelOptions, type TextModel, type TextModelInfo } from './load.js';
 export {
   generate, generateText, type GenerationEvent, type GenerationResult, type GenerationSummary, type TextDelta, type FinishReason,

@@ -26,6 +26,10 @@ export interface GenerateOptions {
   readonly signal?: AbortSignal;
   /** Prepend BOS to `prompt`; defaults to the tokenizer's add_bos_token (false for `inputIds`). */
   readonly addBos?: boolean;
+  /** A JSON schema (parsed) the output must follow; only grammar-capable runtimes accept it. */
+  readonly jsonSchema?: unknown;
+  /** Context window of this request in tokens; only runtimes with resizable contexts accept it. */
+  readonly contextSize?: number;
 }
 
 /** Options after defaults and validation. */

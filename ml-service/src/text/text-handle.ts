@@ -2,19 +2,20 @@
 
 import type { RuntimeHandle } from '../runtime/loaded-model.js';
 import { stringParam, type TransformersTaskFactory } from '../runtime/task-factories.js';
-import { loadTextModel, type TextModel } from './load.js';
+import { TransformersTextEngine, type TextEngine } from './engine.js';
+import { loadTextModel } from './load.js';
 
 /** Handle kind of text-generation models. */
 export const TEXT_HANDLE_KIND = 'text-generation';
 
-/** Wraps a loaded TextModel so the child's LoadedModels table can dispose it. */
+/** Wraps a loaded TextEngine (any runtime) so the child's LoadedModels table can dispose it. */
 export class TextModelHandle implements RuntimeHandle {
   readonly kind = TEXT_HANDLE_KIND;
 
-  constructor(readonly model: TextModel) {}
+  constructor(readonly engine: TextEngine) {}
 
   dispose(): Promise<void> {
-    return this.model.dispose();
+    return this.engine.dispose();
   }
 }
 
@@ -26,5 +27,6 @@ export function asTextHandle(handle: RuntimeHandle): TextModelHandle | undefined
 /** Task factory of the transformers loader for "text-generation" (params.dtype picks the weights). */
 export const textGenerationTask: TransformersTaskFactory = async (options, params) => {
   const dtype = stringParam(params, 'dtype');
-  return new TextModelHandle(await loadTextModel({ ...options, ...(dtype ? { dtype: dtype as 'fp32' } : {}) }));
+  const model = await loadTextModel({ ...options, ...(dtype ? { dtype: dtype as 'fp32' } : {}) });
+  return new TextModelHandle(new TransformersTextEngine(model));
 };

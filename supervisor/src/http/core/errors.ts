@@ -31,6 +31,8 @@ const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = Object.freeze({
 const OPENAI_PARAM: Readonly<Record<string, string>> = Object.freeze({
   max_new_tokens: 'max_tokens', maxNewTokens: 'max_tokens', top_p: 'top_p', topP: 'top_p', texts: 'input',
   temperature: 'temperature', seed: 'seed', stop: 'stop', messages: 'messages', prompt: 'prompt', model: 'model',
+  json_schema: 'response_format', jsonSchema: 'response_format', context_size: 'num_ctx', contextSize: 'num_ctx',
+  tools: 'tools', 'tools.choice': 'tool_choice',
 });
 
 /** OpenAI's error `type` for a status. */
@@ -65,8 +67,9 @@ export function httpRefusal(status: number, param: string, message: string, code
 
 /** The OpenAI parameter a gRPC field path stands for ("sampling.stop[2]" → "stop"), or null. */
 export function openAiParam(field: string): string | null {
-  const head = field.replace(/^sampling\./, '').split(/[.[]/)[0] ?? '';
-  return OPENAI_PARAM[head] ?? null;
+  const path = field.replace(/^sampling\./, '');
+  const head = path.split(/[.[]/)[0] ?? '';
+  return OPENAI_PARAM[path] ?? OPENAI_PARAM[head] ?? null;
 }
 
 /** The field named at the start of a refusal's message ("field: problem"), as an OpenAI parameter. */

@@ -9,7 +9,7 @@ import { badParam, toHttpError } from '../core/errors.js';
 import type { LoopbackClients } from '../core/loopback.js';
 import { EventStream } from '../core/sse.js';
 import type { Metrics } from '../../metrics/metrics.js';
-import { generationSchema, messagesOf, samplingOf, type GenerationBody } from './generation-body.js';
+import { generationSchema, messagesOf, samplingOf, toolsOf, type GenerationBody } from './generation-body.js';
 import { generationResponse } from './response-schemas.js';
 
 const TIMEOUT_MS = 300_000;
@@ -20,12 +20,22 @@ type Kind = 'chat' | 'text';
 function open(lb: LoopbackClients, b: GenerationBody, kind: Kind): ClientReadableStream<GenerateResponse> {
   const sampling = samplingOf(b);
   const co = { deadline: new Date(Date.now() + TIMEOUT_MS) };
-  if (kind === 'chat') return lb.text.chat({ model: b.model, messages: messagesOf(b.messages), sampling }, lb.metadata(), co);
+  if (kind === 'chat') {
+    const tools = toolsOf(b);
+    return lb.text.chat({ model: b.model, messages: messagesOf(b.messages), sampling, ...(tools ? { tools } : {}) }, lb.metadata(), co);
+  }
   if (typeof b.prompt !== 'string') throw badParam('prompt', 'must be a string');
   return lb.text.generate({ model: b.model, prompt: b.prompt, sampling, addBos: undefined }, lb.metadata(), co);
 }
 
-const finishReason = (r: string): string => (r === 'length' ? 'length' : 'stop');
+const finishReason = (r: string): string => (r === 'length' || r === 'tool_calls' ? r : 'stop');
+
+/** OpenAI's tool_calls of a reply (streamed chunks carry an index). */
+const toolCallsOf = (d: GenerateStats | undefined, indexed: boolean): Record<string, unknown>[] | undefined => {
+  const calls = d?.toolCalls?.calls ?? [];
+  if (calls.length === 0) return undefined;
+  return calls.map((c, index) => ({ ...(indexed ? { index } : {}), id: c.id, type: 'function', function: { name: c.name, arguments: c.argumentsJson } }));
+};
 
 const usageOf = (d: GenerateStats | undefined): Record<string, number> => {
   const prompt = d?.promptTokens ?? 0;
@@ -53,8 +63,10 @@ class Shapes {
   /** The non-streamed answer. */
   completion(text: string, done: GenerateStats | undefined): Record<string, unknown> {
     const reason = finishReason(done?.finishReason ?? 'stop');
+    const calls = toolCallsOf(done, false);
+    const message = calls ? { role: 'assistant', content: null, refusal: null, tool_calls: calls } : { role: 'assistant', content: text, refusal: null };
     const choice = this.#kind === 'chat'
-      ? { index: 0, message: { role: 'assistant', content: text, refusal: null }, logprobs: null, finish_reason: reason }
+      ? { index: 0, message, logprobs: null, finish_reason: reason }
       : { index: 0, text, logprobs: null, finish_reason: reason };
     return { ...this.#head(this.#kind === 'chat' ? 'chat.completion' : 'text_completion'), choices: [choice], usage: usageOf(done) };
   }
@@ -100,6 +112,8 @@ async function generate(lb: LoopbackClients, metrics: Metrics, req: FastifyReque
       if (r.delta) sse.send(shapes.chunk({ content: r.delta.text }, null, usage));
       else if (r.done) {
         metrics.tokens(b.model, r.done.promptTokens, r.done.completionTokens);
+        const calls = toolCallsOf(r.done, true);
+        if (calls) sse.send(shapes.chunk({ tool_calls: calls }, null, usage));
         sse.send(shapes.chunk(null, finishReason(r.done.finishReason), usage));
         if (usage === null) sse.send(shapes.chunk(null, null, usageOf(r.done)));
       }

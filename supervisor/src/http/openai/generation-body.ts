@@ -1,7 +1,7 @@
 // The request bodies of /v1/chat/completions and /v1/completions: their JSON schema (types and
 // ranges, so a bad value is a 400 naming it before anything runs) and their translation to the
 // gRPC request's sampling options and messages; options the runtime cannot honour are refused.
-import type { ChatMessage, SamplingOptions } from '@tabagent/protos/v1/text';
+import type { ChatMessage, ChatTools, SamplingOptions } from '@tabagent/protos/v1/text';
 import { badParam } from '../core/errors.js';
 
 /** The fields of both generation bodies that the server reads. */
@@ -22,6 +22,11 @@ export interface GenerationBody {
   top_logprobs?: unknown;
   best_of?: number | null;
   echo?: boolean | null;
+  response_format?: { type: 'text' | 'json_object' | 'json_schema'; json_schema?: { name?: string; schema?: unknown } } | null;
+  /** Context window of this request in tokens (Ollama's option name); llama.cpp models only. */
+  num_ctx?: number | null;
+  tools?: { type: 'function'; function: { name: string; description?: string; parameters?: Record<string, unknown> } }[] | null;
+  tool_choice?: 'auto' | 'none' | 'required' | { type: 'function'; function: { name: string } } | null;
 }
 
 const nullable = (type: string, extra: Record<string, unknown> = {}): Record<string, unknown> => ({ type: [type, 'null'], ...extra });
@@ -46,6 +51,34 @@ export function generationSchema(field: 'messages' | 'prompt'): Record<string, u
       echo: nullable('boolean'),
       stream: nullable('boolean'),
       stream_options: { type: ['object', 'null'], properties: { include_usage: nullable('boolean') } },
+      response_format: {
+        type: ['object', 'null'],
+        required: ['type'],
+        properties: {
+          type: { enum: ['text', 'json_object', 'json_schema'] },
+          json_schema: { type: 'object', properties: { name: { type: 'string' }, schema: { type: 'object' }, strict: nullable('boolean') } },
+        },
+      },
+      num_ctx: nullable('integer', { minimum: 1 }),
+      tools: {
+        type: ['array', 'null'],
+        maxItems: 128,
+        items: {
+          type: 'object',
+          required: ['type', 'function'],
+          properties: {
+            type: { const: 'function' },
+            function: { type: 'object', required: ['name'], properties: { name: { type: 'string' }, description: { type: 'string' }, parameters: { type: 'object' } } },
+          },
+        },
+      },
+      tool_choice: {
+        anyOf: [
+          { enum: ['auto', 'none', 'required'] },
+          { type: 'object', required: ['type', 'function'], properties: { type: { const: 'function' }, function: { type: 'object', required: ['name'], properties: { name: { type: 'string' } } } } },
+          { type: 'null' },
+        ],
+      },
     },
   };
 }
@@ -58,6 +91,7 @@ export function samplingOf(b: GenerationBody): SamplingOptions {
   if (b.logprobs != null && b.logprobs !== false && b.logprobs !== 0) throw badParam('logprobs', 'the runtime does not report log probabilities');
   if (b.top_logprobs != null) throw badParam('top_logprobs', 'the runtime does not report log probabilities');
   const stop = b.stop == null ? [] : typeof b.stop === 'string' ? [b.stop] : b.stop;
+  const jsonSchema = jsonSchemaOf(b.response_format);
   return {
     // 0 asks for the model's default length (OpenAI: as much as fits).
     maxNewTokens: b.max_completion_tokens ?? b.max_tokens ?? 0,
@@ -67,6 +101,31 @@ export function samplingOf(b: GenerationBody): SamplingOptions {
     repetitionPenalty: undefined,
     seed: b.seed ?? undefined,
     stop,
+    ...(jsonSchema !== undefined ? { jsonSchema } : {}),
+    ...(b.num_ctx != null ? { contextSize: b.num_ctx } : {}),
+  };
+}
+
+/** OpenAI's `response_format` as the JSON text of sampling.json_schema (undefined for plain text). */
+function jsonSchemaOf(f: GenerationBody['response_format']): string | undefined {
+  if (f == null || f.type === 'text') return undefined;
+  if (f.type === 'json_object') throw badParam('response_format', 'type "json_object" is not supported; send type "json_schema" with a schema');
+  if (f.json_schema?.schema == null) throw badParam('response_format', 'type "json_schema" needs json_schema.schema');
+  return JSON.stringify(f.json_schema.schema);
+}
+
+/** OpenAI's `tools` and `tool_choice` as the Chat request's tools (undefined when there are none). */
+export function toolsOf(b: GenerationBody): ChatTools | undefined {
+  if (b.tools == null || b.tools.length === 0) {
+    if (b.tool_choice != null && b.tool_choice !== 'none' && b.tool_choice !== 'auto') throw badParam('tool_choice', 'names a tool but the request has no tools');
+    return undefined;
+  }
+  const choice = b.tool_choice == null ? 'auto' : typeof b.tool_choice === 'string' ? b.tool_choice : b.tool_choice.function.name;
+  return {
+    functions: b.tools.map((t) => ({
+      name: t.function.name, description: t.function.description ?? '', parametersJson: t.function.parameters ? JSON.stringify(t.function.parameters) : '',
+    })),
+    choice,
   };
 }
 

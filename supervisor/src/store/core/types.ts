@@ -8,11 +8,11 @@ export const TASKS = [
 export type Task = (typeof TASKS)[number];
 
 /** Which runtime of the child executes the model. */
-export const RUNTIMES = ['onnxruntime', 'transformers', 'tfjs'] as const;
+export const RUNTIMES = ['onnxruntime', 'transformers', 'tfjs', 'llama.cpp'] as const;
 export type Runtime = (typeof RUNTIMES)[number];
 
 /** Conversions run once after a pull; the outputs are stored next to the pulled files. */
-export const CONVERT_KINDS = ['tfjs-graph-to-onnx', 'llama2c-to-transformers'] as const;
+export const CONVERT_KINDS = ['tfjs-graph-to-onnx', 'llama2c-to-transformers', 'llama2c-to-gguf'] as const;
 export type ConvertKind = (typeof CONVERT_KINDS)[number];
 
 /** One file of a model, as found in its source. */

@@ -29,6 +29,10 @@ export enum Device {
   DEVICE_COREML = 5,
   /** DEVICE_WEBGPU - WebGPU execution provider. */
   DEVICE_WEBGPU = 6,
+  /** DEVICE_VULKAN - Vulkan (llama.cpp runtime). */
+  DEVICE_VULKAN = 7,
+  /** DEVICE_METAL - Apple Metal (llama.cpp runtime). */
+  DEVICE_METAL = 8,
   UNRECOGNIZED = -1,
 }
 
@@ -55,6 +59,12 @@ export function deviceFromJSON(object: any): Device {
     case 6:
     case "DEVICE_WEBGPU":
       return Device.DEVICE_WEBGPU;
+    case 7:
+    case "DEVICE_VULKAN":
+      return Device.DEVICE_VULKAN;
+    case 8:
+    case "DEVICE_METAL":
+      return Device.DEVICE_METAL;
     case -1:
     case "UNRECOGNIZED":
     default:
@@ -78,6 +88,10 @@ export function deviceToJSON(object: Device): string {
       return "DEVICE_COREML";
     case Device.DEVICE_WEBGPU:
       return "DEVICE_WEBGPU";
+    case Device.DEVICE_VULKAN:
+      return "DEVICE_VULKAN";
+    case Device.DEVICE_METAL:
+      return "DEVICE_METAL";
     case Device.UNRECOGNIZED:
     default:
       return "UNRECOGNIZED";
@@ -94,7 +108,15 @@ export interface LoadOptions {
    * How long the model stays loaded after its last use, in seconds.
    * Unset = the server default (300 s); 0 = unload as soon as idle; -1 = never unload.
    */
-  keepAliveSeconds?: number | undefined;
+  keepAliveSeconds?:
+    | number
+    | undefined;
+  /** llama.cpp runtime: layers offloaded to the GPU; unset = as many as fit, 0 = CPU only. */
+  gpuLayers?:
+    | number
+    | undefined;
+  /** llama.cpp runtime: default context window in tokens; unset or 0 = the model's training context. */
+  contextSize?: number | undefined;
 }
 
 /** Server-side timing of one request, in milliseconds. */
@@ -112,7 +134,7 @@ export interface Timing {
 }
 
 function createBaseLoadOptions(): LoadOptions {
-  return { devices: [], threads: 0, keepAliveSeconds: undefined };
+  return { devices: [], threads: 0, keepAliveSeconds: undefined, gpuLayers: undefined, contextSize: undefined };
 }
 
 export const LoadOptions: MessageFns<LoadOptions> = {
@@ -129,6 +151,12 @@ export const LoadOptions: MessageFns<LoadOptions> = {
     }
     if (message.keepAliveSeconds !== undefined) {
       writer.uint32(24).int64(message.keepAliveSeconds);
+    }
+    if (message.gpuLayers !== undefined) {
+      writer.uint32(32).uint32(message.gpuLayers);
+    }
+    if (message.contextSize !== undefined) {
+      writer.uint32(40).uint32(message.contextSize);
     }
     return writer;
   },
@@ -180,6 +208,22 @@ export const LoadOptions: MessageFns<LoadOptions> = {
             message.keepAliveSeconds = longToNumber(reader.int64());
             continue;
           }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.gpuLayers = reader.uint32();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.contextSize = reader.uint32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -201,6 +245,16 @@ export const LoadOptions: MessageFns<LoadOptions> = {
         : isSet(object.keep_alive_seconds)
         ? globalThis.Number(object.keep_alive_seconds)
         : undefined,
+      gpuLayers: isSet(object.gpuLayers)
+        ? globalThis.Number(object.gpuLayers)
+        : isSet(object.gpu_layers)
+        ? globalThis.Number(object.gpu_layers)
+        : undefined,
+      contextSize: isSet(object.contextSize)
+        ? globalThis.Number(object.contextSize)
+        : isSet(object.context_size)
+        ? globalThis.Number(object.context_size)
+        : undefined,
     };
   },
 
@@ -215,6 +269,12 @@ export const LoadOptions: MessageFns<LoadOptions> = {
     if (message.keepAliveSeconds !== undefined) {
       obj.keepAliveSeconds = Math.round(message.keepAliveSeconds);
     }
+    if (message.gpuLayers !== undefined) {
+      obj.gpuLayers = Math.round(message.gpuLayers);
+    }
+    if (message.contextSize !== undefined) {
+      obj.contextSize = Math.round(message.contextSize);
+    }
     return obj;
   },
 
@@ -226,6 +286,8 @@ export const LoadOptions: MessageFns<LoadOptions> = {
     message.devices = object.devices?.map((e) => e) || [];
     message.threads = object.threads ?? 0;
     message.keepAliveSeconds = object.keepAliveSeconds ?? undefined;
+    message.gpuLayers = object.gpuLayers ?? undefined;
+    message.contextSize = object.contextSize ?? undefined;
     return message;
   },
 };

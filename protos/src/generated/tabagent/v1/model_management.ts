@@ -252,7 +252,7 @@ export interface ModelInfo {
   id: string;
   /** Task, e.g. "face-detection", "text-generation". */
   task: string;
-  /** Runtime that serves it: "onnxruntime", "transformers" or "tfjs". */
+  /** Runtime that serves it: "onnxruntime", "transformers", "tfjs" or "llama.cpp". */
   runtime: string;
   /** Lifecycle state. */
   state: ModelState;

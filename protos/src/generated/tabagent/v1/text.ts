@@ -154,6 +154,15 @@ export interface SamplingOptions {
     | undefined;
   /** Generation stops when any of these strings appears (not included in the output). */
   stop: string[];
+  /** Context window of this request in tokens (llama.cpp runtime, like Ollama's num_ctx); unset or 0 = the load's. */
+  contextSize?:
+    | number
+    | undefined;
+  /**
+   * JSON schema (JSON text) the output must follow, enforced by a grammar; unset or empty = unconstrained.
+   * Runtimes without grammars refuse it with INVALID_ARGUMENT naming sampling.json_schema.
+   */
+  jsonSchema?: string | undefined;
 }
 
 /** Request to generate text. */
@@ -188,8 +197,48 @@ export interface GenerateStats {
   timeToFirstTokenMs: number;
   /** Generated tokens per second after the first. */
   tokensPerSecond: number;
-  /** "length", "stop", "eos" or "cancelled". */
+  /** "length", "stop", "eos", "cancelled" or "tool_calls". */
   finishReason: string;
+  /** Function calls the model made instead of text (Chat with tools); finish_reason "tool_calls". */
+  toolCalls?: ToolCalls | undefined;
+}
+
+/** The function calls of one reply. */
+export interface ToolCalls {
+  /** In the order the model made them. */
+  calls: ToolCall[];
+}
+
+/** Functions a Chat may call, and whether it must. */
+export interface ChatTools {
+  /** Functions the model may call. */
+  functions: Tool[];
+  /**
+   * "auto" (default), "none", "required", or the name of the one tool to call. On llama.cpp,
+   * "required" and a name force a call through a grammar; runtimes without grammars refuse tools
+   * with INVALID_ARGUMENT naming them.
+   */
+  choice: string;
+}
+
+/** A function the model may call (OpenAI's tools[].function). */
+export interface Tool {
+  /** Function name. */
+  name: string;
+  /** What it does, for the model. */
+  description: string;
+  /** JSON schema of its arguments (JSON text); empty = an object with any fields. */
+  parametersJson: string;
+}
+
+/** One function call of the model. */
+export interface ToolCall {
+  /** Call id, unique within the response. */
+  id: string;
+  /** Name of the tool called. */
+  name: string;
+  /** Arguments as JSON text, valid against the tool's parameters schema. */
+  argumentsJson: string;
 }
 
 /** One message of a Generate or Chat stream. */
@@ -217,7 +266,11 @@ export interface ChatRequest {
   /** Conversation so far. */
   messages: ChatMessage[];
   /** Sampling options. */
-  sampling: SamplingOptions | undefined;
+  sampling:
+    | SamplingOptions
+    | undefined;
+  /** Functions the model may call (function calling). */
+  tools?: ChatTools | undefined;
 }
 
 /** Request to embed texts. */
@@ -279,6 +332,8 @@ function createBaseSamplingOptions(): SamplingOptions {
     repetitionPenalty: undefined,
     seed: undefined,
     stop: [],
+    contextSize: undefined,
+    jsonSchema: undefined,
   };
 }
 
@@ -304,6 +359,12 @@ export const SamplingOptions: MessageFns<SamplingOptions> = {
     }
     for (const v of message.stop) {
       writer.uint32(58).string(v!);
+    }
+    if (message.contextSize !== undefined) {
+      writer.uint32(64).uint32(message.contextSize);
+    }
+    if (message.jsonSchema !== undefined) {
+      writer.uint32(74).string(message.jsonSchema);
     }
     return writer;
   },
@@ -377,6 +438,22 @@ export const SamplingOptions: MessageFns<SamplingOptions> = {
             message.stop.push(reader.string());
             continue;
           }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.contextSize = reader.uint32();
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.jsonSchema = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -416,6 +493,16 @@ export const SamplingOptions: MessageFns<SamplingOptions> = {
       stop: globalThis.Array.isArray(object?.stop)
         ? object.stop.map((e: any) => globalThis.String(e))
         : [],
+      contextSize: isSet(object.contextSize)
+        ? globalThis.Number(object.contextSize)
+        : isSet(object.context_size)
+        ? globalThis.Number(object.context_size)
+        : undefined,
+      jsonSchema: isSet(object.jsonSchema)
+        ? globalThis.String(object.jsonSchema)
+        : isSet(object.json_schema)
+        ? globalThis.String(object.json_schema)
+        : undefined,
     };
   },
 
@@ -442,6 +529,12 @@ export const SamplingOptions: MessageFns<SamplingOptions> = {
     if (message.stop?.length) {
       obj.stop = message.stop;
     }
+    if (message.contextSize !== undefined) {
+      obj.contextSize = Math.round(message.contextSize);
+    }
+    if (message.jsonSchema !== undefined) {
+      obj.jsonSchema = message.jsonSchema;
+    }
     return obj;
   },
 
@@ -457,6 +550,8 @@ export const SamplingOptions: MessageFns<SamplingOptions> = {
     message.repetitionPenalty = object.repetitionPenalty ?? undefined;
     message.seed = object.seed ?? undefined;
     message.stop = object.stop?.map((e) => e) || [];
+    message.contextSize = object.contextSize ?? undefined;
+    message.jsonSchema = object.jsonSchema ?? undefined;
     return message;
   },
 };
@@ -688,7 +783,14 @@ export const TokenDelta: MessageFns<TokenDelta> = {
 };
 
 function createBaseGenerateStats(): GenerateStats {
-  return { promptTokens: 0, completionTokens: 0, timeToFirstTokenMs: 0, tokensPerSecond: 0, finishReason: "" };
+  return {
+    promptTokens: 0,
+    completionTokens: 0,
+    timeToFirstTokenMs: 0,
+    tokensPerSecond: 0,
+    finishReason: "",
+    toolCalls: undefined,
+  };
 }
 
 export const GenerateStats: MessageFns<GenerateStats> = {
@@ -707,6 +809,9 @@ export const GenerateStats: MessageFns<GenerateStats> = {
     }
     if (message.finishReason !== "") {
       writer.uint32(42).string(message.finishReason);
+    }
+    if (message.toolCalls !== undefined) {
+      ToolCalls.encode(message.toolCalls, writer.uint32(50).fork()).join();
     }
     return writer;
   },
@@ -764,6 +869,14 @@ export const GenerateStats: MessageFns<GenerateStats> = {
             message.finishReason = reader.string();
             continue;
           }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.toolCalls = ToolCalls.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -803,6 +916,11 @@ export const GenerateStats: MessageFns<GenerateStats> = {
         : isSet(object.finish_reason)
         ? globalThis.String(object.finish_reason)
         : "",
+      toolCalls: isSet(object.toolCalls)
+        ? ToolCalls.fromJSON(object.toolCalls)
+        : isSet(object.tool_calls)
+        ? ToolCalls.fromJSON(object.tool_calls)
+        : undefined,
     };
   },
 
@@ -823,6 +941,9 @@ export const GenerateStats: MessageFns<GenerateStats> = {
     if (message.finishReason !== "") {
       obj.finishReason = message.finishReason;
     }
+    if (message.toolCalls !== undefined) {
+      obj.toolCalls = ToolCalls.toJSON(message.toolCalls);
+    }
     return obj;
   },
 
@@ -836,6 +957,371 @@ export const GenerateStats: MessageFns<GenerateStats> = {
     message.timeToFirstTokenMs = object.timeToFirstTokenMs ?? 0;
     message.tokensPerSecond = object.tokensPerSecond ?? 0;
     message.finishReason = object.finishReason ?? "";
+    message.toolCalls = (object.toolCalls !== undefined && object.toolCalls !== null)
+      ? ToolCalls.fromPartial(object.toolCalls)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseToolCalls(): ToolCalls {
+  return { calls: [] };
+}
+
+export const ToolCalls: MessageFns<ToolCalls> = {
+  encode(message: ToolCalls, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.calls) {
+      ToolCall.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ToolCalls {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseToolCalls();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.calls.push(ToolCall.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ToolCalls {
+    return { calls: globalThis.Array.isArray(object?.calls) ? object.calls.map((e: any) => ToolCall.fromJSON(e)) : [] };
+  },
+
+  toJSON(message: ToolCalls): unknown {
+    const obj: any = {};
+    if (message.calls?.length) {
+      obj.calls = message.calls.map((e) => ToolCall.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ToolCalls>, I>>(base?: I): ToolCalls {
+    return ToolCalls.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ToolCalls>, I>>(object: I): ToolCalls {
+    const message = createBaseToolCalls();
+    message.calls = object.calls?.map((e) => ToolCall.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseChatTools(): ChatTools {
+  return { functions: [], choice: "" };
+}
+
+export const ChatTools: MessageFns<ChatTools> = {
+  encode(message: ChatTools, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.functions) {
+      Tool.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.choice !== "") {
+      writer.uint32(18).string(message.choice);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ChatTools {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseChatTools();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.functions.push(Tool.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.choice = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ChatTools {
+    return {
+      functions: globalThis.Array.isArray(object?.functions) ? object.functions.map((e: any) => Tool.fromJSON(e)) : [],
+      choice: isSet(object.choice) ? globalThis.String(object.choice) : "",
+    };
+  },
+
+  toJSON(message: ChatTools): unknown {
+    const obj: any = {};
+    if (message.functions?.length) {
+      obj.functions = message.functions.map((e) => Tool.toJSON(e));
+    }
+    if (message.choice !== "") {
+      obj.choice = message.choice;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ChatTools>, I>>(base?: I): ChatTools {
+    return ChatTools.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ChatTools>, I>>(object: I): ChatTools {
+    const message = createBaseChatTools();
+    message.functions = object.functions?.map((e) => Tool.fromPartial(e)) || [];
+    message.choice = object.choice ?? "";
+    return message;
+  },
+};
+
+function createBaseTool(): Tool {
+  return { name: "", description: "", parametersJson: "" };
+}
+
+export const Tool: MessageFns<Tool> = {
+  encode(message: Tool, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    if (message.description !== "") {
+      writer.uint32(18).string(message.description);
+    }
+    if (message.parametersJson !== "") {
+      writer.uint32(26).string(message.parametersJson);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Tool {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseTool();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.description = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.parametersJson = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Tool {
+    return {
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      description: isSet(object.description) ? globalThis.String(object.description) : "",
+      parametersJson: isSet(object.parametersJson)
+        ? globalThis.String(object.parametersJson)
+        : isSet(object.parameters_json)
+        ? globalThis.String(object.parameters_json)
+        : "",
+    };
+  },
+
+  toJSON(message: Tool): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.description !== "") {
+      obj.description = message.description;
+    }
+    if (message.parametersJson !== "") {
+      obj.parametersJson = message.parametersJson;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<Tool>, I>>(base?: I): Tool {
+    return Tool.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<Tool>, I>>(object: I): Tool {
+    const message = createBaseTool();
+    message.name = object.name ?? "";
+    message.description = object.description ?? "";
+    message.parametersJson = object.parametersJson ?? "";
+    return message;
+  },
+};
+
+function createBaseToolCall(): ToolCall {
+  return { id: "", name: "", argumentsJson: "" };
+}
+
+export const ToolCall: MessageFns<ToolCall> = {
+  encode(message: ToolCall, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.name !== "") {
+      writer.uint32(18).string(message.name);
+    }
+    if (message.argumentsJson !== "") {
+      writer.uint32(26).string(message.argumentsJson);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ToolCall {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseToolCall();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.argumentsJson = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ToolCall {
+    return {
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      argumentsJson: isSet(object.argumentsJson)
+        ? globalThis.String(object.argumentsJson)
+        : isSet(object.arguments_json)
+        ? globalThis.String(object.arguments_json)
+        : "",
+    };
+  },
+
+  toJSON(message: ToolCall): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.argumentsJson !== "") {
+      obj.argumentsJson = message.argumentsJson;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ToolCall>, I>>(base?: I): ToolCall {
+    return ToolCall.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ToolCall>, I>>(object: I): ToolCall {
+    const message = createBaseToolCall();
+    message.id = object.id ?? "";
+    message.name = object.name ?? "";
+    message.argumentsJson = object.argumentsJson ?? "";
     return message;
   },
 };
@@ -1015,7 +1501,7 @@ export const ChatMessage: MessageFns<ChatMessage> = {
 };
 
 function createBaseChatRequest(): ChatRequest {
-  return { model: "", messages: [], sampling: undefined };
+  return { model: "", messages: [], sampling: undefined, tools: undefined };
 }
 
 export const ChatRequest: MessageFns<ChatRequest> = {
@@ -1028,6 +1514,9 @@ export const ChatRequest: MessageFns<ChatRequest> = {
     }
     if (message.sampling !== undefined) {
       SamplingOptions.encode(message.sampling, writer.uint32(26).fork()).join();
+    }
+    if (message.tools !== undefined) {
+      ChatTools.encode(message.tools, writer.uint32(34).fork()).join();
     }
     return writer;
   },
@@ -1069,6 +1558,14 @@ export const ChatRequest: MessageFns<ChatRequest> = {
             message.sampling = SamplingOptions.decode(reader, reader.uint32());
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.tools = ChatTools.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1088,6 +1585,7 @@ export const ChatRequest: MessageFns<ChatRequest> = {
         ? object.messages.map((e: any) => ChatMessage.fromJSON(e))
         : [],
       sampling: isSet(object.sampling) ? SamplingOptions.fromJSON(object.sampling) : undefined,
+      tools: isSet(object.tools) ? ChatTools.fromJSON(object.tools) : undefined,
     };
   },
 
@@ -1102,6 +1600,9 @@ export const ChatRequest: MessageFns<ChatRequest> = {
     if (message.sampling !== undefined) {
       obj.sampling = SamplingOptions.toJSON(message.sampling);
     }
+    if (message.tools !== undefined) {
+      obj.tools = ChatTools.toJSON(message.tools);
+    }
     return obj;
   },
 
@@ -1114,6 +1615,9 @@ export const ChatRequest: MessageFns<ChatRequest> = {
     message.messages = object.messages?.map((e) => ChatMessage.fromPartial(e)) || [];
     message.sampling = (object.sampling !== undefined && object.sampling !== null)
       ? SamplingOptions.fromPartial(object.sampling)
+      : undefined;
+    message.tools = (object.tools !== undefined && object.tools !== null)
+      ? ChatTools.fromPartial(object.tools)
       : undefined;
     return message;
   },
