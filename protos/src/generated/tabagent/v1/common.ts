@@ -94,7 +94,14 @@ export interface LoadOptions {
    * How long the model stays loaded after its last use, in seconds.
    * Unset = the server default (300 s); 0 = unload as soon as idle; -1 = never unload.
    */
-  keepAliveSeconds?: number | undefined;
+  keepAliveSeconds?:
+    | number
+    | undefined;
+  /**
+   * ML nodes to place the model on (a supervisor with several nodes). Unset = the catalog entry's
+   * value, else 1 (the least busy node); 0 = every node, including nodes that join later.
+   */
+  replicas?: number | undefined;
 }
 
 /** Server-side timing of one request, in milliseconds. */
@@ -112,7 +119,7 @@ export interface Timing {
 }
 
 function createBaseLoadOptions(): LoadOptions {
-  return { devices: [], threads: 0, keepAliveSeconds: undefined };
+  return { devices: [], threads: 0, keepAliveSeconds: undefined, replicas: undefined };
 }
 
 export const LoadOptions: MessageFns<LoadOptions> = {
@@ -129,6 +136,9 @@ export const LoadOptions: MessageFns<LoadOptions> = {
     }
     if (message.keepAliveSeconds !== undefined) {
       writer.uint32(24).int64(message.keepAliveSeconds);
+    }
+    if (message.replicas !== undefined) {
+      writer.uint32(32).uint32(message.replicas);
     }
     return writer;
   },
@@ -180,6 +190,14 @@ export const LoadOptions: MessageFns<LoadOptions> = {
             message.keepAliveSeconds = longToNumber(reader.int64());
             continue;
           }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.replicas = reader.uint32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -201,6 +219,7 @@ export const LoadOptions: MessageFns<LoadOptions> = {
         : isSet(object.keep_alive_seconds)
         ? globalThis.Number(object.keep_alive_seconds)
         : undefined,
+      replicas: isSet(object.replicas) ? globalThis.Number(object.replicas) : undefined,
     };
   },
 
@@ -215,6 +234,9 @@ export const LoadOptions: MessageFns<LoadOptions> = {
     if (message.keepAliveSeconds !== undefined) {
       obj.keepAliveSeconds = Math.round(message.keepAliveSeconds);
     }
+    if (message.replicas !== undefined) {
+      obj.replicas = Math.round(message.replicas);
+    }
     return obj;
   },
 
@@ -226,6 +248,7 @@ export const LoadOptions: MessageFns<LoadOptions> = {
     message.devices = object.devices?.map((e) => e) || [];
     message.threads = object.threads ?? 0;
     message.keepAliveSeconds = object.keepAliveSeconds ?? undefined;
+    message.replicas = object.replicas ?? undefined;
     return message;
   },
 };
