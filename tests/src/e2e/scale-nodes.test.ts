@@ -1,0 +1,132 @@
+// End-to-end: one supervisor and three `--mode ml` nodes as separate processes on loopback ports
+// (endpoints given comma-separated and repeated; a fourth node joins later through the endpoints
+// file). A model placed on every node (replicas 0) serves calls spread over all of them, counted by
+// each node's own Runtime.Status; a node SIGKILLed under 8 concurrent clients costs no unary
+// request; the node that joins later receives work; the killed node, started again on its address,
+// gets its model back without a LoadModel call and serves again.
+import assert from 'node:assert/strict';
+import type { ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { MODEL_IDS } from '@tabagent/common';
+import { ModelState, type ModelInfo } from '@tabagent/protos/v1/model_management';
+import { call, connect, type PublicClients } from '../support/clients.js';
+import { freePort, nodeRequests, startMl } from '../support/ml-nodes.js';
+import { sharedDir } from '../support/paths.js';
+import { startServer, tempDir, type ServerUnderTest } from '../support/server-process.js';
+import { encodedFrame, vision } from './vision-helpers.js';
+
+const FACE = MODEL_IDS.faceDetector;
+const CLIENTS = 8;
+
+/** `clients` loops of DetectFaces on portrait.jpg until `stop()` is true; every answer must hold the one face. */
+async function load(c: PublicClients, clients: number, stop: (done: number) => boolean): Promise<{ ok: number; errors: string[] }> {
+  const frame = encodedFrame('portrait.jpg');
+  let ok = 0;
+  const errors: string[] = [];
+  await Promise.all(Array.from({ length: clients }, async () => {
+    while (!stop(ok + errors.length)) {
+      try {
+        const res = await vision(c, 'detectFaces', { frame, model: FACE });
+        if (res.faces.length === 1 && (res.faces[0]?.score ?? 0) > 0.5) ok += 1;
+        else errors.push(`wrong answer: ${res.faces.length} faces`);
+      } catch (err) {
+        errors.push((err as Error).message);
+      }
+    }
+  }));
+  return { ok, errors };
+}
+
+/** Polls GetModel until `pred` holds (the supervisor's per-node view). */
+async function waitModel(c: PublicClients, pred: (m: ModelInfo) => boolean, what: string, timeoutMs = 30_000): Promise<ModelInfo> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const m = await call(c.models, c.models.getModel, { model: FACE });
+    if (pred(m)) return m;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(m.nodes)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const readyOn = (m: ModelInfo, node: string): boolean => m.nodes.some((n) => n.node === node && n.state === ModelState.MODEL_STATE_READY);
+
+describe('scale-out: one supervisor, several --mode ml nodes', () => {
+  const secret = randomBytes(18).toString('base64url');
+  const ml = new Map<string, ChildProcess>();
+  let server: ServerUnderTest | undefined;
+  let c: PublicClients | undefined;
+  after(async () => {
+    c?.close();
+    for (const p of ml.values()) p.kill('SIGKILL');
+    if (server) await server.stop('SIGTERM');
+  });
+
+  it('spreads calls over every node holding the model, loses no request to a SIGKILLed node, feeds a node that joins, and reloads a node that returns', async () => {
+    const t0 = Date.now();
+    const port = await freePort();
+    const files = `127.0.0.1:${port}`;
+    const started = await Promise.all([0, 1, 2].map(() => startMl('127.0.0.1:0', files, secret)));
+    const [a, b, d] = started.map((s) => s.address) as [string, string, string];
+    for (const s of started) ml.set(s.address, s.proc);
+    const endpointsFile = join(tempDir('tabagent-scale-'), 'endpoints');
+    writeFileSync(endpointsFile, '# more ML nodes, one a line\n');
+    server = await startServer({
+      args: ['--mode', 'supervisor', '--ml-endpoint', `${a},${b}`, '--ml-endpoint', d, '--ml-endpoints-file', endpointsFile,
+        '--ml-resolve-interval-ms', '200', '--port', String(port), '--shared-models-dir', join(sharedDir(), 'models')],
+      env: { TABAGENT_ML_SECRET: secret },
+    });
+    c = connect(server.address);
+
+    // Placed on every node.
+    const loaded = await call(c.models, c.models.loadModel, { model: FACE, options: { devices: [], threads: 1, keepAliveSeconds: -1, replicas: 0 } }, { timeoutMs: 120_000 });
+    assert.equal(loaded.model?.replicas, 0);
+    const placed = await waitModel(c, (m) => [a, b, d].every((n) => readyOn(m, n)), 'the model on all three nodes');
+    assert.deepEqual(placed.nodes.map((n) => n.node).sort(), [a, b, d].sort());
+
+    // Spread: each node's own count of requests it ran.
+    const total = 60;
+    const spread = await load(c, CLIENTS, (done) => done >= total);
+    assert.deepEqual(spread.errors, []);
+    const counts = await Promise.all([a, b, d].map((n) => nodeRequests(n, secret, FACE)));
+    process.stdout.write(`DetectFaces per node over ${spread.ok} calls: ${counts.join(' / ')}\n`);
+    assert.equal(counts.reduce((x, y) => x + y, 0), spread.ok, 'every call ran on exactly one node');
+    for (const n of counts) assert.ok(n >= spread.ok / 10, `every node took a share: ${counts.join(' / ')}`);
+    const view = await call(c.models, c.models.getModel, { model: FACE });
+    assert.equal(view.nodes.reduce((s, n) => s + n.routedTotal, 0), spread.ok, 'the supervisor routed each call once');
+
+    // SIGKILL node b under 8 clients: no unary request is lost.
+    let killedAt = 0;
+    const killer = setTimeout(() => {
+      killedAt = Date.now();
+      ml.get(b)?.kill('SIGKILL');
+    }, 700);
+    const underKill = await load(c, CLIENTS, () => killedAt > 0 && Date.now() - killedAt > 1_500);
+    clearTimeout(killer);
+    assert.deepEqual(underKill.errors, [], 'no request failed while a node died');
+    assert.ok(underKill.ok > CLIENTS, `${underKill.ok} requests answered`);
+    const lostView = await waitModel(c, (m) => !readyOn(m, b), 'node b shown not ready');
+    assert.equal(lostView.state, ModelState.MODEL_STATE_READY, 'the model stays READY on the other nodes');
+    assert.equal(lostView.nodes.find((n) => n.node === b)?.state, ModelState.MODEL_STATE_LOADING, 'b waits for its node to return');
+
+    // A node that joins later (through the endpoints file) gets the model and receives work.
+    const joined = await startMl('127.0.0.1:0', files, secret);
+    ml.set(joined.address, joined.proc);
+    writeFileSync(endpointsFile, `# more ML nodes, one a line\n${joined.address}\n`);
+    await waitModel(c, (m) => readyOn(m, joined.address), 'the model on the joined node');
+    const afterJoin = await load(c, CLIENTS, (done) => done >= 40);
+    assert.deepEqual(afterJoin.errors, []);
+    assert.ok(await nodeRequests(joined.address, secret, FACE) > 0, 'the joined node ran requests');
+
+    // The killed node returns on its address: it gets its model back by itself and serves again.
+    const back = await startMl(b, files, secret);
+    ml.set(b, back.proc);
+    await waitModel(c, (m) => readyOn(m, b), 'the model back on node b');
+    const afterReturn = await load(c, CLIENTS, (done) => done >= 48);
+    assert.deepEqual(afterReturn.errors, []);
+    assert.ok(await nodeRequests(b, secret, FACE) > 0, 'the returned node ran requests');
+    process.stdout.write(`scale-out scenario took ${Date.now() - t0} ms\n`);
+  });
+});
