@@ -12,18 +12,20 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { MODEL_IDS } from '@tabagent/common';
 import { ModelState, type ModelInfo } from '@tabagent/protos/v1/model_management';
+import { PixelFormat, type DeepPartial, type Frame } from '@tabagent/protos/v1/vision';
+import sharp from 'sharp';
 import { call, connect, type PublicClients } from '../support/clients.js';
 import { freePort, nodeRequests, startMl } from '../support/ml-nodes.js';
-import { sharedDir } from '../support/paths.js';
+import { sharedDir, testImage } from '../support/paths.js';
 import { startServer, tempDir, type ServerUnderTest } from '../support/server-process.js';
-import { encodedFrame, vision } from './vision-helpers.js';
+import { vision } from './vision-helpers.js';
 
 const FACE = MODEL_IDS.faceDetector;
 const CLIENTS = 8;
 
 /** `clients` loops of DetectFaces on portrait.jpg until `stop()` is true; every answer must hold the one face. */
 async function load(c: PublicClients, clients: number, stop: (done: number) => boolean): Promise<{ ok: number; errors: string[] }> {
-  const frame = encodedFrame('portrait.jpg');
+  const frame = await smallPortrait();
   let ok = 0;
   const errors: string[] = [];
   await Promise.all(Array.from({ length: clients }, async () => {
@@ -38,6 +40,12 @@ async function load(c: PublicClients, clients: number, stop: (done: number) => b
     }
   }));
   return { ok, errors };
+}
+
+/** portrait.jpg as a small raw RGB frame (no JPEG decode on the nodes: the test is about routing). */
+async function smallPortrait(): Promise<DeepPartial<Frame>> {
+  const { data, info } = await sharp(testImage('portrait.jpg')).removeAlpha().resize(205, 256).raw().toBuffer({ resolveWithObject: true });
+  return { data, width: info.width, height: info.height, format: PixelFormat.PIXEL_FORMAT_RGB };
 }
 
 /** Polls GetModel until `pred` holds (the supervisor's per-node view). */
@@ -66,10 +74,12 @@ describe('scale-out: one supervisor, several --mode ml nodes', () => {
 
   it('spreads calls over every node holding the model, loses no request to a SIGKILLed node, feeds a node that joins, and reloads a node that returns', async () => {
     const t0 = Date.now();
+    const phase = (name: string): void => void process.stdout.write(`${name}: ${Date.now() - t0} ms\n`);
     const port = await freePort();
     const files = `127.0.0.1:${port}`;
-    const started = await Promise.all([0, 1, 2].map(() => startMl('127.0.0.1:0', files, secret)));
-    const [a, b, d] = started.map((s) => s.address) as [string, string, string];
+    // The fourth node starts now too (as a machine would boot), but joins only later.
+    const started = await Promise.all([0, 1, 2, 3].map(() => startMl('127.0.0.1:0', files, secret)));
+    const [a, b, d, j] = started.map((s) => s.address) as [string, string, string, string];
     for (const s of started) ml.set(s.address, s.proc);
     const endpointsFile = join(tempDir('tabagent-scale-'), 'endpoints');
     writeFileSync(endpointsFile, '# more ML nodes, one a line\n');
@@ -79,6 +89,7 @@ describe('scale-out: one supervisor, several --mode ml nodes', () => {
       env: { TABAGENT_ML_SECRET: secret },
     });
     c = connect(server.address);
+    phase('nodes and supervisor up');
 
     // Placed on every node.
     const loaded = await call(c.models, c.models.loadModel, { model: FACE, options: { devices: [], threads: 1, keepAliveSeconds: -1, replicas: 0 } }, { timeoutMs: 120_000 });
@@ -86,6 +97,7 @@ describe('scale-out: one supervisor, several --mode ml nodes', () => {
     const placed = await waitModel(c, (m) => [a, b, d].every((n) => readyOn(m, n)), 'the model on all three nodes');
     assert.deepEqual(placed.nodes.map((n) => n.node).sort(), [a, b, d].sort());
 
+    phase('model on three nodes');
     // Spread: each node's own count of requests it ran.
     const total = 60;
     const spread = await load(c, CLIENTS, (done) => done >= total);
@@ -97,6 +109,7 @@ describe('scale-out: one supervisor, several --mode ml nodes', () => {
     const view = await call(c.models, c.models.getModel, { model: FACE });
     assert.equal(view.nodes.reduce((s, n) => s + n.routedTotal, 0), spread.ok, 'the supervisor routed each call once');
 
+    phase('spread');
     // SIGKILL node b under 8 clients: no unary request is lost.
     let killedAt = 0;
     const killer = setTimeout(() => {
@@ -111,17 +124,20 @@ describe('scale-out: one supervisor, several --mode ml nodes', () => {
     assert.equal(lostView.state, ModelState.MODEL_STATE_READY, 'the model stays READY on the other nodes');
     assert.equal(lostView.nodes.find((n) => n.node === b)?.state, ModelState.MODEL_STATE_LOADING, 'b waits for its node to return');
 
+    phase('kill');
     // A node that joins later (through the endpoints file) gets the model and receives work.
-    const joined = await startMl('127.0.0.1:0', files, secret);
-    ml.set(joined.address, joined.proc);
-    writeFileSync(endpointsFile, `# more ML nodes, one a line\n${joined.address}\n`);
-    await waitModel(c, (m) => readyOn(m, joined.address), 'the model on the joined node');
+    // Node b's process starts again meanwhile, on b's address (it joins once it listens).
+    const restarting = startMl(b, files, secret);
+    restarting.then((r) => ml.set(b, r.proc), () => undefined);
+    writeFileSync(endpointsFile, `# more ML nodes, one a line\n${j}\n`);
+    await waitModel(c, (m) => readyOn(m, j), 'the model on the joined node');
     const afterJoin = await load(c, CLIENTS, (done) => done >= 40);
     assert.deepEqual(afterJoin.errors, []);
-    assert.ok(await nodeRequests(joined.address, secret, FACE) > 0, 'the joined node ran requests');
+    assert.ok(await nodeRequests(j, secret, FACE) > 0, 'the joined node ran requests');
 
+    phase('join');
     // The killed node returns on its address: it gets its model back by itself and serves again.
-    const back = await startMl(b, files, secret);
+    const back = await restarting;
     ml.set(b, back.proc);
     await waitModel(c, (m) => readyOn(m, b), 'the model back on node b');
     const afterReturn = await load(c, CLIENTS, (done) => done >= 48);
