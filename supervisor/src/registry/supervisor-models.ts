@@ -12,7 +12,8 @@ import type { ModelStore } from '../store/store.js';
 import type { CatalogEntry, LocalManifest, PullProgress, Task } from '../store/core/types.js';
 import { pickEvictions } from './eviction.js';
 import { keepAliveOf, newRecord, replicasOf, toModelView, type CacheFacts, type ModelRecord, type ModelStatus, type ModelView } from './model-record.js';
-import { active, aggregate, loadTarget, newPlacement, pickNode, placementTargets, type NodeLoad, type Placement } from './placements.js';
+import { ModelCopies, type Lease } from './model-copies.js';
+import { active, loadTarget, pickNode } from './placements.js';
 import { buildRuntimeManifest } from './runtime-manifest.js';
 import { toStoreError } from './store-errors.js';
 
@@ -42,13 +43,7 @@ export interface SupervisorModelsOptions {
 /** What a caller holds a model for: one request (bounded by the queue size) or a Track stream. */
 export type AcquireKind = 'request' | 'stream';
 
-/** A call's hold on its models on one node. */
-export interface Lease {
-  /** The node that holds every model of the call, ready. */
-  readonly node: string;
-  /** Gives the models back (idempotent). */
-  release(): void;
-}
+export type { Lease } from './model-copies.js';
 
 /** Attempts of a lease to find or make a node that holds all of a call's models. */
 const LEASE_ATTEMPTS = 3;
@@ -69,17 +64,17 @@ export class SupervisorModels {
   readonly #records = new Map<string, ModelRecord>();
   readonly #loads = new Map<string, Promise<ModelView>>();
   readonly #manifests = new Map<string, ModelManifest>();
-  /** Requests and streams running per node. */
-  readonly #busy = new Map<string, number>();
   readonly #stopSweeper: () => void;
-  readonly #load: NodeLoad = {
-    models: (n) => [...this.#records.values()].filter((r) => active(r.placements.get(n))).length,
-    busy: (n) => this.#busy.get(n) ?? 0,
-  };
+  readonly #copies: ModelCopies;
 
   constructor(opts: SupervisorModelsOptions) {
     this.#o = opts;
     this.#stopSweeper = opts.clock.every(1000, () => this.#sweepKeepAlive());
+    this.#copies = new ModelCopies({
+      child: opts.child, log: opts.log, now: () => opts.clock.now(), deadline: () => this.#deadline(),
+      records: () => this.#records.values(), replicas: (r) => replicasOf(r, opts.store.entry(r.id)),
+      transition: (r, to, patch) => this.#transition(r, to, patch),
+    });
   }
 
   /** The one place a model changes state. */
@@ -88,32 +83,6 @@ export class SupervisorModels {
     if (r.state === to && Object.keys(patch).length === 0) return;
     r.state = to;
     this.#o.onChange?.();
-  }
-
-  /** Sets one copy's state, then the model's state from all its copies. */
-  #place(r: ModelRecord, node: string, patch: Partial<Omit<Placement, 'node'>>): void {
-    let p = r.placements.get(node);
-    if (!p) {
-      p = newPlacement(node);
-      r.placements.set(node, p);
-    }
-    Object.assign(p, patch);
-    this.#settle(r);
-  }
-
-  /** The model's state follows its copies: ready when one is (showing the oldest ready copy). */
-  #settle(r: ModelRecord): void {
-    const p = aggregate(r.placements.values());
-    if (!p) return;
-    if (p.state === 'ready') {
-      const wasReady = r.state === 'ready';
-      this.#transition(r, 'ready', {
-        lastError: '', warnings: p.warnings, provider: p.provider, device: p.device, memoryBytes: p.memoryBytes,
-        loadedAtMs: p.loadedAtMs, childPid: p.pid, ...(wasReady ? {} : { lastUsedMs: this.#o.clock.now() }),
-      });
-    } else if (r.state !== 'unloaded') {
-      this.#transition(r, p.state === 'failed' ? 'failed' : 'loading', { lastError: p.lastError });
-    }
   }
 
   #record(id: string): ModelRecord {
@@ -180,7 +149,7 @@ export class SupervisorModels {
     if (options) r.options = options;
     const pending = this.#loads.get(id);
     if (pending) return pending;
-    if (r.state === 'ready' && this.#targets(r).length === 0) return this.get(id);
+    if (r.state === 'ready' && this.#copies.targets(r).length === 0) return this.get(id);
     const p = this.#doLoad(r).finally(() => this.#loads.delete(id));
     this.#loads.set(id, p);
     return p;
@@ -199,9 +168,9 @@ export class SupervisorModels {
       await this.#evictFor(r, cacheFacts(local).sizeBytes);
       if (r.state !== 'ready') this.#transition(r, 'loading');
       const first = await this.#o.child.whenReady(this.#o.childWaitMs);
-      const targets = this.#targets(r);
+      const targets = this.#copies.targets(r);
       const runtimes = this.#o.child.ready().filter((c) => targets.includes(c.node));
-      const results = await Promise.allSettled((runtimes.length > 0 ? runtimes : targets.length > 0 ? [first] : []).map((c) => this.#loadOn(c, r, manifest)));
+      const results = await Promise.allSettled((runtimes.length > 0 ? runtimes : targets.length > 0 ? [first] : []).map((c) => this.#copies.loadOn(c, r, manifest)));
       const failed = results.find((x): x is PromiseRejectedResult => x.status === 'rejected');
       if (r.state !== 'ready' && failed) throw failed.reason;
     } catch (err) {
@@ -217,29 +186,6 @@ export class SupervisorModels {
 
   #deadline(): Date {
     return new Date(this.#o.clock.now() + (this.#o.callDeadlineMs ?? 10 * 60_000));
-  }
-
-  /** Up nodes that should get a new copy of the model (its replicas not met). */
-  #targets(r: ModelRecord): string[] {
-    const up = this.#o.child.ready().map((c) => c.node);
-    return placementTargets(up, r.placements, replicasOf(r, this.#o.store.entry(r.id)), this.#load);
-  }
-
-  async #loadOn(child: ChildRuntime, r: ModelRecord, manifest: ModelManifest, errorPrefix = ''): Promise<void> {
-    this.#place(r, child.node, { state: 'loading', lastError: '' });
-    let res;
-    try {
-      res = await child.load(manifest, this.#deadline());
-    } catch (err) {
-      this.#place(r, child.node, { state: 'failed', lastError: `${errorPrefix}${(err as Error).message}` });
-      throw err;
-    }
-    if (r.placements.get(child.node)?.state !== 'loading') return; // unloaded or lost meanwhile
-    this.#place(r, child.node, {
-      state: 'ready', lastError: '', warnings: res.warnings, provider: res.executionProvider, device: res.device,
-      memoryBytes: Math.max(0, res.rssAfter - res.rssBefore), loadedAtMs: this.#o.clock.now(), pid: child.pid, routed: 0,
-    });
-    this.#o.log.info({ model: r.id, node: child.node, provider: res.executionProvider, ms: Math.round(res.loadMs) }, 'model ready');
   }
 
   async #evictFor(r: ModelRecord, incomingBytes: number): Promise<void> {
@@ -280,7 +226,7 @@ export class SupervisorModels {
       const others = [...r.placements.values()].filter((p) => p.node !== child.node && active(p)).length;
       if (!r.placements.has(child.node) && replicas !== 0 && others >= replicas) continue;
       try {
-        await this.#loadOn(child, r, manifest, 'reload after child restart failed: ');
+        await this.#copies.loadOn(child, r, manifest, 'reload after child restart failed: ');
       } catch {
         this.#o.log.error({ model: r.id, node: child.node, err: r.placements.get(child.node)?.lastError }, 'model reload failed');
       }
@@ -290,39 +236,24 @@ export class SupervisorModels {
   /** Tops up every wanted model's replicas on the ready nodes (after a node joined or left). */
   rebalance(): void {
     for (const r of this.#records.values()) {
-      if (!r.wanted || this.#loads.has(r.id) || !this.#manifests.has(r.id) || this.#targets(r).length === 0) continue;
+      if (!r.wanted || this.#loads.has(r.id) || !this.#manifests.has(r.id) || this.#copies.targets(r).length === 0) continue;
       void this.load(r.id).catch((err: unknown) => this.#o.log.warn({ model: r.id, err: (err as Error).message }, 'placing a replica failed'));
     }
   }
 
   /** A node (all nodes when undefined) went away: its copies wait for it to return (or go elsewhere). */
   childLost(reason: string, node?: string): void {
-    for (const r of this.#records.values()) {
-      for (const p of r.placements.values()) {
-        if ((node === undefined || p.node === node) && active(p)) this.#place(r, p.node, { state: 'lost', lastError: reason });
-      }
-    }
+    this.#copies.lost(reason, node);
   }
 
   /** A node left the endpoint list: its copies are forgotten. */
   nodeRemoved(node: string): void {
-    for (const r of this.#records.values()) {
-      if (!r.placements.delete(node)) continue;
-      if (r.placements.size === 0 && (r.state === 'ready' || r.state === 'loading')) this.#transition(r, 'loading', { lastError: `its ML node ${node} left` });
-      else this.#settle(r);
-    }
+    this.#copies.removed(node);
   }
 
   /** A node's lifecycle gave up (crash loop): copies waiting for it are FAILED with the reason; models stay wanted. */
   childFailed(reason: string, node?: string): void {
-    for (const r of this.#records.values()) {
-      if (!r.wanted) continue;
-      for (const p of r.placements.values()) {
-        if ((node === undefined || p.node === node) && (p.state === 'lost' || p.state === 'loading')) {
-          this.#place(r, p.node, { state: 'failed', lastError: `the ML process is FAILED: ${reason}` });
-        }
-      }
-    }
+    this.#copies.failed(reason, node);
   }
 
   /**
@@ -388,12 +319,12 @@ export class SupervisorModels {
         const up = this.#o.child.ready();
         const names = up.map((c) => c.node);
         const copies = recs.map((r) => r.placements);
-        const node = pickNode(names, copies, this.#load, avoid);
-        if (node !== undefined) return this.#hold(node, recs, release);
+        const node = pickNode(names, copies, this.#copies.load, avoid);
+        if (node !== undefined) return this.#copies.hold(node, recs, release);
         if (attempt >= LEASE_ATTEMPTS) {
           throw new TabagentError('TA_ERR_CHILD_UNAVAILABLE', `no ready ML node holds ${recs.map((r) => `"${r.id}"`).join(', ')}`, { retryAfterMs: 500 });
         }
-        const target = up.find((c) => c.node === loadTarget(names, copies, this.#load, avoid));
+        const target = up.find((c) => c.node === loadTarget(names, copies, this.#copies.load, avoid));
         if (!target) {
           await this.#o.child.whenReady(this.#o.childWaitMs);
           continue;
@@ -401,33 +332,13 @@ export class SupervisorModels {
         await Promise.all(recs.filter((r) => r.placements.get(target.node)?.state !== 'ready').map((r) => {
           const manifest = this.#manifests.get(r.id);
           if (!manifest) throw new TabagentError('TA_ERR_CHILD_UNAVAILABLE', `model "${r.id}" is not loaded`, { retryAfterMs: 500 });
-          return this.#loadOn(target, r, manifest);
+          return this.#copies.loadOn(target, r, manifest);
         }));
       }
     } catch (err) {
       release();
       throw err;
     }
-  }
-
-  #hold(node: string, recs: readonly ModelRecord[], releaseModels: () => void): Lease {
-    const copies = recs.map((r) => r.placements.get(node)).filter((p) => p !== undefined);
-    this.#busy.set(node, (this.#busy.get(node) ?? 0) + 1);
-    for (const p of copies) {
-      p.inFlight += 1;
-      p.routed += 1;
-    }
-    let released = false;
-    return {
-      node,
-      release: () => {
-        if (released) return;
-        released = true;
-        this.#busy.set(node, (this.#busy.get(node) ?? 1) - 1);
-        for (const p of copies) p.inFlight = Math.max(0, p.inFlight - 1);
-        releaseModels();
-      },
-    };
   }
 
   #sweepKeepAlive(): void {
