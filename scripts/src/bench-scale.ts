@@ -82,7 +82,7 @@ async function run(nodes: number, request: FaceMeshRequest): Promise<{ fps: numb
   const cores = availableParallelism();
   const started = await Promise.all(Array.from({ length: nodes }, (_, i) => startNode(i % cores, `127.0.0.1:${port}`, secret)));
   try {
-    const server = await startBenchServer(['--mode', 'supervisor', '--port', String(port), '--ml-endpoint', started.map((n) => n.address).join(','), '--log-level', 'warn'],
+    const server = await startBenchServer(['--mode', 'supervisor', '--port', String(port), '--ml-endpoint', started.map((n) => n.address).join(',')],
       60_000, { TABAGENT_ML_SECRET: secret });
     try {
       const models = new ModelManagementClient(server.address, credentials.createInsecure(), grpcChannelOptions());
