@@ -2,21 +2,15 @@
 import { Device, type LoadOptions } from '@tabagent/protos/v1/common';
 import type { ModelInfo } from '@tabagent/protos/v1/model_management';
 import type { CatalogEntry } from '../store/core/types.js';
-import { placementViews, type Placement, type PlacementView } from './placements.js';
+import { placementViews, type LoadFacts, type Placement, type PlacementView } from './placements.js';
 
 /** Lifecycle states of a model in the supervisor (mapped to the wire enum only at the API edge). */
 export type ModelStatus = 'available' | 'pulling' | 'converting' | 'pulled' | 'loading' | 'ready' | 'unloaded' | 'failed';
 
 /** Mutable state of one model, owned by SupervisorModels. */
-export interface ModelRecord {
+export interface ModelRecord extends LoadFacts {
   readonly id: string;
   state: ModelStatus;
-  lastError: string;
-  warnings: string[];
-  provider: string;
-  device: Device;
-  memoryBytes: number;
-  loadedAtMs: number;
   lastUsedMs: number;
   options: LoadOptions;
   /** Requests and streams currently using the model. */

@@ -9,15 +9,19 @@ import { ModelState, type ModelPlacement } from '@tabagent/protos/v1/model_manag
 export type PlacementState = 'loading' | 'ready' | 'lost' | 'failed';
 
 /** One model's copy on one node (mutable, owned by SupervisorModels). */
-export interface Placement {
-  readonly node: string;
-  state: PlacementState;
+/** What a load reported (a copy's, and the model's from its oldest ready copy), and the last error. */
+export interface LoadFacts {
   lastError: string;
   warnings: string[];
   provider: string;
   device: Device;
   memoryBytes: number;
   loadedAtMs: number;
+}
+
+export interface Placement extends LoadFacts {
+  readonly node: string;
+  state: PlacementState;
   pid: number;
   inFlight: number;
   routed: number;

@@ -12,13 +12,13 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { MODEL_IDS } from '@tabagent/common';
 import { ModelState, type ModelInfo } from '@tabagent/protos/v1/model_management';
-import { PixelFormat, type DeepPartial, type Frame } from '@tabagent/protos/v1/vision';
+import { PixelFormat, TrackTask, type DeepPartial, type Frame, type TrackResponse } from '@tabagent/protos/v1/vision';
 import sharp from 'sharp';
 import { call, connect, type PublicClients } from '../support/clients.js';
 import { freePort, nodeRequests, startMl } from '../support/ml-nodes.js';
 import { sharedDir, testImage } from '../support/paths.js';
 import { startServer, tempDir, type ServerUnderTest } from '../support/server-process.js';
-import { vision } from './vision-helpers.js';
+import { openTrack, vision } from './vision-helpers.js';
 
 const FACE = MODEL_IDS.faceDetector;
 const CLIENTS = 8;
@@ -79,7 +79,8 @@ describe('scale-out: one supervisor, several --mode ml nodes', () => {
     const files = `127.0.0.1:${port}`;
     // The fourth node starts now too (as a machine would boot), but joins only later.
     const started = await Promise.all([0, 1, 2, 3].map(() => startMl('127.0.0.1:0', files, secret)));
-    const [a, b, d, j] = started.map((s) => s.address) as [string, string, string, string];
+    const [a, b0, d, j] = started.map((s) => s.address) as [string, string, string, string];
+    let b = b0;
     for (const s of started) ml.set(s.address, s.proc);
     const endpointsFile = join(tempDir('tabagent-scale-'), 'endpoints');
     writeFileSync(endpointsFile, '# more ML nodes, one a line\n');
@@ -110,7 +111,23 @@ describe('scale-out: one supervisor, several --mode ml nodes', () => {
     assert.equal(view.nodes.reduce((s, n) => s + n.routedTotal, 0), spread.ok, 'the supervisor routed each call once');
 
     phase('spread');
-    // SIGKILL node b under 8 clients: no unary request is lost.
+    // A Track stream runs meanwhile; the node it runs on (the one with a call in flight while no unary
+    // call runs) is the one SIGKILLed under 8 clients: no unary request is lost and the stream moves.
+    const frame = await smallPortrait();
+    const track = openTrack(c);
+    const answers: Array<{ r: TrackResponse; at: number }> = [];
+    const take = (r: TrackResponse): void => void answers.push({ r, at: Date.now() });
+    let ts = 1_000_000;
+    const sendFrame = (): void => track.send({ timestampUs: (ts += 33_333), task: TrackTask.TRACK_TASK_FACES, frame });
+    sendFrame();
+    take(await track.next(30_000));
+    const victim = (await waitModel(c, (m) => m.nodes.some((n) => n.inFlight > 0), 'the Track stream holding a node')).nodes.find((n) => n.inFlight > 0)?.node;
+    assert.ok(victim && [a, b, d].includes(victim));
+    b = victim;
+    const pump = setInterval(sendFrame, 40);
+    const collect = (async () => {
+      for (;;) take(await track.next(10_000));
+    })().catch((err: unknown) => err);
     let killedAt = 0;
     const killer = setTimeout(() => {
       killedAt = Date.now();
@@ -118,6 +135,15 @@ describe('scale-out: one supervisor, several --mode ml nodes', () => {
     }, 700);
     const underKill = await load(c, CLIENTS, () => killedAt > 0 && Date.now() - killedAt > 1_500);
     clearTimeout(killer);
+    clearInterval(pump);
+    const [rest] = await Promise.all([track.finish(20_000), collect]);
+    rest.forEach(take);
+    const statuses = new Set(answers.map(({ r }) => r.status));
+    assert.deepEqual([...statuses].filter((st) => st !== '' && st !== 'dropped: restarting'), [], 'every frame has a result or "dropped: restarting"');
+    const tracked = answers.filter(({ r }) => r.status === '' && r.faces?.faces.length === 1);
+    const resumed = tracked.filter(({ at }) => at > killedAt + 200).length;
+    process.stdout.write(`Track: ${answers.length} answers, ${tracked.length} with the face, ${resumed} after the kill\n`);
+    assert.ok(resumed >= 3, `the stream tracks the face again after its node was killed (${resumed} results)`);
     assert.deepEqual(underKill.errors, [], 'no request failed while a node died');
     assert.ok(underKill.ok > CLIENTS, `${underKill.ok} requests answered`);
     const lostView = await waitModel(c, (m) => !readyOn(m, b), 'node b shown not ready');
