@@ -44,6 +44,8 @@ export interface ForwardDeps {
  * costs at most three children (the crash-loop limit still applies), and always within the deadline.
  */
 const CHILD_LOSS_RETRIES = 2;
+/** Pause before retrying a call whose models' load met a node going away. */
+const LEASE_LOSS_PAUSE_MS = 100;
 /** Poll step while the lifecycle has not yet noticed that the failed child is gone. */
 const STALE_LINK_POLL_MS = 20;
 /**
@@ -124,7 +126,18 @@ async function onChild<T>(
   deps: ForwardDeps, roles: ModelRoles, deadline: Date, mayRetry: () => boolean,
   fn: (link: GrpcChildLink) => Promise<T>, failed?: FailedOn, retries = CHILD_LOSS_RETRIES,
 ): Promise<T> {
-  const { lease, link } = await leaseLink(deps, roles, deadline, failed, failed ? sameLinkGraceMs(failed.err) : Infinity);
+  let leased: { lease: NodeLease; link: GrpcChildLink };
+  try {
+    leased = await leaseLink(deps, roles, deadline, failed, failed ? sameLinkGraceMs(failed.err) : Infinity);
+  } catch (err) {
+    // Loading the call's models met a node going away: try again once the lifecycle has seen it.
+    if (retries > 0 && lostChild(err) && mayRetry() && deadline.getTime() > Date.now() + LEASE_LOSS_PAUSE_MS) {
+      await new Promise((r) => setTimeout(r, LEASE_LOSS_PAUSE_MS));
+      return onChild(deps, roles, deadline, mayRetry, fn, failed, retries - 1);
+    }
+    throw err;
+  }
+  const { lease, link } = leased;
   try {
     // The link that failed the call is still alive and ready: the failure was the call's, not a loss.
     if (failed !== undefined && link === failed.link) throw failed.err;
