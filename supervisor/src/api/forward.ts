@@ -13,6 +13,7 @@ import { identity } from './passthrough.js';
 /** A call's hold on its models on one node. */
 export interface NodeLease {
   readonly node: string;
+  /** Gives the models back; idempotent. */
   release(): void;
 }
 
