@@ -1,5 +1,6 @@
-// Wires the supervisor together: catalog + store, the internal link, the child lifecycle, the model
-// registry and the public server; and shuts it all down in order (drain, stop child, clean up).
+// Wires the supervisor together: catalog + store, the internal link, the ML nodes (the spawned child,
+// or the attached nodes of the endpoint list), the model registry and the public server; and shuts it
+// all down in order (drain, stop the nodes, clean up).
 import { HEALTH_SERVICES, type Logger } from '@tabagent/common';
 import { capabilityStatuses } from './registry/capability-health.js';
 import { modelManagementService } from './api/model-management.js';
@@ -8,17 +9,17 @@ import { textProxy, visionProxy } from './api/inference-services.js';
 import { SharedMemoryTable, sharedMemoryService } from './api/shared-memory-service.js';
 import { scanFrameRegion } from './api/wire-scan.js';
 import { buildChildSupervisor } from './child/build.js';
-import type { ChildSupervisor } from './child/child-supervisor.js';
-import type { GrpcChildLink } from './child/child-link.js';
+import { LOCAL_NODE } from './child/child-runtime.js';
 import type { Config } from './config/config.js';
 import { IssuedFiles } from './files/issued-files.js';
 import { startInternalLink, type InternalLink } from './files/internal-server.js';
 import { modelFilesService } from './files/model-files-service.js';
 import { ModelFilesService } from '@tabagent/protos/v1/model_files';
 import { SupervisorModels, type AcquireKind } from './registry/supervisor-models.js';
-import { LinkChildRuntime } from './child/child-runtime.js';
 import { realClock } from './child/clock.js';
-import { runtimeStatus } from './child/runtime-status.js';
+import { NodePool } from './nodes/node-pool.js';
+import { poolRuntimeStatus } from './nodes/pool-status.js';
+import { EndpointResolver } from './nodes/resolver.js';
 import { loadCatalog } from './registry/catalog-setup.js';
 import { InFlightCalls } from './drain.js';
 import { ModelStore } from './store/store.js';
@@ -32,7 +33,7 @@ const STATUS_FLUSH_MS = 250;
 /** A running supervisor. */
 export interface SupervisorApp {
   readonly port: number;
-  readonly child: ChildSupervisor<GrpcChildLink>;
+  readonly nodes: NodePool;
   readonly registry: SupervisorModels;
   /** Graceful shutdown: stop accepting, drain up to the grace period, stop the child. */
   shutdown(): Promise<void>;
@@ -47,23 +48,30 @@ export async function startSupervisor(config: Config, log: Logger): Promise<Supe
   const secrets: string[] = [];
   const files = modelFilesService(store, issued, () => secrets);
   const link: InternalLink = await startInternalLink(files);
-  const runtimeOf = (l: GrpcChildLink): LinkChildRuntime => new LinkChildRuntime(l, child.child?.pid ?? 0);
-  const child = buildChildSupervisor(config, log, link, secrets, async (l) => {
-    await registry.reloadAll(runtimeOf(l));
+  const nodes: NodePool = new NodePool({
+    log,
+    build: (id, onReady) => buildChildSupervisor(config, log, link, secrets, onReady, id === LOCAL_NODE ? undefined : id),
+    onNodeReady: (rt) => registry.reloadAll(rt),
   });
   let refreshHealth = (): void => undefined;
   const registry: SupervisorModels = new SupervisorModels({
     store, issued, log, clock: realClock, onChange: () => refreshHealth(),
-    child: { whenReady: async (ms) => runtimeOf(await child.whenReady(ms)) },
+    child: nodes,
     defaultKeepAliveSeconds: config.keepAliveSeconds,
     maxLoaded: config.maxLoadedModels,
     budgetBytes: config.memoryBudgetMb * 1024 * 1024,
     childWaitMs: config.startTimeoutMs + 10_000,
     queueSize: config.queueSize,
   });
+  const metrics = new Metrics();
   const deps = {
-    whenReady: (ms: number) => child.whenReady(Math.max(0, ms)),
-    acquire: (roles: Record<string, string>, kind?: AcquireKind) => registry.acquireAll(roles, kind),
+    whenReady: (ms: number) => nodes.whenReady(Math.max(0, ms)),
+    lease: async (roles: Record<string, string>, kind?: AcquireKind, avoid?: string) => {
+      const lease = await registry.lease(roles, kind, avoid);
+      metrics.routed(lease.node);
+      return lease;
+    },
+    link: (node: string) => nodes.link(node),
     defaultTimeoutMs: 60_000,
   };
   const calls = new InFlightCalls();
@@ -72,7 +80,7 @@ export async function startSupervisor(config: Config, log: Logger): Promise<Supe
   const vision = visionProxy({ ...deps, regions: (req) => sharedMemory.resolved(req === undefined ? undefined : scanFrameRegion(req)) });
   const text = textProxy(deps);
   const pub: PublicServer = await startPublicServer(config.host, config.port, config.authToken, {
-    modelManagement: calls.wrap(modelManagementService(registry, () => runtimeStatus(child))),
+    modelManagement: calls.wrap(modelManagementService(registry, () => poolRuntimeStatus(nodes))),
     vision: { definition: vision.definition, impl: calls.wrap(vision.impl) },
     text: { definition: text.definition, impl: calls.wrap(text.impl) },
     sharedMemory: sharedMemoryService(sharedMemory),
@@ -80,29 +88,44 @@ export async function startSupervisor(config: Config, log: Logger): Promise<Supe
     extra: config.mode === 'supervisor' ? [{ definition: ModelFilesService, impl: files }] : [],
   });
   refreshHealth = () => {
-    for (const [c, s] of capabilityStatuses(child.state === 'ready', registry.failedTasks())) pub.health.setStatus(c, s);
+    for (const [c, st] of capabilityStatuses(nodes.anyUp(), registry.failedTasks())) pub.health.setStatus(c, st);
   };
-  child.on('state', (s: string) => {
+  const spawns = new Map<string, number>();
+  nodes.on('node-state', (id: string, state: string, lifecycle: string) => {
     refreshHealth();
-    if (s === 'failed') registry.childFailed(child.lastError);
+    metrics.nodeUp(id, state === 'up');
+    if (lifecycle !== 'starting') return;
+    const n = (spawns.get(id) ?? 0) + 1;
+    spawns.set(id, n);
+    if (n > 1) metrics.childRestarted(id);
   });
-  const metrics = new Metrics();
-  let spawns = 0;
-  child.on('state', (s: string) => {
-    if (s === 'starting' && ++spawns > 1) metrics.childRestarted();
+  nodes.on('node-failed', (id: string, reason: string) => registry.childFailed(reason, id));
+  nodes.on('node-exit', (id: string, reason: string) => {
+    registry.childLost(`${reason}; reloading on the next ML process`, id);
+    registry.rebalance();
   });
-  child.on('exit', () => registry.childLost(`${child.lastError}; reloading on the next ML process`));
-  child.start();
+  nodes.on('node-ready', () => registry.rebalance());
+  nodes.on('node-removed', (id: string) => {
+    registry.nodeRemoved(id);
+    metrics.nodeUp(id, false);
+    registry.rebalance();
+  });
+  const resolver = config.mode === 'supervisor' ? new EndpointResolver({
+    endpoints: config.mlEndpoints, file: config.mlEndpointsFile, intervalMs: config.mlResolveIntervalMs, log,
+    onChange: (addresses) => nodes.setAddresses(addresses),
+  }) : undefined;
+  if (resolver) await resolver.start();
+  else nodes.add(LOCAL_NODE);
   for (const id of config.preload) void registry.load(id).catch((err: unknown) => log.error({ model: id, err: (err as Error).message }, 'preload failed'));
   log.info({ host: config.host, port: pub.port, mode: config.mode }, 'tabagent-server listening');
   const http = config.http ? await startHttpServer({
     host: config.httpHost, port: config.httpPort, authToken: config.authToken, grpcHost: config.host, grpcPort: pub.port, log, metrics,
-    readiness: { childReady: () => child.state === 'ready', loadedModels: async () => (await registry.list(true)).map((m) => m.id), preload: config.preload },
+    readiness: { childReady: () => nodes.anyUp(), loadedModels: async () => (await registry.list(true)).map((m) => m.id), preload: config.preload },
   }) : undefined;
 
   let closing: Promise<void> | undefined;
   return {
-    port: pub.port, child, registry,
+    port: pub.port, nodes, registry,
     shutdown: () => (closing ??= (async () => {
       log.info({ graceMs: config.shutdownGraceMs, inFlight: calls.count }, 'shutting down: draining in-flight work');
       pub.health.setStatus(HEALTH_SERVICES.server, 'NOT_SERVING');
@@ -122,7 +145,8 @@ export async function startSupervisor(config: Config, log: Logger): Promise<Supe
       if (!drained) log.warn({ inFlight: calls.count }, 'grace period over: cancelling the calls still in progress');
       pub.server.forceShutdown();
       await httpClosed;
-      await child.stop(Math.min(5_000, Math.max(1_000, config.shutdownGraceMs)));
+      resolver?.stop();
+      await nodes.stop(Math.min(5_000, Math.max(1_000, config.shutdownGraceMs)));
       registry.close();
       store.close();
       await link.close();

@@ -15,6 +15,7 @@ export type ModelCallsState = 'serving' | 'draining' | 'disposed';
 export class ModelCalls {
   #state: ModelCallsState = 'serving';
   #count = 0;
+  #total = 0;
   #onIdle: (() => void)[] = [];
 
   constructor(private readonly model: string) {}
@@ -28,6 +29,11 @@ export class ModelCalls {
     return this.#count;
   }
 
+  /** Calls run since the model was loaded. */
+  get total(): number {
+    return this.#total;
+  }
+
   /** Counts one call in; refuses while the model is being unloaded or after it was. */
   enter(): void {
     if (this.#state === 'draining') {
@@ -35,6 +41,7 @@ export class ModelCalls {
     }
     if (this.#state === 'disposed') throw notLoaded(this.model);
     this.#count += 1;
+    this.#total += 1;
   }
 
   /** Counts one call out (once per enter()). */

@@ -39,7 +39,7 @@ export function runtimeService(loadedModels: LoadedModels, log: Logger): Runtime
       return {
         models: loadedModels.list().map((m) => ({
           model: m.manifest.model, task: m.manifest.task, runtime: m.manifest.runtime, device: m.device,
-          executionProvider: m.provider, memoryBytes: m.memoryBytes, inFlight: m.calls.inFlight,
+          executionProvider: m.provider, memoryBytes: m.memoryBytes, inFlight: m.calls.inFlight, requestsTotal: m.calls.total,
         })),
         rssBytes: mem.rss,
         heapUsedBytes: mem.heapUsed,

@@ -34,10 +34,13 @@ function waitServing(address: string, service: string, timeoutMs: number): Promi
   });
 }
 
-/** Starts tabagent-server with `extraArgs` (after --port 0, --log-level info and --cache-dir); logs are read only to learn the port. */
-export async function startBenchServer(extraArgs: readonly string[] = [], timeoutMs = 60_000): Promise<BenchServer> {
+/**
+ * Starts tabagent-server with `extraArgs` (after --mode all, --port 0, --log-level info and --cache-dir;
+ * a later --mode wins) and `env` added to the environment; logs are read only to learn the port.
+ */
+export async function startBenchServer(extraArgs: readonly string[] = [], timeoutMs = 60_000, env: Readonly<Record<string, string>> = {}): Promise<BenchServer> {
   const args = [serverCli, '--mode', 'all', '--port', '0', '--http-port', '0', '--log-level', 'info', '--cache-dir', sharedModelCache(), ...extraArgs];
-  const proc = spawn(process.execPath, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   const tail: string[] = [];
   let httpUrl: string | undefined;
   const port = await new Promise<number>((resolve, reject) => {

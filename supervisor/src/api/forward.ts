@@ -1,8 +1,8 @@
-// Forwards one public call to the current child: waits for a ready child within the caller's
-// deadline, loads the models the call needs, and retries on the next child (up to twice) when the child
-// died under it (inference has no side effects; a stream is retried only before its first message, so
-// nothing is duplicated). Errors of the call itself are never retried. The caller's deadline and
-// cancellation are passed on to the child.
+// Forwards one public call to an ML node: waits for a ready node within the caller's deadline, leases
+// a node that holds the call's models (loading them if needed; the least busy such node), and retries
+// on another node, or the same node's next child (up to twice), when the node died under it (inference
+// has no side effects; a stream is retried only before its first message, so nothing is duplicated).
+// Errors of the call itself are never retried. The caller's deadline and cancellation are passed on.
 import { Metadata, status, type ServiceError, type ServerUnaryCall, type sendUnaryData, type ServerWritableStream } from '@grpc/grpc-js';
 import {
   ERROR_CODE_KEY, MODELS_KEY, SHM_KEY, TabagentError, encodeRegions, encodeRoles, failStream, isServiceError, toGrpcStatus, type ModelRoles, type ResolvedRegion,
@@ -10,14 +10,25 @@ import {
 import type { GrpcChildLink } from '../child/child-link.js';
 import { identity } from './passthrough.js';
 
+/** A call's hold on its models on one node. */
+export interface NodeLease {
+  readonly node: string;
+  /** Gives the models back; idempotent. */
+  release(): void;
+}
+
 /** What forwarding needs from the rest of the supervisor. */
 export interface ForwardDeps {
-  whenReady(timeoutMs: number): Promise<GrpcChildLink>;
+  /** Resolves once some ML node is ready; rejects after timeoutMs, when every node is FAILED, or on shutdown. */
+  whenReady(timeoutMs: number): Promise<unknown>;
   /**
-   * Loads (if needed) and marks busy every model; returns the release function. A request (the
-   * default) counts against each model's queue size and is refused when it is full; a Track stream does not.
+   * Loads (if needed) and marks busy every model on one node that holds them all (other than `avoid`
+   * when another does). A request (the default) counts against each model's queue size and is refused
+   * when it is full; a Track stream does not.
    */
-  acquire(roles: ModelRoles, kind?: 'request' | 'stream'): Promise<() => void>;
+  lease(roles: ModelRoles, kind?: 'request' | 'stream', avoid?: string): Promise<NodeLease>;
+  /** The ready link of a node. */
+  link(node: string): GrpcChildLink | undefined;
   /** Default deadline when the caller set none. */
   defaultTimeoutMs: number;
   /**
@@ -34,6 +45,8 @@ export interface ForwardDeps {
  * costs at most three children (the crash-loop limit still applies), and always within the deadline.
  */
 const CHILD_LOSS_RETRIES = 2;
+/** Pause before retrying a call whose models' load met a node going away. */
+const LEASE_LOSS_PAUSE_MS = 100;
 /** Poll step while the lifecycle has not yet noticed that the failed child is gone. */
 const STALE_LINK_POLL_MS = 20;
 /**
@@ -80,15 +93,28 @@ export function childMetadata(link: GrpcChildLink, roles: ModelRoles, deps: Pick
   return m;
 }
 
+/** A call just lost on a node's link. */
+export interface FailedOn {
+  readonly node: string;
+  readonly link: GrpcChildLink;
+  readonly err: unknown;
+}
+
 /**
- * A ready link before the deadline, other than `failed` (the child a call just lost: the lifecycle
- * may not have seen its exit yet).
+ * A lease and its node's ready link before the deadline; after a loss, a link other than the failed
+ * one (another node, or the node's next child: the lifecycle may not have seen the exit yet), or the
+ * failed link again once `sameLinkGraceMs` has passed.
  */
-export async function readyLink(deps: ForwardDeps, deadline: Date, failed?: GrpcChildLink, sameLinkGraceMs = Infinity): Promise<GrpcChildLink> {
+export async function leaseLink(
+  deps: ForwardDeps, roles: ModelRoles, deadline: Date, failed?: FailedOn, sameLinkGraceMs = Infinity, kind: 'request' | 'stream' = 'request',
+): Promise<{ lease: NodeLease; link: GrpcChildLink }> {
   const acceptSameAt = Date.now() + sameLinkGraceMs;
   for (;;) {
-    const link = await deps.whenReady(deadline.getTime() - Date.now());
-    if (link !== failed || Date.now() >= acceptSameAt) return link;
+    await deps.whenReady(deadline.getTime() - Date.now());
+    const lease = await deps.lease(roles, kind, failed?.node);
+    const link = deps.link(lease.node);
+    if (link && (link !== failed?.link || Date.now() >= acceptSameAt)) return { lease, link };
+    lease.release();
     if (Date.now() + STALE_LINK_POLL_MS >= deadline.getTime()) {
       throw new TabagentError('TA_ERR_CHILD_UNAVAILABLE', 'the ML process was lost and no new one was ready before the deadline', { retryAfterMs: 500 });
     }
@@ -96,27 +122,35 @@ export async function readyLink(deps: ForwardDeps, deadline: Date, failed?: Grpc
   }
 }
 
-/** Runs `fn` on a ready child with the call's models acquired, retrying on child loss while `mayRetry()`. */
+/** Runs `fn` on a leased node with the call's models, retrying on node loss while `mayRetry()`. */
 async function onChild<T>(
   deps: ForwardDeps, roles: ModelRoles, deadline: Date, mayRetry: () => boolean,
-  fn: (link: GrpcChildLink) => Promise<T>, failed?: { link: GrpcChildLink; err: unknown }, retries = CHILD_LOSS_RETRIES,
+  fn: (link: GrpcChildLink) => Promise<T>, failed?: FailedOn, retries = CHILD_LOSS_RETRIES,
 ): Promise<T> {
-  const link = await readyLink(deps, deadline, failed?.link, failed ? sameLinkGraceMs(failed.err) : Infinity);
-  // The child that failed the call is still alive and ready: the failure was the call's, not a loss.
-  if (failed !== undefined && link === failed.link) throw failed.err;
-  let release: (() => void) | undefined;
+  let leased: { lease: NodeLease; link: GrpcChildLink };
   try {
-    release = await deps.acquire(roles);
+    leased = await leaseLink(deps, roles, deadline, failed, failed ? sameLinkGraceMs(failed.err) : Infinity);
+  } catch (err) {
+    // Loading the call's models met a node going away: try again once the lifecycle has seen it.
+    if (retries > 0 && lostChild(err) && mayRetry() && deadline.getTime() > Date.now() + LEASE_LOSS_PAUSE_MS) {
+      await new Promise((r) => setTimeout(r, LEASE_LOSS_PAUSE_MS));
+      return onChild(deps, roles, deadline, mayRetry, fn, failed, retries - 1);
+    }
+    throw err;
+  }
+  const { lease, link } = leased;
+  try {
+    // The link that failed the call is still alive and ready: the failure was the call's, not a loss.
+    if (failed !== undefined && link === failed.link) throw failed.err;
     return await fn(link);
   } catch (err) {
-    if (retries > 0 && lostChild(err) && mayRetry() && deadline.getTime() > Date.now()) {
-      release?.();
-      release = undefined;
-      return onChild(deps, roles, deadline, mayRetry, fn, { link, err }, retries - 1);
+    if (err !== failed?.err && retries > 0 && lostChild(err) && mayRetry() && deadline.getTime() > Date.now()) {
+      lease.release();
+      return onChild(deps, roles, deadline, mayRetry, fn, { node: lease.node, link, err }, retries - 1);
     }
     throw err;
   } finally {
-    release?.();
+    lease.release();
   }
 }
 

@@ -32,7 +32,7 @@ const WIRE_STATES: Readonly<Record<ModelStatus, ModelState>> = {
 
 /** The wire form of a model's view. */
 export function toModelInfo(v: ModelView): ModelInfo {
-  return { ...v, state: WIRE_STATES[v.state] };
+  return { ...v, state: WIRE_STATES[v.state], nodes: [...v.nodes] };
 }
 
 function requireModel(model: string): string {

@@ -6,7 +6,7 @@
 // answer, so every frame is accounted for exactly once. While connecting only the newest frame is
 // held. A new child stream starts with the options in force (a client sends them once).
 import type { ClientDuplexStream, ServerDuplexStream, ServiceError } from '@grpc/grpc-js';
-import { failStream, invalidArgument, type ModelRoles } from '@tabagent/common';
+import { TabagentError, failStream, invalidArgument, type ModelRoles } from '@tabagent/common';
 import { TrackRequest } from '@tabagent/protos/v1/vision';
 import type { GrpcChildLink } from '../child/child-link.js';
 import type { ForwardDeps } from './forward.js';
@@ -41,6 +41,9 @@ export class TrackSession {
   /** Frames sent to the child stream and not yet answered, oldest first. */
   #inFlight: TrackRequestHeader[] = [];
   #release: (() => void) | undefined;
+  /** The node whose stream was lost last (the next stream prefers another node holding the models). */
+  #lostNode: string | undefined;
+  #node: string | undefined;
   #clientEnded = false;
   /** Whether a child stream was ever open (a held frame then drops as "restarting", not "loading"). */
   #everOpened = false;
@@ -97,25 +100,30 @@ export class TrackSession {
     this.#state = 'connecting';
     this.#held = first;
     let link: GrpcChildLink | undefined;
-    this.deps.whenReady(0).then(async (l) => {
-      link = l;
-      this.#release = await this.deps.acquire(this.#roles ?? {}, 'stream');
+    let nodeReady = false;
+    this.deps.whenReady(0).then(async () => {
+      nodeReady = true;
+      const lease = await this.deps.lease(this.#roles ?? {}, 'stream', this.#lostNode);
+      this.#release = () => lease.release();
+      this.#node = lease.node;
+      link = this.deps.link(lease.node);
+      if (!link) throw new TabagentError('TA_ERR_CHILD_UNAVAILABLE', `ML node ${lease.node} was lost`, { retryAfterMs: 500 });
     }).then(() => {
       const next = this.#takeHeld();
       if (this.#state === 'finished' || this.call.cancelled) return this.#releaseModels();
       if (link && next) this.#open(link, next);
       else this.#state = 'idle';
-    }, (err: unknown) => this.#connectFailed(err, link !== undefined));
+    }, (err: unknown) => this.#connectFailed(err, nodeReady));
   }
 
-  #connectFailed(err: unknown, hadLink: boolean): void {
+  #connectFailed(err: unknown, hadNode: boolean): void {
     this.#releaseModels();
     const held = this.#takeHeld();
     if (this.#state === 'finished') return;
     this.#state = 'idle';
     const code = (err as { code?: unknown }).code;
     // Models that cannot be loaded, a FAILED child or a shutdown end the stream with the reason.
-    const fatal = code === 'TA_ERR_CHILD_FAILED' || code === 'TA_ERR_SHUTTING_DOWN' || (hadLink && !lostChild(err));
+    const fatal = code === 'TA_ERR_CHILD_FAILED' || code === 'TA_ERR_SHUTTING_DOWN' || (hadNode && !lostChild(err) && code !== 'TA_ERR_CHILD_UNAVAILABLE');
     if (fatal) return this.#finish(err);
     if (held) this.#reply(held, DROPPED_RESTARTING);
     if (this.#clientEnded) this.#finish();
@@ -148,6 +156,7 @@ export class TrackSession {
   /** The child went away: answer what it still owed, and wait for the next frame to reconnect. */
   #lost(): void {
     this.#upstream = undefined;
+    this.#lostNode = this.#node;
     this.#releaseModels();
     this.#state = 'idle';
     for (const h of this.#inFlight) this.call.write(droppedResponse(h, DROPPED_RESTARTING));

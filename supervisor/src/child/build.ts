@@ -29,14 +29,17 @@ export function lifecyclePolicy(config: Config): LifecyclePolicy {
   };
 }
 
-/** Creates the lifecycle; `secrets` is kept filled with the secret of the live child. */
+/**
+ * Creates the lifecycle; `secrets` is kept filled with the secret of the live child. In attach mode
+ * it reaches the ML service at `endpoint` (one node of the endpoint list).
+ */
 export function buildChildSupervisor(
-  config: Config, log: Logger, link: InternalLink, secrets: string[], onReady: (l: GrpcChildLink) => Promise<void>,
+  config: Config, log: Logger, link: InternalLink, secrets: string[], onReady: (l: GrpcChildLink) => Promise<void>, endpoint = config.mlEndpoint,
 ): ChildSupervisor<GrpcChildLink> {
   const reaper = new ChildReaper();
   const attach = config.mode === 'supervisor';
   const base: MlChildFactory = attach
-    ? attachedChildFactory(config.mlEndpoint)
+    ? attachedChildFactory(endpoint)
     : processChildFactory({ log, logLevel: config.logLevel, threads: config.threads, entry: config.mlEntry || undefined });
   const factory: MlChildFactory = (opts) => {
     secrets.splice(0, secrets.length, opts.secret);
@@ -48,7 +51,7 @@ export function buildChildSupervisor(
     listenAddress: (g) => link.childAddress(g),
     filesEndpoint: link.filesEndpoint,
     onReady: (l) => onReady(l),
-    log,
+    log: attach ? log.child({ node: endpoint }) : log,
     onPid: (pid, alive) => (alive ? reaper.add(pid) : reaper.remove(pid)),
     secret: attach ? () => config.mlSecret : undefined,
     policy: lifecyclePolicy(config),

@@ -4,8 +4,13 @@ import type { ModelManifest, RuntimeLoadResponse, RuntimeStatusResponse } from '
 import { callUnary } from './call.js';
 import type { GrpcChildLink } from './child-link.js';
 
+/** Node id of the ML child the supervisor spawns itself (mode all). */
+export const LOCAL_NODE = 'local';
+
 /** One ML child's model runtime. */
 export interface ChildRuntime {
+  /** The ML node it runs on: its address, or LOCAL_NODE for the spawned child. */
+  readonly node: string;
   /** The child's process id (0 when it runs elsewhere or is unknown). */
   readonly pid: number;
   load(manifest: ModelManifest, deadline: Date): Promise<RuntimeLoadResponse>;
@@ -13,20 +18,24 @@ export interface ChildRuntime {
   status(deadline: Date): Promise<RuntimeStatusResponse>;
 }
 
-/** How the registry reaches the current child's runtime. */
+/** How the registry reaches the ML nodes' runtimes. */
 export interface ChildRuntimeAccess {
-  /** Resolves with the ready child's runtime; rejects after timeoutMs or when the child is FAILED. */
+  /** Resolves with a ready node's runtime; rejects after timeoutMs or when every node is FAILED. */
   whenReady(timeoutMs: number): Promise<ChildRuntime>;
+  /** The runtimes of every node that is ready now. */
+  ready(): readonly ChildRuntime[];
 }
 
 /** ChildRuntime over one gRPC link. */
 export class LinkChildRuntime implements ChildRuntime {
   readonly #link: GrpcChildLink;
   readonly pid: number;
+  readonly node: string;
 
-  constructor(link: GrpcChildLink, pid: number) {
+  constructor(link: GrpcChildLink, pid: number, node: string = LOCAL_NODE) {
     this.#link = link;
     this.pid = pid;
+    this.node = node;
   }
 
   load(manifest: ModelManifest, deadline: Date): Promise<RuntimeLoadResponse> {

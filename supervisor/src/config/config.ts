@@ -20,7 +20,14 @@ export interface Config {
   readonly httpPort: number;
   /** Whether the HTTP API is on (--no-http turns it off). */
   readonly http: boolean;
+  /** The endpoint values as given (comma-separated in one string). */
   readonly mlEndpoint: string;
+  /** Mode supervisor: the ML node targets (addresses and dns:///name:port), one item each. */
+  readonly mlEndpoints: readonly string[];
+  /** Mode supervisor: a file of more ML node targets (one a line), read again every resolve interval. */
+  readonly mlEndpointsFile: string;
+  /** Mode supervisor: how often DNS targets (and the endpoints file) are resolved again, in ms. */
+  readonly mlResolveIntervalMs: number;
   readonly mlListen: string;
   readonly cacheDir: string;
   readonly catalogFile: string;
@@ -66,10 +73,10 @@ export function buildCommand(): Command {
   const cmd = new Command('tabagent-server')
     .description('Serve real-time vision and language models over gRPC (supervisor + ML child).')
     .allowExcessArguments(false);
-  const opt = (flags: string, help: string, env: string, def?: unknown, parse?: (v: string) => unknown): void => {
+  const opt = (flags: string, help: string, env: string, def?: unknown, parse?: (v: string, prev: unknown) => unknown): void => {
     const o = new Option(flags, help).env(env);
     if (def !== undefined) o.default(def);
-    if (parse) o.argParser(parse as (v: string, prev: unknown) => unknown);
+    if (parse) o.argParser(parse);
     cmd.addOption(o);
   };
   cmd.addOption(new Option('--mode <mode>', 'all: supervisor + spawned ML child; ml: the ML child alone; supervisor: attach to --ml-endpoint')
@@ -79,7 +86,10 @@ export function buildCommand(): Command {
   opt('--http-host <host>', 'address of the HTTP API (OpenAI-compatible routes, /healthz, /readyz)', 'TABAGENT_HTTP_HOST', '127.0.0.1');
   opt('--http-port <port>', 'port of the HTTP API (0 = any free port)', 'TABAGENT_HTTP_PORT', 8080, int('--http-port', 0));
   cmd.addOption(new Option('--no-http', 'turn the HTTP API off').env('TABAGENT_NO_HTTP'));
-  opt('--ml-endpoint <addr>', 'address of a running ML service (mode supervisor)', 'TABAGENT_ML_ENDPOINT', '');
+  opt('--ml-endpoint <addr>', 'mode supervisor: ML node(s) to attach to: HOST:PORT, dns:///NAME:PORT (every address the name resolves to, e.g. a headless Service), comma-separated and/or repeated', 'TABAGENT_ML_ENDPOINT', '',
+    (v: string, prev: unknown) => (prev ? `${String(prev)},${v}` : v));
+  opt('--ml-endpoints-file <file>', 'mode supervisor: file of more ML node targets, one a line, read again every --ml-resolve-interval-ms', 'TABAGENT_ML_ENDPOINTS_FILE', '');
+  opt('--ml-resolve-interval-ms <ms>', 'mode supervisor: interval of resolving dns:/// targets and reading the endpoints file again', 'TABAGENT_ML_RESOLVE_INTERVAL_MS', 5000, int('--ml-resolve-interval-ms', 100));
   opt('--ml-listen <addr>', 'where the ML service listens (mode ml): unix:/path.sock or HOST:PORT', 'TABAGENT_ML_LISTEN', '127.0.0.1:0');
   opt('--files-endpoint <addr>', `mode ml: public address of the supervisor whose ModelFiles serves the model files (both sides share ${ML_SECRET_ENV})`, 'TABAGENT_FILES_ENDPOINT', '');
   opt('--cache-dir <dir>', 'model cache folder', 'TABAGENT_CACHE_DIR', join(homedir(), '.cache', 'tabagent', 'models'));
@@ -114,7 +124,7 @@ export function parseConfig(argv: readonly string[], repoRoot?: string, env: Nod
   const o = cmd.opts<Record<string, unknown>>();
   const mlSecret = env[ML_SECRET_ENV] ?? '';
   if (o['mode'] === 'supervisor') {
-    if (!o['mlEndpoint']) cmd.error('--mode supervisor needs --ml-endpoint (or TABAGENT_ML_ENDPOINT)');
+    if (!o['mlEndpoint'] && !o['mlEndpointsFile']) cmd.error('--mode supervisor needs --ml-endpoint (or TABAGENT_ML_ENDPOINT) or --ml-endpoints-file');
     if (!mlSecret) cmd.error(`--mode supervisor needs the shared secret in ${ML_SECRET_ENV}: ModelFiles is served on the public port in this mode`);
   }
   const shared = (o['sharedModelsDir'] as string) || (repoRoot ? resolve(repoRoot, '..', 'shared', 'models') : '');
@@ -126,6 +136,9 @@ export function parseConfig(argv: readonly string[], repoRoot?: string, env: Nod
     httpPort: Number(o['httpPort']),
     http: o['http'] !== false,
     mlEndpoint: o['mlEndpoint'] as string,
+    mlEndpoints: Object.freeze(String(o['mlEndpoint'] ?? '').split(',').map((s) => s.trim()).filter(Boolean)),
+    mlEndpointsFile: o['mlEndpointsFile'] as string,
+    mlResolveIntervalMs: Number(o['mlResolveIntervalMs']),
     mlListen: o['mlListen'] as string,
     cacheDir: resolve(o['cacheDir'] as string),
     catalogFile: o['catalog'] as string,

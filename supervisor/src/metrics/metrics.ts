@@ -1,6 +1,6 @@
 // The supervisor's Prometheus metrics (prom-client, one registry per supervisor): one `tabagent_`
 // prefix, base units (seconds), `_total` on counters. Served as text by the HTTP API's GET /metrics.
-import { Counter, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /** Upper bounds of the request-duration buckets, in seconds (1 ms to 2 min). */
 const DURATION_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
@@ -41,8 +41,16 @@ export class Metrics {
     labelNames: ['model'] as const, registers: [this.registry],
   });
   readonly #restarts = new Counter({
-    name: 'tabagent_ml_child_restarts_total', help: 'ML child processes started again after the first one (crash, hang or retry after FAILED)',
-    registers: [this.registry],
+    name: 'tabagent_ml_child_restarts_total', help: 'ML child processes started again after the first one (crash, hang or retry after FAILED), by ML node',
+    labelNames: ['node'] as const, registers: [this.registry],
+  });
+  readonly #routed = new Counter({
+    name: 'tabagent_node_calls_total', help: 'Inference calls and Track streams routed to each ML node',
+    labelNames: ['node'] as const, registers: [this.registry],
+  });
+  readonly #up = new Gauge({
+    name: 'tabagent_node_up', help: 'Whether each ML node is up (1) or not (0)',
+    labelNames: ['node'] as const, registers: [this.registry],
   });
 
   /** Counts one answered request. */
@@ -59,9 +67,19 @@ export class Metrics {
     this.#generated.inc(label, generated);
   }
 
-  /** Counts one restart of the ML child. */
-  childRestarted(): void {
-    this.#restarts.inc();
+  /** Counts one restart of an ML node's child (or reconnect of an attached node). */
+  childRestarted(node: string): void {
+    this.#restarts.inc({ node });
+  }
+
+  /** Counts one call routed to a node. */
+  routed(node: string): void {
+    this.#routed.inc({ node });
+  }
+
+  /** Whether a node is up. */
+  nodeUp(node: string, up: boolean): void {
+    this.#up.set({ node }, up ? 1 : 0);
   }
 
   /** The exposition text and its content type. */

@@ -50,6 +50,7 @@ export class FakeCache implements ModelCache {
 /** A fake ML child: records calls; loads resolve at once unless held or failing. */
 export class FakeRuntime implements ChildRuntime, ChildRuntimeAccess {
   readonly pid: number;
+  readonly node: string;
   readonly loads: string[] = [];
   readonly unloads: string[] = [];
   /** Models whose load fails with this message. */
@@ -59,7 +60,14 @@ export class FakeRuntime implements ChildRuntime, ChildRuntimeAccess {
   available = true;
   readonly #held: Array<() => void> = [];
 
-  constructor(pid = 4242) { this.pid = pid; }
+  constructor(pid = 4242, node = 'local') {
+    this.pid = pid;
+    this.node = node;
+  }
+
+  ready(): readonly ChildRuntime[] {
+    return this.available ? [this] : [];
+  }
 
   whenReady(): Promise<ChildRuntime> {
     if (this.available) return Promise.resolve(this);

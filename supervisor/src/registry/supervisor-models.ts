@@ -1,6 +1,7 @@
 // SupervisorModels: the supervisor's memory of what is loaded where. Loads pull first, share one
-// flight per model, evict LRU idle models over the limits, survive child restarts (reloadAll), and
-// unload idle models when their keep-alive runs out. It reaches the child only through ChildRuntime.
+// flight per model, place copies on the ML nodes by the model's replicas (placements.ts), evict LRU
+// idle models over the limits, survive node restarts and losses (nodeReady / nodeLost), and unload
+// idle models when their keep-alive runs out. It reaches the nodes only through ChildRuntime.
 import { TabagentError, type Logger } from '@tabagent/common';
 import type { LoadOptions } from '@tabagent/protos/v1/common';
 import type { ModelManifest } from '@tabagent/protos/v1/runtime';
@@ -10,7 +11,9 @@ import type { IssuedFiles } from '../files/issued-files.js';
 import type { ModelStore } from '../store/store.js';
 import type { CatalogEntry, LocalManifest, PullProgress, Task } from '../store/core/types.js';
 import { pickEvictions } from './eviction.js';
-import { keepAliveOf, newRecord, toModelView, type CacheFacts, type ModelRecord, type ModelStatus, type ModelView } from './model-record.js';
+import { keepAliveOf, newRecord, replicasOf, toModelView, type CacheFacts, type ModelRecord, type ModelStatus, type ModelView } from './model-record.js';
+import { ModelCopies, type Lease } from './model-copies.js';
+import { active, loadTarget, pickNode } from './placements.js';
 import { buildRuntimeManifest } from './runtime-manifest.js';
 import { toStoreError } from './store-errors.js';
 
@@ -40,6 +43,11 @@ export interface SupervisorModelsOptions {
 /** What a caller holds a model for: one request (bounded by the queue size) or a Track stream. */
 export type AcquireKind = 'request' | 'stream';
 
+export type { Lease } from './model-copies.js';
+
+/** Attempts of a lease to find or make a node that holds all of a call's models. */
+const LEASE_ATTEMPTS = 3;
+
 /** Retry hint of a request refused because its model's queue is full. */
 const QUEUE_FULL_RETRY_MS = 200;
 
@@ -57,10 +65,16 @@ export class SupervisorModels {
   readonly #loads = new Map<string, Promise<ModelView>>();
   readonly #manifests = new Map<string, ModelManifest>();
   readonly #stopSweeper: () => void;
+  readonly #copies: ModelCopies;
 
   constructor(opts: SupervisorModelsOptions) {
     this.#o = opts;
     this.#stopSweeper = opts.clock.every(1000, () => this.#sweepKeepAlive());
+    this.#copies = new ModelCopies({
+      child: opts.child, log: opts.log, now: () => opts.clock.now(), deadline: () => this.#deadline(),
+      records: () => this.#records.values(), replicas: (r) => replicasOf(r, opts.store.entry(r.id)),
+      transition: (r, to, patch) => this.#transition(r, to, patch),
+    });
   }
 
   /** The one place a model changes state. */
@@ -135,7 +149,7 @@ export class SupervisorModels {
     if (options) r.options = options;
     const pending = this.#loads.get(id);
     if (pending) return pending;
-    if (r.state === 'ready') return this.get(id);
+    if (r.state === 'ready' && this.#copies.targets(r).length === 0) return this.get(id);
     const p = this.#doLoad(r).finally(() => this.#loads.delete(id));
     this.#loads.set(id, p);
     return p;
@@ -152,8 +166,13 @@ export class SupervisorModels {
       this.#manifests.set(r.id, manifest);
       this.#o.issued.issue(r.id, manifest.files.map((f) => f.path));
       await this.#evictFor(r, cacheFacts(local).sizeBytes);
-      this.#transition(r, 'loading');
-      await this.#loadOn(await this.#o.child.whenReady(this.#o.childWaitMs), r, manifest);
+      if (r.state !== 'ready') this.#transition(r, 'loading');
+      const first = await this.#o.child.whenReady(this.#o.childWaitMs);
+      const targets = this.#copies.targets(r);
+      const runtimes = this.#o.child.ready().filter((c) => targets.includes(c.node));
+      const results = await Promise.allSettled((runtimes.length > 0 ? runtimes : targets.length > 0 ? [first] : []).map((c) => this.#copies.loadOn(c, r, manifest)));
+      const failed = results.find((x): x is PromiseRejectedResult => x.status === 'rejected');
+      if (r.state !== 'ready' && failed) throw failed.reason;
     } catch (err) {
       if (r.state !== 'ready') {
         // A model that failed because no ML process was ready stays wanted: the next child loads it.
@@ -167,16 +186,6 @@ export class SupervisorModels {
 
   #deadline(): Date {
     return new Date(this.#o.clock.now() + (this.#o.callDeadlineMs ?? 10 * 60_000));
-  }
-
-  async #loadOn(child: ChildRuntime, r: ModelRecord, manifest: ModelManifest): Promise<void> {
-    const res = await child.load(manifest, this.#deadline());
-    const now = this.#o.clock.now();
-    this.#transition(r, 'ready', {
-      lastError: '', warnings: res.warnings, provider: res.executionProvider, device: res.device,
-      memoryBytes: Math.max(0, res.rssAfter - res.rssBefore), loadedAtMs: now, lastUsedMs: now, childPid: child.pid,
-    });
-    this.#o.log.info({ model: r.id, provider: res.executionProvider, ms: Math.round(res.loadMs) }, 'model ready');
   }
 
   async #evictFor(r: ModelRecord, incomingBytes: number): Promise<void> {
@@ -194,39 +203,57 @@ export class SupervisorModels {
     await this.#loads.get(id)?.catch(() => undefined);
     r.wanted = false;
     if (r.state === 'ready' || r.state === 'loading') {
-      const child = await this.#o.child.whenReady(this.#o.childWaitMs).catch(() => undefined);
-      if (child) await child.unload(id, this.#deadline());
+      const up = new Map(this.#o.child.ready().map((c) => [c.node, c]));
+      const held = [...r.placements.values()].filter((p) => active(p)).map((p) => up.get(p.node)).filter((c) => c !== undefined);
+      if (held.length === 0 && up.size === 0) await this.#o.child.whenReady(this.#o.childWaitMs).catch(() => undefined);
+      await Promise.all(held.map((c) => c.unload(id, this.#deadline())));
+      r.placements.clear();
       this.#transition(r, 'unloaded');
     }
     this.#o.issued.revoke(id);
     return this.get(id);
   }
 
-  /** After a child (re)start: loads every wanted model on the new child before it counts as ready. */
+  /**
+   * A node (re)started and is about to count as ready: loads on it every wanted model that it held
+   * before, that asks for every node, or whose replicas are short. Same as nodeReady.
+   */
   async reloadAll(child: ChildRuntime): Promise<void> {
     for (const r of this.#records.values()) {
       const manifest = this.#manifests.get(r.id);
       if (!r.wanted || !manifest) continue;
-      this.#transition(r, 'loading');
+      const replicas = replicasOf(r, this.#o.store.entry(r.id));
+      const others = [...r.placements.values()].filter((p) => p.node !== child.node && active(p)).length;
+      if (!r.placements.has(child.node) && replicas !== 0 && others >= replicas) continue;
       try {
-        await this.#loadOn(child, r, manifest);
-      } catch (err) {
-        this.#transition(r, 'failed', { lastError: `reload after child restart failed: ${(err as Error).message}` });
-        this.#o.log.error({ model: r.id, err: r.lastError }, 'model reload failed');
+        await this.#copies.loadOn(child, r, manifest, 'reload after child restart failed: ');
+      } catch {
+        this.#o.log.error({ model: r.id, node: child.node, err: r.placements.get(child.node)?.lastError }, 'model reload failed');
       }
     }
   }
 
-  /** The child went away: loaded models are waiting for the reload. */
-  childLost(reason: string): void {
-    for (const r of this.#records.values()) if (r.state === 'ready') this.#transition(r, 'loading', { lastError: reason });
+  /** Tops up every wanted model's replicas on the ready nodes (after a node joined or left). */
+  rebalance(): void {
+    for (const r of this.#records.values()) {
+      if (!r.wanted || this.#loads.has(r.id) || !this.#manifests.has(r.id) || this.#copies.targets(r).length === 0) continue;
+      void this.load(r.id).catch((err: unknown) => this.#o.log.warn({ model: r.id, err: (err as Error).message }, 'placing a replica failed'));
+    }
   }
 
-  /** The lifecycle gave up (crash loop): models waiting for a reload are FAILED with the reason; they stay wanted. */
-  childFailed(reason: string): void {
-    for (const r of this.#records.values()) {
-      if (r.wanted && r.state === 'loading') this.#transition(r, 'failed', { lastError: `the ML process is FAILED: ${reason}` });
-    }
+  /** A node (all nodes when undefined) went away: its copies wait for it to return (or go elsewhere). */
+  childLost(reason: string, node?: string): void {
+    this.#copies.lost(reason, node);
+  }
+
+  /** A node left the endpoint list: its copies are forgotten. */
+  nodeRemoved(node: string): void {
+    this.#copies.removed(node);
+  }
+
+  /** A node's lifecycle gave up (crash loop): copies waiting for it are FAILED with the reason; models stay wanted. */
+  childFailed(reason: string, node?: string): void {
+    this.#copies.failed(reason, node);
   }
 
   /**
@@ -277,6 +304,41 @@ export class SupervisorModels {
       throw err;
     }
     return () => releases.forEach((r) => r());
+  }
+
+  /**
+   * Holds every model of a call (as acquireAll) on one node that has them all ready: the least busy
+   * such node, other than `avoid` (the node a call just lost) when another holds them. When no ready
+   * node holds them all, the missing models are loaded on the node holding most of them.
+   */
+  async lease(roles: Readonly<Record<string, string>>, kind: AcquireKind = 'request', avoid?: string): Promise<Lease> {
+    const release = await this.acquireAll(roles, kind);
+    try {
+      const recs = [...new Set(Object.values(roles).filter(Boolean))].map((id) => this.#record(id));
+      for (let attempt = 1; ; attempt++) {
+        const up = this.#o.child.ready();
+        const names = up.map((c) => c.node);
+        const copies = recs.map((r) => r.placements);
+        const node = pickNode(names, copies, this.#copies.load, avoid);
+        if (node !== undefined) return this.#copies.hold(node, recs, release);
+        if (attempt >= LEASE_ATTEMPTS) {
+          throw new TabagentError('TA_ERR_CHILD_UNAVAILABLE', `no ready ML node holds ${recs.map((r) => `"${r.id}"`).join(', ')}`, { retryAfterMs: 500 });
+        }
+        const target = up.find((c) => c.node === loadTarget(names, copies, this.#copies.load, avoid));
+        if (!target) {
+          await this.#o.child.whenReady(this.#o.childWaitMs);
+          continue;
+        }
+        await Promise.all(recs.filter((r) => r.placements.get(target.node)?.state !== 'ready').map((r) => {
+          const manifest = this.#manifests.get(r.id);
+          if (!manifest) throw new TabagentError('TA_ERR_CHILD_UNAVAILABLE', `model "${r.id}" is not loaded`, { retryAfterMs: 500 });
+          return this.#copies.loadOn(target, r, manifest);
+        }));
+      }
+    } catch (err) {
+      release();
+      throw err;
+    }
   }
 
   #sweepKeepAlive(): void {

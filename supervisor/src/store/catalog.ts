@@ -9,7 +9,7 @@ import { parseSource } from './core/source-spec.js';
 import { CONVERT_KINDS, RUNTIMES, TASKS } from './core/types.js';
 import type { CatalogEntry, CatalogFile, ConvertKind, Runtime, Task } from './core/types.js';
 
-const ENTRY_KEYS = new Set(['id', 'source', 'subdir', 'files', 'task', 'runtime', 'convert', 'params', 'description']);
+const ENTRY_KEYS = new Set(['id', 'source', 'subdir', 'files', 'task', 'runtime', 'convert', 'params', 'description', 'replicas']);
 const FILE_KEYS = new Set(['path', 'size', 'sha256']);
 
 function invalid(field: string, message: string): StoreError {
@@ -96,6 +96,11 @@ export function validateEntry(raw: unknown, field = 'entry'): CatalogEntry {
   if (raw['description'] !== undefined) {
     if (typeof raw['description'] !== 'string') throw invalid(`${field}.description`, 'must be a string');
     entry.description = raw['description'];
+  }
+  if (raw['replicas'] !== undefined) {
+    const n = raw['replicas'];
+    if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) throw invalid(`${field}.replicas`, 'must be an integer >= 0 (0 = every ML node)');
+    entry.replicas = n;
   }
   return Object.freeze(entry);
 }

@@ -3,11 +3,9 @@
 // supervisor spawns nothing, and when the ML service is killed and started again it reconnects and
 // loads the models again by itself. Without the secret, attach mode refuses to start.
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { after, describe, it } from 'node:test';
 import { credentials, Metadata, status, type ServiceError } from '@grpc/grpc-js';
 import { SECRET_KEY, grpcChannelOptions } from '@tabagent/common';
@@ -15,40 +13,11 @@ import { ModelFilesClient, type FileChunk } from '@tabagent/protos/v1/model_file
 import { ModelState } from '@tabagent/protos/v1/model_management';
 import type { GenerateRequest, GenerateResponse } from '@tabagent/protos/v1/text';
 import { call, connect, type PublicClients } from '../support/clients.js';
-import { repoRoot, serverCli, sharedDir } from '../support/paths.js';
+import { freePort, startMl } from '../support/ml-nodes.js';
+import { serverCli, sharedDir } from '../support/paths.js';
 import { startServer, waitServing, type ServerUnderTest } from '../support/server-process.js';
 
 const STORIES = 'karpathy/stories260K';
-
-/** A free TCP port on loopback. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => (a && typeof a === 'object' ? resolve(a.port) : reject(new Error('no port'))));
-    });
-  });
-}
-
-/** Starts `tabagent-server --mode ml`; resolves with the process and the address it reported. */
-async function startMl(listen: string, filesEndpoint: string, secret: string): Promise<{ proc: ChildProcess; address: string }> {
-  const proc = spawn(process.execPath, [serverCli, '--mode', 'ml', '--ml-listen', listen, '--files-endpoint', filesEndpoint, '--log-level', 'warn'], {
-    cwd: repoRoot, env: { ...process.env, TABAGENT_ML_SECRET: secret }, stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const address = await new Promise<string>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error('ML service did not report its address')), 20_000);
-    createInterface({ input: proc.stdout! }).on('line', (line) => {
-      const m = JSON.parse(line) as { event?: string; address?: string };
-      if (m.event === 'listening' && m.address) {
-        clearTimeout(t);
-        resolve(m.address);
-      }
-    });
-    proc.once('exit', (code) => reject(new Error(`ML service exited with ${code}`)));
-  });
-  return { proc, address };
-}
 
 /** A greedy Generate; resolves with its token count. */
 function generate(c: PublicClients, maxNewTokens: number): Promise<number> {

@@ -41,6 +41,8 @@ export interface CatalogEntry {
   readonly params?: Readonly<Record<string, unknown>>;
   /** Human-readable notes (license, origin). */
   readonly description?: string;
+  /** ML nodes the model is placed on when loaded (0 = every node; unset = 1). */
+  readonly replicas?: number;
 }
 
 /** A file present in the cache, with its verified size and checksum. */

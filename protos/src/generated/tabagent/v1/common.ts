@@ -116,7 +116,14 @@ export interface LoadOptions {
     | number
     | undefined;
   /** llama.cpp runtime: default context window in tokens; unset or 0 = the model's training context. */
-  contextSize?: number | undefined;
+  contextSize?:
+    | number
+    | undefined;
+  /**
+   * ML nodes to place the model on (a supervisor with several nodes). Unset = the catalog entry's
+   * value, else 1 (the least busy node); 0 = every node, including nodes that join later.
+   */
+  replicas?: number | undefined;
 }
 
 /** Server-side timing of one request, in milliseconds. */
@@ -134,7 +141,14 @@ export interface Timing {
 }
 
 function createBaseLoadOptions(): LoadOptions {
-  return { devices: [], threads: 0, keepAliveSeconds: undefined, gpuLayers: undefined, contextSize: undefined };
+  return {
+    devices: [],
+    threads: 0,
+    keepAliveSeconds: undefined,
+    gpuLayers: undefined,
+    contextSize: undefined,
+    replicas: undefined,
+  };
 }
 
 export const LoadOptions: MessageFns<LoadOptions> = {
@@ -157,6 +171,9 @@ export const LoadOptions: MessageFns<LoadOptions> = {
     }
     if (message.contextSize !== undefined) {
       writer.uint32(40).uint32(message.contextSize);
+    }
+    if (message.replicas !== undefined) {
+      writer.uint32(48).uint32(message.replicas);
     }
     return writer;
   },
@@ -224,6 +241,14 @@ export const LoadOptions: MessageFns<LoadOptions> = {
             message.contextSize = reader.uint32();
             continue;
           }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.replicas = reader.uint32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -255,6 +280,7 @@ export const LoadOptions: MessageFns<LoadOptions> = {
         : isSet(object.context_size)
         ? globalThis.Number(object.context_size)
         : undefined,
+      replicas: isSet(object.replicas) ? globalThis.Number(object.replicas) : undefined,
     };
   },
 
@@ -275,6 +301,9 @@ export const LoadOptions: MessageFns<LoadOptions> = {
     if (message.contextSize !== undefined) {
       obj.contextSize = Math.round(message.contextSize);
     }
+    if (message.replicas !== undefined) {
+      obj.replicas = Math.round(message.replicas);
+    }
     return obj;
   },
 
@@ -288,6 +317,7 @@ export const LoadOptions: MessageFns<LoadOptions> = {
     message.keepAliveSeconds = object.keepAliveSeconds ?? undefined;
     message.gpuLayers = object.gpuLayers ?? undefined;
     message.contextSize = object.contextSize ?? undefined;
+    message.replicas = object.replicas ?? undefined;
     return message;
   },
 };

@@ -277,7 +277,35 @@ export interface ModelInfo {
   /** Process id of the child serving it; 0 when not loaded. */
   childPid: number;
   /** Load options in force. */
-  options: LoadOptions | undefined;
+  options:
+    | LoadOptions
+    | undefined;
+  /** Its copies on the ML nodes (one entry per node that holds, loads or lost it). */
+  nodes: ModelPlacement[];
+  /** ML nodes it is placed on when loaded (0 = every node). */
+  replicas: number;
+}
+
+/** One ML node's copy of a model. */
+export interface ModelPlacement {
+  /** The node: its address, or "local" for the ML child the supervisor spawned. */
+  node: string;
+  /** State of the copy: LOADING (also while its node is away), READY or FAILED. */
+  state: ModelState;
+  /** Device the copy runs on. */
+  device: Device;
+  /** Execution provider of the copy. */
+  executionProvider: string;
+  /** Memory the load added to the node (RSS delta), in bytes. */
+  memoryBytes: number;
+  /** Process id of the node's ML service. */
+  childPid: number;
+  /** Requests and streams running on the copy now. */
+  inFlight: number;
+  /** Requests and streams routed to the copy since it was placed. */
+  routedTotal: number;
+  /** Why the copy is not ready, empty when it is. */
+  lastError: string;
 }
 
 /** Request for the ML child's status. */
@@ -1058,6 +1086,8 @@ function createBaseModelInfo(): ModelInfo {
     expiresAtMs: 0,
     childPid: 0,
     options: undefined,
+    nodes: [],
+    replicas: 0,
   };
 }
 
@@ -1107,6 +1137,12 @@ export const ModelInfo: MessageFns<ModelInfo> = {
     }
     if (message.options !== undefined) {
       LoadOptions.encode(message.options, writer.uint32(122).fork()).join();
+    }
+    for (const v of message.nodes) {
+      ModelPlacement.encode(v!, writer.uint32(130).fork()).join();
+    }
+    if (message.replicas !== 0) {
+      writer.uint32(136).uint32(message.replicas);
     }
     return writer;
   },
@@ -1244,6 +1280,22 @@ export const ModelInfo: MessageFns<ModelInfo> = {
             message.options = LoadOptions.decode(reader, reader.uint32());
             continue;
           }
+          case 16: {
+            if (tag !== 130) {
+              break;
+            }
+
+            message.nodes.push(ModelPlacement.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 17: {
+            if (tag !== 136) {
+              break;
+            }
+
+            message.replicas = reader.uint32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1303,6 +1355,10 @@ export const ModelInfo: MessageFns<ModelInfo> = {
         ? globalThis.Number(object.child_pid)
         : 0,
       options: isSet(object.options) ? LoadOptions.fromJSON(object.options) : undefined,
+      nodes: globalThis.Array.isArray(object?.nodes)
+        ? object.nodes.map((e: any) => ModelPlacement.fromJSON(e))
+        : [],
+      replicas: isSet(object.replicas) ? globalThis.Number(object.replicas) : 0,
     };
   },
 
@@ -1353,6 +1409,12 @@ export const ModelInfo: MessageFns<ModelInfo> = {
     if (message.options !== undefined) {
       obj.options = LoadOptions.toJSON(message.options);
     }
+    if (message.nodes?.length) {
+      obj.nodes = message.nodes.map((e) => ModelPlacement.toJSON(e));
+    }
+    if (message.replicas !== 0) {
+      obj.replicas = Math.round(message.replicas);
+    }
     return obj;
   },
 
@@ -1378,6 +1440,239 @@ export const ModelInfo: MessageFns<ModelInfo> = {
     message.options = (object.options !== undefined && object.options !== null)
       ? LoadOptions.fromPartial(object.options)
       : undefined;
+    message.nodes = object.nodes?.map((e) => ModelPlacement.fromPartial(e)) || [];
+    message.replicas = object.replicas ?? 0;
+    return message;
+  },
+};
+
+function createBaseModelPlacement(): ModelPlacement {
+  return {
+    node: "",
+    state: 0,
+    device: 0,
+    executionProvider: "",
+    memoryBytes: 0,
+    childPid: 0,
+    inFlight: 0,
+    routedTotal: 0,
+    lastError: "",
+  };
+}
+
+export const ModelPlacement: MessageFns<ModelPlacement> = {
+  encode(message: ModelPlacement, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.node !== "") {
+      writer.uint32(10).string(message.node);
+    }
+    if (message.state !== 0) {
+      writer.uint32(16).int32(message.state);
+    }
+    if (message.device !== 0) {
+      writer.uint32(24).int32(message.device);
+    }
+    if (message.executionProvider !== "") {
+      writer.uint32(34).string(message.executionProvider);
+    }
+    if (message.memoryBytes !== 0) {
+      writer.uint32(40).uint64(message.memoryBytes);
+    }
+    if (message.childPid !== 0) {
+      writer.uint32(48).uint32(message.childPid);
+    }
+    if (message.inFlight !== 0) {
+      writer.uint32(56).uint32(message.inFlight);
+    }
+    if (message.routedTotal !== 0) {
+      writer.uint32(64).uint64(message.routedTotal);
+    }
+    if (message.lastError !== "") {
+      writer.uint32(74).string(message.lastError);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ModelPlacement {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseModelPlacement();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.node = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.state = reader.int32() as any;
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.device = reader.int32() as any;
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.executionProvider = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.memoryBytes = longToNumber(reader.uint64());
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.childPid = reader.uint32();
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.inFlight = reader.uint32();
+            continue;
+          }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.routedTotal = longToNumber(reader.uint64());
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.lastError = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ModelPlacement {
+    return {
+      node: isSet(object.node) ? globalThis.String(object.node) : "",
+      state: isSet(object.state) ? modelStateFromJSON(object.state) : 0,
+      device: isSet(object.device) ? deviceFromJSON(object.device) : 0,
+      executionProvider: isSet(object.executionProvider)
+        ? globalThis.String(object.executionProvider)
+        : isSet(object.execution_provider)
+        ? globalThis.String(object.execution_provider)
+        : "",
+      memoryBytes: isSet(object.memoryBytes)
+        ? globalThis.Number(object.memoryBytes)
+        : isSet(object.memory_bytes)
+        ? globalThis.Number(object.memory_bytes)
+        : 0,
+      childPid: isSet(object.childPid)
+        ? globalThis.Number(object.childPid)
+        : isSet(object.child_pid)
+        ? globalThis.Number(object.child_pid)
+        : 0,
+      inFlight: isSet(object.inFlight)
+        ? globalThis.Number(object.inFlight)
+        : isSet(object.in_flight)
+        ? globalThis.Number(object.in_flight)
+        : 0,
+      routedTotal: isSet(object.routedTotal)
+        ? globalThis.Number(object.routedTotal)
+        : isSet(object.routed_total)
+        ? globalThis.Number(object.routed_total)
+        : 0,
+      lastError: isSet(object.lastError)
+        ? globalThis.String(object.lastError)
+        : isSet(object.last_error)
+        ? globalThis.String(object.last_error)
+        : "",
+    };
+  },
+
+  toJSON(message: ModelPlacement): unknown {
+    const obj: any = {};
+    if (message.node !== "") {
+      obj.node = message.node;
+    }
+    if (message.state !== 0) {
+      obj.state = modelStateToJSON(message.state);
+    }
+    if (message.device !== 0) {
+      obj.device = deviceToJSON(message.device);
+    }
+    if (message.executionProvider !== "") {
+      obj.executionProvider = message.executionProvider;
+    }
+    if (message.memoryBytes !== 0) {
+      obj.memoryBytes = Math.round(message.memoryBytes);
+    }
+    if (message.childPid !== 0) {
+      obj.childPid = Math.round(message.childPid);
+    }
+    if (message.inFlight !== 0) {
+      obj.inFlight = Math.round(message.inFlight);
+    }
+    if (message.routedTotal !== 0) {
+      obj.routedTotal = Math.round(message.routedTotal);
+    }
+    if (message.lastError !== "") {
+      obj.lastError = message.lastError;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ModelPlacement>, I>>(base?: I): ModelPlacement {
+    return ModelPlacement.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ModelPlacement>, I>>(object: I): ModelPlacement {
+    const message = createBaseModelPlacement();
+    message.node = object.node ?? "";
+    message.state = object.state ?? 0;
+    message.device = object.device ?? 0;
+    message.executionProvider = object.executionProvider ?? "";
+    message.memoryBytes = object.memoryBytes ?? 0;
+    message.childPid = object.childPid ?? 0;
+    message.inFlight = object.inFlight ?? 0;
+    message.routedTotal = object.routedTotal ?? 0;
+    message.lastError = object.lastError ?? "";
     return message;
   },
 };

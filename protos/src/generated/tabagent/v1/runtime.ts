@@ -115,6 +115,8 @@ export interface LoadedModel {
   memoryBytes: number;
   /** Requests currently running on it. */
   inFlight: number;
+  /** Requests (and streams) this service ran on it since it was loaded. */
+  requestsTotal: number;
 }
 
 /** The child's status. */
@@ -863,7 +865,16 @@ export const RuntimeStatusRequest: MessageFns<RuntimeStatusRequest> = {
 };
 
 function createBaseLoadedModel(): LoadedModel {
-  return { model: "", task: "", runtime: "", device: 0, executionProvider: "", memoryBytes: 0, inFlight: 0 };
+  return {
+    model: "",
+    task: "",
+    runtime: "",
+    device: 0,
+    executionProvider: "",
+    memoryBytes: 0,
+    inFlight: 0,
+    requestsTotal: 0,
+  };
 }
 
 export const LoadedModel: MessageFns<LoadedModel> = {
@@ -888,6 +899,9 @@ export const LoadedModel: MessageFns<LoadedModel> = {
     }
     if (message.inFlight !== 0) {
       writer.uint32(56).uint32(message.inFlight);
+    }
+    if (message.requestsTotal !== 0) {
+      writer.uint32(64).uint64(message.requestsTotal);
     }
     return writer;
   },
@@ -961,6 +975,14 @@ export const LoadedModel: MessageFns<LoadedModel> = {
             message.inFlight = reader.uint32();
             continue;
           }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.requestsTotal = longToNumber(reader.uint64());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -994,6 +1016,11 @@ export const LoadedModel: MessageFns<LoadedModel> = {
         : isSet(object.in_flight)
         ? globalThis.Number(object.in_flight)
         : 0,
+      requestsTotal: isSet(object.requestsTotal)
+        ? globalThis.Number(object.requestsTotal)
+        : isSet(object.requests_total)
+        ? globalThis.Number(object.requests_total)
+        : 0,
     };
   },
 
@@ -1020,6 +1047,9 @@ export const LoadedModel: MessageFns<LoadedModel> = {
     if (message.inFlight !== 0) {
       obj.inFlight = Math.round(message.inFlight);
     }
+    if (message.requestsTotal !== 0) {
+      obj.requestsTotal = Math.round(message.requestsTotal);
+    }
     return obj;
   },
 
@@ -1035,6 +1065,7 @@ export const LoadedModel: MessageFns<LoadedModel> = {
     message.executionProvider = object.executionProvider ?? "";
     message.memoryBytes = object.memoryBytes ?? 0;
     message.inFlight = object.inFlight ?? 0;
+    message.requestsTotal = object.requestsTotal ?? 0;
     return message;
   },
 };
