@@ -18,13 +18,13 @@ export interface LargeHandSource {
 }
 
 /**
- * Handedness: MediaPipe's golden for left_hands.jpg; for the others, which hand it is in the photo
+ * Crops take the wrist and some forearm, as a cut-out of a hand would. Handedness: MediaPipe's golden for left_hands.jpg; for the others, which hand it is in the photo
  * (the person faces the camera, so their right hand shows the palm with the thumb on the image's left).
  */
 export const LARGE_HAND_SOURCES: readonly LargeHandSource[] = Object.freeze([
   { name: 'thumb_up', image: 'hand_thumb_up.jpg', crop: { left: 0.2, top: 0.08, right: 0.66, bottom: 0.86 }, handedness: 'Left', gesture: 'Thumb_Up' },
   { name: 'pointing_up', image: 'gesture_pointing_up.jpg', crop: { left: 0.66, top: 0.03, right: 0.88, bottom: 0.47 }, handedness: 'Left', gesture: 'Pointing_Up' },
-  { name: 'victory', image: 'gesture_victory.jpg', crop: { left: 0.12, top: 0.32, right: 0.46, bottom: 0.88 }, handedness: 'Right', gesture: 'Victory' },
+  { name: 'victory', image: 'gesture_victory.jpg', crop: { left: 0.05, top: 0.3, right: 0.5, bottom: 1 }, handedness: 'Right', gesture: 'Victory' },
   { name: 'thumbs_down', image: 'gesture_thumbs_down.jpg', crop: { left: 0.28, top: 0.28, right: 0.95, bottom: 0.98 }, handedness: 'Right', gesture: 'Thumb_Down' },
   { name: 'left_up', image: 'left_hands.jpg', crop: { left: 0.05, top: 0, right: 0.48, bottom: 1 }, handedness: 'Left', gesture: 'Open_Palm' },
   { name: 'left_down', image: 'left_hands.jpg', crop: { left: 0.52, top: 0, right: 0.95, bottom: 1 }, handedness: 'Left' },
