@@ -5,6 +5,7 @@
 
 import type * as ort from 'onnxruntime-node';
 import type { Logger } from 'pino';
+import { deduplicateHands } from '../calculators/hand-landmarks-deduplication.js';
 import { SerialPipeline } from '../image/serial-pipeline.js';
 import type { RgbImage } from '../types.js';
 import { palmToHandRect } from './hand-roi.js';
@@ -48,7 +49,7 @@ export class HandPipeline extends SerialPipeline<HandRequestOptions, ResolvedHan
   /** Same as detect() on already decoded RGB (for composite pipelines). Callers serialise. */
   async runRgb(image: RgbImage, opts: ResolvedHandOptions): Promise<HandResult[]> {
     const started = performance.now();
-    const hands: HandResult[] = [];
+    let hands: HandResult[] = [];
     let palms = 0;
     let passes = 0;
     for (const scale of this.options.palmScales ?? PALM_SCALES) {
@@ -62,6 +63,7 @@ export class HandPipeline extends SerialPipeline<HandRequestOptions, ResolvedHan
         if (raw.presence < opts.minPresenceConfidence) continue;
         hands.push(buildHandResult(raw, roi, palm.score, image, opts));
       }
+      hands = deduplicateHands(hands, image);
     }
     this.options.logger?.debug(
       { palms, passes, hands: hands.length, ms: Math.round(performance.now() - started) },
