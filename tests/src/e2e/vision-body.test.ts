@@ -8,6 +8,7 @@ import { status } from '@grpc/grpc-js';
 import { ImageEncoding, PixelFormat, TrackTask, type TrackResponse } from '@tabagent/protos/v1/vision';
 import sharp from 'sharp';
 import { readExpected } from '../../../ml-service/dist/vision/testing/golden.js';
+import { LARGE_HAND_SOURCES, insideRegion, makeLargeHandCase } from '../../../ml-service/dist/vision/testing/large-hands.js';
 import { connect, expectGrpcError, type PublicClients } from '../support/clients.js';
 import { startServer, type ServerUnderTest } from '../support/server-process.js';
 import { encodedFrame, maskIou, openTrack, preload, rgbOf, vision, visionHolistic } from './vision-helpers.js';
@@ -63,6 +64,21 @@ describe('Vision body end to end', () => {
     assert.ok(res.hands[0]!.gesture!.score >= 0.5);
     const none = await vision(c, 'hands', { frame: encodedFrame('cats_and_dogs.jpg') });
     assert.deepEqual(none.hands, []);
+  });
+
+  it('Hands on a thumb-up filling a 1280×1280 frame on a dark background: one Left hand, Thumb_Up, landmarks on the hand', async () => {
+    const source = LARGE_HAND_SOURCES.find((s) => s.name === 'thumb_up')!;
+    const big = await makeLargeHandCase({ source, frame: { width: 1280, height: 1280 }, background: 'dark', rotationDeg: 0, fill: 0.9 });
+    const res = await vision(c, 'hands', { frame: { encoded: Buffer.from(big.encoded) } });
+    assert.equal(res.hands.length, 1);
+    const hand = res.hands[0]!;
+    assert.equal(hand.handedness?.name, 'Left');
+    assert.equal(hand.gesture?.name, 'Thumb_Up');
+    assert.equal(hand.landmarks.length, 21);
+    const off = hand.landmarks.filter((p) => !insideRegion(p, big.region, 0.02));
+    assert.ok(off.length <= 2, `${off.length} landmarks off the hand`);
+    // The hand spans most of the frame: wrist to thumb tip over a third of its height.
+    assert.ok(Math.abs(hand.landmarks[4]!.y - hand.landmarks[0]!.y) > 0.33);
   });
 
   it('Pose on pose.jpg: 33 landmarks within 0.03 of MediaPipe, world landmarks, joint angles, mask IoU ≥ 0.85', async () => {
