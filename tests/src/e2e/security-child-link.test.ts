@@ -5,11 +5,10 @@
 // service started alone (`--mode ml`, the attach mode's TCP link) refuses to start without
 // TABAGENT_ML_SECRET and refuses callers that do not present it.
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { createInterface } from 'node:readline';
 import { after, before, describe, it } from 'node:test';
 import { credentials, Metadata, status, type Client } from '@grpc/grpc-js';
 import { ERROR_CODE_KEY, HealthClient, SECRET_KEY, grpcChannelOptions } from '@tabagent/common';
@@ -18,6 +17,7 @@ import { RuntimeClient } from '@tabagent/protos/v1/runtime';
 import { EmbedRequest, GenerateRequest, TextClient } from '@tabagent/protos/v1/text';
 import { DetectFacesRequest, VisionClient } from '@tabagent/protos/v1/vision';
 import { call, expectGrpcError } from '../support/clients.js';
+import { startMlService, type MlService } from '../support/ml-service.js';
 import { repoRoot, serverCli } from '../support/paths.js';
 import { startServer, waitServing, type ServerUnderTest } from '../support/server-process.js';
 
@@ -138,28 +138,9 @@ describe('the child link in mode all', () => {
   });
 });
 
-/** Starts `tabagent-server --mode ml` on a TCP port with a secret; resolves with its address. */
-async function startMl(secret: string): Promise<{ proc: ChildProcess; address: string }> {
-  const proc = spawn(process.execPath, [serverCli, '--mode', 'ml', '--ml-listen', '127.0.0.1:0', '--log-level', 'warn'], {
-    cwd: repoRoot, env: { ...process.env, TABAGENT_ML_SECRET: secret }, stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const address = await new Promise<string>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error('ML service did not report its address')), 20_000);
-    createInterface({ input: proc.stdout! }).on('line', (line) => {
-      const m = JSON.parse(line) as { event?: string; address?: string };
-      if (m.event === 'listening' && m.address) {
-        clearTimeout(t);
-        resolve(m.address);
-      }
-    });
-    proc.once('exit', (code) => reject(new Error(`ML service exited with ${code}`)));
-  });
-  return { proc, address };
-}
-
 describe('the attach mode TCP link (--mode ml)', () => {
   const secret = randomBytes(18).toString('base64url');
-  let ml: { proc: ChildProcess; address: string } | undefined;
+  let ml: MlService | undefined;
   after(() => {
     ml?.proc.kill('SIGKILL');
   });
@@ -174,7 +155,7 @@ describe('the attach mode TCP link (--mode ml)', () => {
   });
 
   it('refuses callers without the shared secret or with a wrong one; the secret holder is served', async () => {
-    ml = await startMl(secret);
+    ml = await startMlService({ secret });
     assert.match(ml.address, /^127\.0\.0\.1:\d+$/);
     await strangerCalls(ml.address, undefined);
     await strangerCalls(ml.address, `${secret}x`);
