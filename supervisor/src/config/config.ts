@@ -29,6 +29,8 @@ export interface Config {
   readonly sharedModelsDir: string;
   /** Folder of the shared-memory objects clients register (SharedMemory service). */
   readonly shmDir: string;
+  /** Only callers with the bearer token may use SharedMemory (needs authToken). */
+  readonly shmRequireAuth: boolean;
   readonly logLevel: LevelWithSilent;
   readonly threads: number;
   readonly authToken: string;
@@ -87,6 +89,7 @@ export function buildCommand(): Command {
   opt('--hf-endpoint <url>', 'Hugging Face hub endpoint for hf: sources (default https://huggingface.co)', 'TABAGENT_HF_ENDPOINT', '');
   opt('--shared-models-dir <dir>', 'folder holding stories260K/ (registered as karpathy/stories260K when present)', 'TABAGENT_SHARED_MODELS_DIR', '');
   opt('--shm-dir <dir>', 'folder of the POSIX shared-memory objects clients may register for frames (SharedMemory service)', 'TABAGENT_SHM_DIR', '/dev/shm');
+  cmd.addOption(new Option('--shm-require-auth', 'only callers presenting the --auth-token bearer token may register shared-memory regions (refuses to start without --auth-token)').env('TABAGENT_SHM_REQUIRE_AUTH'));
   cmd.addOption(new Option('--log-level <level>', 'log level').choices([...LOG_LEVELS]).default('info').env('TABAGENT_LOG_LEVEL'));
   opt('--threads <n>', 'intra-op threads per model (0 = runtime default)', 'TABAGENT_THREADS', 0, int('--threads', 0));
   opt('--auth-token <token>', 'require "authorization: Bearer <token>" on public calls', 'TABAGENT_AUTH_TOKEN', '');
@@ -117,6 +120,9 @@ export function parseConfig(argv: readonly string[], repoRoot?: string, env: Nod
     if (!o['mlEndpoint']) cmd.error('--mode supervisor needs --ml-endpoint (or TABAGENT_ML_ENDPOINT)');
     if (!mlSecret) cmd.error(`--mode supervisor needs the shared secret in ${ML_SECRET_ENV}: ModelFiles is served on the public port in this mode`);
   }
+  if (o['shmRequireAuth'] === true && !o['authToken']) {
+    cmd.error('--shm-require-auth needs --auth-token (or TABAGENT_AUTH_TOKEN): without a token no caller is authenticated');
+  }
   const shared = (o['sharedModelsDir'] as string) || (repoRoot ? resolve(repoRoot, '..', 'shared', 'models') : '');
   return Object.freeze({
     mode: o['mode'] as Mode,
@@ -132,6 +138,7 @@ export function parseConfig(argv: readonly string[], repoRoot?: string, env: Nod
     hfEndpoint: o['hfEndpoint'] as string,
     sharedModelsDir: shared,
     shmDir: resolve(o['shmDir'] as string),
+    shmRequireAuth: o['shmRequireAuth'] === true,
     logLevel: o['logLevel'] as LevelWithSilent,
     threads: Number(o['threads']),
     authToken: o['authToken'] as string,
