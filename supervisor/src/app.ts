@@ -1,5 +1,6 @@
 // Wires the supervisor together: catalog + store, the internal link, the child lifecycle, the model
 // registry and the public server; and shuts it all down in order (drain, stop child, clean up).
+import { join } from 'node:path';
 import { HEALTH_SERVICES, type Logger } from '@tabagent/common';
 import { capabilityStatuses } from './registry/capability-health.js';
 import { modelManagementService } from './api/model-management.js';
@@ -78,7 +79,7 @@ export async function startSupervisor(config: Config, log: Logger): Promise<Supe
     sharedMemory: sharedMemoryService(sharedMemory),
     // An attached ML service runs elsewhere: it reads model files here, guarded by the shared secret.
     extra: config.mode === 'supervisor' ? [{ definition: ModelFilesService, impl: files }] : [],
-  });
+  }, config.tls ? { ...config.tls, privateSocket: join(link.dir, 'api.sock') } : undefined);
   refreshHealth = () => {
     for (const [c, s] of capabilityStatuses(child.state === 'ready', registry.failedTasks())) pub.health.setStatus(c, s);
   };
@@ -94,9 +95,10 @@ export async function startSupervisor(config: Config, log: Logger): Promise<Supe
   child.on('exit', () => registry.childLost(`${child.lastError}; reloading on the next ML process`));
   child.start();
   for (const id of config.preload) void registry.load(id).catch((err: unknown) => log.error({ model: id, err: (err as Error).message }, 'preload failed'));
-  log.info({ host: config.host, port: pub.port, mode: config.mode }, 'tabagent-server listening');
+  log.info({ host: config.host, port: pub.port, mode: config.mode, tls: config.tls !== undefined }, 'tabagent-server listening');
   const http = config.http ? await startHttpServer({
     host: config.httpHost, port: config.httpPort, authToken: config.authToken, grpcHost: config.host, grpcPort: pub.port, log, metrics,
+    grpcPrivateAddress: pub.privateAddress, tls: config.tls,
     readiness: { childReady: () => child.state === 'ready', loadedModels: async () => (await registry.list(true)).map((m) => m.id), preload: config.preload },
   }) : undefined;
 

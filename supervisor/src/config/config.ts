@@ -5,6 +5,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { LOG_LEVELS } from '@tabagent/common';
 import type { LevelWithSilent } from 'pino';
+import { loadTlsFiles, type TlsFiles } from './tls.js';
 
 /** Process mode. */
 export type Mode = 'all' | 'ml' | 'supervisor';
@@ -34,6 +35,8 @@ export interface Config {
   readonly logLevel: LevelWithSilent;
   readonly threads: number;
   readonly authToken: string;
+  /** Certificate and key of the public gRPC and HTTP listeners; undefined = plain text. */
+  readonly tls: TlsFiles | undefined;
   readonly keepAliveSeconds: number;
   readonly maxLoadedModels: number;
   readonly memoryBudgetMb: number;
@@ -93,6 +96,8 @@ export function buildCommand(): Command {
   cmd.addOption(new Option('--log-level <level>', 'log level').choices([...LOG_LEVELS]).default('info').env('TABAGENT_LOG_LEVEL'));
   opt('--threads <n>', 'intra-op threads per model (0 = runtime default)', 'TABAGENT_THREADS', 0, int('--threads', 0));
   opt('--auth-token <token>', 'require "authorization: Bearer <token>" on public calls', 'TABAGENT_AUTH_TOKEN', '');
+  opt('--tls-cert <file>', 'PEM certificate chain: the public gRPC and HTTP listeners speak TLS (needs --tls-key)', 'TABAGENT_TLS_CERT', '');
+  opt('--tls-key <file>', 'PEM private key of --tls-cert', 'TABAGENT_TLS_KEY', '');
   opt('--keep-alive <seconds>', 'default keep-alive of loaded models (-1 = forever, 0 = unload when idle)', 'TABAGENT_KEEP_ALIVE', 300, int('--keep-alive', -1));
   opt('--max-loaded-models <n>', 'most models loaded at once (0 = no limit); least recently used idle models are evicted', 'TABAGENT_MAX_LOADED_MODELS', 0, int('--max-loaded-models', 0));
   opt('--memory-budget-mb <mb>', 'memory budget for loaded models in MiB (0 = no limit)', 'TABAGENT_MEMORY_BUDGET_MB', 0, int('--memory-budget-mb', 0));
@@ -123,6 +128,12 @@ export function parseConfig(argv: readonly string[], repoRoot?: string, env: Nod
   if (o['shmRequireAuth'] === true && !o['authToken']) {
     cmd.error('--shm-require-auth needs --auth-token (or TABAGENT_AUTH_TOKEN): without a token no caller is authenticated');
   }
+  let tls: TlsFiles | undefined;
+  try {
+    tls = loadTlsFiles(o['tlsCert'] as string, o['tlsKey'] as string);
+  } catch (err) {
+    cmd.error((err as Error).message);
+  }
   const shared = (o['sharedModelsDir'] as string) || (repoRoot ? resolve(repoRoot, '..', 'shared', 'models') : '');
   return Object.freeze({
     mode: o['mode'] as Mode,
@@ -142,6 +153,7 @@ export function parseConfig(argv: readonly string[], repoRoot?: string, env: Nod
     logLevel: o['logLevel'] as LevelWithSilent,
     threads: Number(o['threads']),
     authToken: o['authToken'] as string,
+    tls,
     keepAliveSeconds: Number(o['keepAlive']),
     maxLoadedModels: Number(o['maxLoadedModels']),
     memoryBudgetMb: Number(o['memoryBudgetMb']),
