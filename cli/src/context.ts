@@ -1,6 +1,7 @@
 // What every command gets: the resolved global options and lazily opened gRPC clients of the
 // server's public API, with the bearer token (when one is given) sent on every call.
-import { credentials, Metadata, type CallOptions, type Client, type ServiceError } from '@grpc/grpc-js';
+import { readFileSync } from 'node:fs';
+import { credentials, Metadata, type CallOptions, type ChannelCredentials, type Client, type ServiceError } from '@grpc/grpc-js';
 import { grpcChannelOptions } from '@tabagent/common/grpc-options'; // not the whole package (logger, health): start-up
 import { ModelManagementClient } from '@tabagent/protos/v1/model_management';
 import { SharedMemoryClient } from '@tabagent/protos/v1/shared_memory';
@@ -17,6 +18,8 @@ export interface GlobalOptions {
   token: string;
   /** ffmpeg binary, empty for the packaged one. */
   ffmpeg: string;
+  /** PEM CA certificate to trust: the server speaks TLS (--tls-cert); empty = plain text. */
+  tlsCa: string;
 }
 
 /** Defaults and the environment variables that override them. */
@@ -24,13 +27,15 @@ export const GLOBAL_DEFAULTS = Object.freeze({
   server: { env: 'TABAGENT_SERVER', value: '127.0.0.1:50051' },
   http: { env: 'TABAGENT_HTTP', value: '127.0.0.1:8080' },
   token: { env: 'TABAGENT_TOKEN', value: '' },
+  tlsCa: { env: 'TABAGENT_TLS_CA', value: '' },
 });
 
-type Ctor<C> = new (address: string, creds: ReturnType<typeof credentials.createInsecure>, options: object) => C;
+type Ctor<C> = new (address: string, creds: ChannelCredentials, options: object) => C;
 
 /** The clients of one command run; `close()` closes those that were opened. */
 export class Context {
   private readonly opened = new Map<string, Client>();
+  private creds: ChannelCredentials | undefined;
 
   constructor(readonly options: GlobalOptions) {}
 
@@ -64,10 +69,24 @@ export class Context {
     this.opened.clear();
   }
 
+  /** TLS trusting --tls-ca when it is given, else plain text; an unreadable file is a clear error. */
+  private channelCredentials(): ChannelCredentials {
+    if (this.creds) return this.creds;
+    const ca = this.options.tlsCa;
+    if (!ca) return (this.creds = credentials.createInsecure());
+    let pem: Buffer;
+    try {
+      pem = readFileSync(ca);
+    } catch (err) {
+      throw new Error(`--tls-ca: cannot read ${ca} (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+    }
+    return (this.creds = credentials.createSsl(pem));
+  }
+
   private client<C extends Client>(key: string, ctor: Ctor<C>): C {
     let c = this.opened.get(key) as C | undefined;
     if (!c) {
-      c = new ctor(this.options.server, credentials.createInsecure(), grpcChannelOptions());
+      c = new ctor(this.options.server, this.channelCredentials(), grpcChannelOptions());
       this.opened.set(key, c);
     }
     return c;

@@ -27,6 +27,7 @@ export function buildProgram(io: Io, run: (fn: (ctx: Context) => Promise<void>, 
     .addOption(new Option('--server <addr>', 'gRPC address of tabagent-server').env(GLOBAL_DEFAULTS.server.env).default(GLOBAL_DEFAULTS.server.value))
     .addOption(new Option('--http <addr>', 'address of the server\'s HTTP API (reserved for commands that use it)').env(GLOBAL_DEFAULTS.http.env).default(GLOBAL_DEFAULTS.http.value))
     .addOption(new Option('--token <token>', 'bearer token the server requires (--auth-token of tabagent-server)').env(GLOBAL_DEFAULTS.token.env).default(''))
+    .addOption(new Option('--tls-ca <file>', 'PEM CA certificate to trust: talk TLS to a server started with --tls-cert').env(GLOBAL_DEFAULTS.tlsCa.env).default(''))
     .addOption(new Option('--ffmpeg <path>', 'ffmpeg binary (default: TABAGENT_FFMPEG, else the packaged build)').default(''));
   const runner: Runner = { run: (fn) => run(fn, program.opts<GlobalOptions>()), out: io.out };
   registerModels(program, runner);

@@ -1,6 +1,6 @@
 // grpc.health.v1 for both processes: the server side is grpc-health-check's HealthImplementation
 // (setStatus, Watch); the client side below watches a remote server instead of polling it.
-import { credentials, makeGenericClientConstructor, Metadata, type Client, type ClientReadableStream, type ServiceError } from '@grpc/grpc-js';
+import { credentials, makeGenericClientConstructor, Metadata, type ChannelCredentials, type Client, type ClientReadableStream, type ServiceError } from '@grpc/grpc-js';
 import { service as healthService, type ServingStatus } from 'grpc-health-check';
 
 export { HealthImplementation, type ServingStatus } from 'grpc-health-check';
@@ -33,9 +33,10 @@ function statusName(s: ServingStatus | number): ServingStatus | 'SERVICE_UNKNOWN
 export class HealthClient {
   readonly #stub: HealthStub;
 
-  constructor(address: string, stub?: Client) {
+  /** `creds`: the channel's credentials (TLS for a server started with a certificate); plain text by default. */
+  constructor(address: string, stub?: Client, creds?: ChannelCredentials) {
     const Ctor = makeGenericClientConstructor(healthService, 'grpc.health.v1.Health');
-    this.#stub = (stub as HealthStub | undefined) ?? (new Ctor(address, credentials.createInsecure()) as unknown as HealthStub);
+    this.#stub = (stub as HealthStub | undefined) ?? (new Ctor(address, creds ?? credentials.createInsecure()) as unknown as HealthStub);
   }
 
   /** One Check with a deadline. */

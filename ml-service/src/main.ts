@@ -20,8 +20,13 @@ export async function runMl(config: MlConfig): Promise<void> {
   const log = createLogger({ proc: 'ml', level: config.logLevel });
   // Spawned children get a per-spawn secret on stdin; a service started on its own (`--mode ml`)
   // shares one with its supervisor through the environment.
+  // Without one, any local process could call Runtime, Vision and Text: refuse to start instead.
   const secret = config.secretFromStdin ? await readSecretLine() : (process.env[ML_SECRET_ENV] ?? '');
-  if (!secret) log.warn(`no internal secret (${ML_SECRET_ENV} is empty): any local process can call this ML service`);
+  if (!secret) {
+    throw new Error(config.secretFromStdin
+      ? 'the internal secret line on stdin is empty'
+      : `no internal secret: set ${ML_SECRET_ENV} (the same value as the supervisor that attaches)`);
+  }
   const files = config.filesEndpoint ? new ModelFilesClient(config.filesEndpoint, secret) : undefined;
   const loadedModels = new LoadedModels({
     loaders: runtimeLoaders(),

@@ -1,6 +1,7 @@
 // Wires the supervisor together: catalog + store, the internal link, the ML nodes (the spawned child,
 // or the attached nodes of the endpoint list), the model registry and the public server; and shuts it
 // all down in order (drain, stop the nodes, clean up).
+import { join } from 'node:path';
 import { HEALTH_SERVICES, type Logger } from '@tabagent/common';
 import { capabilityStatuses } from './registry/capability-health.js';
 import { modelManagementService } from './api/model-management.js';
@@ -86,7 +87,7 @@ export async function startSupervisor(config: Config, log: Logger): Promise<Supe
     sharedMemory: sharedMemoryService(sharedMemory),
     // An attached ML service runs elsewhere: it reads model files here, guarded by the shared secret.
     extra: config.mode === 'supervisor' ? [{ definition: ModelFilesService, impl: files }] : [],
-  });
+  }, config.tls ? { ...config.tls, privateSocket: join(link.dir, 'api.sock') } : undefined);
   refreshHealth = () => {
     for (const [c, st] of capabilityStatuses(nodes.anyUp(), registry.failedTasks())) pub.health.setStatus(c, st);
   };
@@ -117,9 +118,10 @@ export async function startSupervisor(config: Config, log: Logger): Promise<Supe
   if (resolver) await resolver.start();
   else nodes.add(LOCAL_NODE);
   for (const id of config.preload) void registry.load(id).catch((err: unknown) => log.error({ model: id, err: (err as Error).message }, 'preload failed'));
-  log.info({ host: config.host, port: pub.port, mode: config.mode }, 'tabagent-server listening');
+  log.info({ host: config.host, port: pub.port, mode: config.mode, tls: config.tls !== undefined }, 'tabagent-server listening');
   const http = config.http ? await startHttpServer({
     host: config.httpHost, port: config.httpPort, authToken: config.authToken, grpcHost: config.host, grpcPort: pub.port, log, metrics,
+    grpcPrivateAddress: pub.privateAddress, tls: config.tls,
     readiness: { childReady: () => nodes.anyUp(), loadedModels: async () => (await registry.list(true)).map((m) => m.id), preload: config.preload },
   }) : undefined;
 

@@ -33,6 +33,8 @@ const registry = {
   TA_ERR_SHUTTING_DOWN: { grpc: status.UNAVAILABLE, description: 'The server is shutting down' },
   TA_ERR_REGION_NOT_FOUND: { grpc: status.NOT_FOUND, description: 'Unknown shared-memory region or key' },
   TA_ERR_ALREADY_EXISTS: { grpc: status.ALREADY_EXISTS, description: 'The name is already registered' },
+  TA_ERR_CACHE_FULL: { grpc: status.RESOURCE_EXHAUSTED, description: "The model cache's disk is full (ENOSPC/EDQUOT)" },
+  TA_ERR_CACHE_READ_ONLY: { grpc: status.FAILED_PRECONDITION, description: 'The model cache folder is on a read-only file system' },
 } as const satisfies Record<string, ErrorCodeInfo>;
 
 /** A stable error code. */
@@ -51,6 +53,8 @@ const aliases: Readonly<Record<string, ErrorCode>> = {
   STORE_UNAVAILABLE: 'TA_ERR_SOURCE_UNAVAILABLE',
   STORE_FAILED_PRECONDITION: 'TA_ERR_FAILED_PRECONDITION',
   STORE_CANCELLED: 'TA_ERR_CANCELLED',
+  STORE_DISK_FULL: 'TA_ERR_CACHE_FULL',
+  STORE_READ_ONLY: 'TA_ERR_CACHE_READ_ONLY',
   TEXT_MODEL_LOAD_FAILED: 'TA_ERR_MODEL_LOAD_FAILED',
   TEXT_MODEL_DISPOSED: 'TA_ERR_MODEL_NOT_LOADED',
   LLAMA2C_INVALID_FORMAT: 'TA_ERR_FAILED_PRECONDITION',

@@ -1,5 +1,8 @@
 // The public gRPC server: health (liveness "" + one status per capability), reflection,
-// ModelManagement, and the Vision / Text proxies, with optional bearer-token auth.
+// ModelManagement, and the Vision / Text proxies, with optional bearer-token auth and TLS. With
+// TLS the same services are also bound, in plain text, on a private unix socket (0600 in a 0700
+// folder): the process's own HTTP routes call the API there without a certificate to trust.
+import { chmod } from 'node:fs/promises';
 import { Server, ServerCredentials, type ServiceDefinition, type UntypedServiceImplementation } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 import { ReflectionService } from '@grpc/reflection';
@@ -23,10 +26,20 @@ export interface PublicServer {
   readonly server: Server;
   readonly health: HealthImplementation;
   readonly port: number;
+  /** The private plain-text address of the same services (with TLS only). */
+  readonly privateAddress: string | undefined;
+}
+
+/** TLS of the public listener, and where its private plain-text twin binds. */
+export interface PublicTls {
+  readonly cert: Buffer;
+  readonly key: Buffer;
+  /** Unix socket path inside a private folder. */
+  readonly privateSocket: string;
 }
 
 /** Creates and binds the public server; health "" is SERVING once bound, capabilities follow the child. */
-export async function startPublicServer(host: string, port: number, token: string, services: PublicServices): Promise<PublicServer> {
+export async function startPublicServer(host: string, port: number, token: string, services: PublicServices, tls?: PublicTls): Promise<PublicServer> {
   const server = new Server(grpcServerOptions());
   const health = new HealthImplementation({
     [HEALTH_SERVICES.server]: 'NOT_SERVING',
@@ -47,7 +60,14 @@ export async function startPublicServer(host: string, port: number, token: strin
   server.addService(shm.definition, requireBearer(shm.impl, token));
   for (const e of services.extra ?? []) server.addService(e.definition, e.impl);
   const addr = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
-  const bound = await bindGrpcServer(server, addr, ServerCredentials.createInsecure());
+  const creds = tls ? ServerCredentials.createSsl(null, [{ cert_chain: tls.cert, private_key: tls.key }], false) : ServerCredentials.createInsecure();
+  const bound = await bindGrpcServer(server, addr, creds);
+  let privateAddress: string | undefined;
+  if (tls) {
+    privateAddress = `unix:${tls.privateSocket}`;
+    await bindGrpcServer(server, privateAddress, ServerCredentials.createInsecure());
+    await chmod(tls.privateSocket, 0o600);
+  }
   health.setStatus(HEALTH_SERVICES.server, 'SERVING');
-  return { server, health, port: bound };
+  return { server, health, port: bound, privateAddress };
 }

@@ -28,6 +28,14 @@ export class SharedMemoryTable {
     this.#dir = dir;
   }
 
+  #realDir(): string {
+    try {
+      return realpathSync(this.#dir);
+    } catch {
+      throw new TabagentError('TA_ERR_REGION_NOT_FOUND', `key: the shared-memory folder ${this.#dir} does not exist`);
+    }
+  }
+
   register(req: RegisterSharedMemoryRequest): SharedMemoryRegion {
     if (!NAME.test(req.name)) throw invalidArgument('name', 'must be 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit');
     if (this.#entries.has(req.name)) throw new TabagentError('TA_ERR_ALREADY_EXISTS', `name: region "${req.name}" is already registered; unregister it first`);
@@ -35,7 +43,9 @@ export class SharedMemoryTable {
     const file = req.key.startsWith('/') ? req.key.slice(1) : req.key;
     if (!NAME.test(file)) throw invalidArgument('key', `must be a shm_open name such as "/camera0" (one path segment), got "${req.key}"`);
     if (!Number.isSafeInteger(req.byteSize) || req.byteSize <= 0) throw invalidArgument('byte_size', `must be positive, got ${req.byteSize}`);
-    const path = join(this.#dir, file);
+    // The folder resolved, the file itself not: a symlink swapped in after the lstat is never followed
+    // (the child opens this path with O_NOFOLLOW).
+    const path = join(this.#realDir(), file);
     let size: number;
     try {
       const st = lstatSync(path);
@@ -47,7 +57,7 @@ export class SharedMemoryTable {
     }
     if (req.byteSize > size) throw invalidArgument('byte_size', `${req.byteSize} exceeds the ${size} bytes of "${req.key}"`);
     const region: SharedMemoryRegion = { name: req.name, key: req.key, byteSize: req.byteSize };
-    this.#entries.set(req.name, { region, path: realpathSync(path) });
+    this.#entries.set(req.name, { region, path });
     return region;
   }
 

@@ -5,6 +5,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { LOG_LEVELS } from '@tabagent/common';
 import type { LevelWithSilent } from 'pino';
+import { loadTlsFiles, type TlsFiles } from './tls.js';
 
 /** Process mode. */
 export type Mode = 'all' | 'ml' | 'supervisor';
@@ -36,9 +37,13 @@ export interface Config {
   readonly sharedModelsDir: string;
   /** Folder of the shared-memory objects clients register (SharedMemory service). */
   readonly shmDir: string;
+  /** Only callers with the bearer token may use SharedMemory (needs authToken). */
+  readonly shmRequireAuth: boolean;
   readonly logLevel: LevelWithSilent;
   readonly threads: number;
   readonly authToken: string;
+  /** Certificate and key of the public gRPC and HTTP listeners; undefined = plain text. */
+  readonly tls: TlsFiles | undefined;
   readonly keepAliveSeconds: number;
   readonly maxLoadedModels: number;
   readonly memoryBudgetMb: number;
@@ -97,9 +102,12 @@ export function buildCommand(): Command {
   opt('--hf-endpoint <url>', 'Hugging Face hub endpoint for hf: sources (default https://huggingface.co)', 'TABAGENT_HF_ENDPOINT', '');
   opt('--shared-models-dir <dir>', 'folder holding stories260K/ (registered as karpathy/stories260K when present)', 'TABAGENT_SHARED_MODELS_DIR', '');
   opt('--shm-dir <dir>', 'folder of the POSIX shared-memory objects clients may register for frames (SharedMemory service)', 'TABAGENT_SHM_DIR', '/dev/shm');
+  cmd.addOption(new Option('--shm-require-auth', 'only callers presenting the --auth-token bearer token may register shared-memory regions (refuses to start without --auth-token)').env('TABAGENT_SHM_REQUIRE_AUTH'));
   cmd.addOption(new Option('--log-level <level>', 'log level').choices([...LOG_LEVELS]).default('info').env('TABAGENT_LOG_LEVEL'));
   opt('--threads <n>', 'intra-op threads per model (0 = runtime default)', 'TABAGENT_THREADS', 0, int('--threads', 0));
   opt('--auth-token <token>', 'require "authorization: Bearer <token>" on public calls', 'TABAGENT_AUTH_TOKEN', '');
+  opt('--tls-cert <file>', 'PEM certificate chain: the public gRPC and HTTP listeners speak TLS (needs --tls-key)', 'TABAGENT_TLS_CERT', '');
+  opt('--tls-key <file>', 'PEM private key of --tls-cert', 'TABAGENT_TLS_KEY', '');
   opt('--keep-alive <seconds>', 'default keep-alive of loaded models (-1 = forever, 0 = unload when idle)', 'TABAGENT_KEEP_ALIVE', 300, int('--keep-alive', -1));
   opt('--max-loaded-models <n>', 'most models loaded at once (0 = no limit); least recently used idle models are evicted', 'TABAGENT_MAX_LOADED_MODELS', 0, int('--max-loaded-models', 0));
   opt('--memory-budget-mb <mb>', 'memory budget for loaded models in MiB (0 = no limit)', 'TABAGENT_MEMORY_BUDGET_MB', 0, int('--memory-budget-mb', 0));
@@ -127,6 +135,15 @@ export function parseConfig(argv: readonly string[], repoRoot?: string, env: Nod
     if (!o['mlEndpoint'] && !o['mlEndpointsFile']) cmd.error('--mode supervisor needs --ml-endpoint (or TABAGENT_ML_ENDPOINT) or --ml-endpoints-file');
     if (!mlSecret) cmd.error(`--mode supervisor needs the shared secret in ${ML_SECRET_ENV}: ModelFiles is served on the public port in this mode`);
   }
+  if (o['shmRequireAuth'] === true && !o['authToken']) {
+    cmd.error('--shm-require-auth needs --auth-token (or TABAGENT_AUTH_TOKEN): without a token no caller is authenticated');
+  }
+  let tls: TlsFiles | undefined;
+  try {
+    tls = loadTlsFiles(o['tlsCert'] as string, o['tlsKey'] as string);
+  } catch (err) {
+    cmd.error((err as Error).message);
+  }
   const shared = (o['sharedModelsDir'] as string) || (repoRoot ? resolve(repoRoot, '..', 'shared', 'models') : '');
   return Object.freeze({
     mode: o['mode'] as Mode,
@@ -145,9 +162,11 @@ export function parseConfig(argv: readonly string[], repoRoot?: string, env: Nod
     hfEndpoint: o['hfEndpoint'] as string,
     sharedModelsDir: shared,
     shmDir: resolve(o['shmDir'] as string),
+    shmRequireAuth: o['shmRequireAuth'] === true,
     logLevel: o['logLevel'] as LevelWithSilent,
     threads: Number(o['threads']),
     authToken: o['authToken'] as string,
+    tls,
     keepAliveSeconds: Number(o['keepAlive']),
     maxLoadedModels: Number(o['maxLoadedModels']),
     memoryBudgetMb: Number(o['memoryBudgetMb']),

@@ -27,12 +27,9 @@ export function modelFilesService(store: ModelStore, issued: IssuedFiles, secret
       }
       if (!ok) throw new TabagentError('TA_ERR_UNAUTHENTICATED', 'missing or wrong internal secret');
       if (!req.model) throw invalidArgument('model', 'is required');
-      if (!req.path) throw invalidArgument('path', 'is required');
-      if (req.path.startsWith('/') || req.path.split(/[\\/]/).includes('..')) {
-        throw new TabagentError('TA_ERR_PERMISSION_DENIED', `path "${req.path}" is outside the model`);
-      }
+      checkRequestPath(req.model, req.path);
       if (!issued.allowed(req.model, req.path)) {
-        throw new TabagentError('TA_ERR_PERMISSION_DENIED', `file "${req.path}" of model "${req.model}" was not issued to this child`);
+        throw new TabagentError('TA_ERR_PERMISSION_DENIED', `path: file "${req.path}" of model "${req.model}" was not issued to this child`);
       }
       const file = await store.open(req.model, req.path, { start: req.offset });
       try {
@@ -45,6 +42,33 @@ export function modelFilesService(store: ModelStore, issued: IssuedFiles, secret
       }
     }),
   };
+}
+
+/** Control characters (NUL included): no file name of a manifest holds one. */
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
+/**
+ * Refuses a path that could not name a file of a manifest before anything looks it up: control
+ * characters (NUL) are INVALID_ARGUMENT; absolute paths, `..`, backslashes and their URL-encoded
+ * forms (`%2e%2e%2f`) are PERMISSION_DENIED. Symlinks are the store's to refuse when it opens.
+ */
+function checkRequestPath(model: string, path: string): void {
+  if (!path) throw invalidArgument('path', 'is required');
+  if (CONTROL.test(model)) throw invalidArgument('model', 'contains a control character');
+  let decoded = path;
+  try {
+    decoded = decodeURIComponent(path);
+  } catch {
+    // not valid percent-encoding: the path is taken as it is
+  }
+  for (const p of new Set([path, decoded])) {
+    const how = p === path ? '' : ' once URL-decoded';
+    if (CONTROL.test(p)) throw invalidArgument('path', `${JSON.stringify(path)} contains a control character${how}`);
+    if (p.startsWith('/') || /^[A-Za-z]:/.test(p) || p.split(/[\\/]/).includes('..')) {
+      throw new TabagentError('TA_ERR_PERMISSION_DENIED', `path: ${JSON.stringify(path)} is outside the model${how}`);
+    }
+  }
 }
 
 /** Read buffers per transfer: one being read, others waiting to be framed or on their way out. */

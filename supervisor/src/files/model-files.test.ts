@@ -1,7 +1,8 @@
 // ModelFiles security and streaming, end to end inside the supervisor: the real internal link (unix
 // socket in a private folder), the real service, and a real ModelStore over a `file:` catalog entry
 // in a temp folder. Secrets, issued manifests, path escapes (.., absolute, symlinks), chunking,
-// first-chunk size + sha256, resuming from an offset, and socket/folder permissions.
+// URL-encoded escapes, NUL and control characters, first-chunk size + sha256, resuming from an
+// offset, and socket/folder permissions.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -169,6 +170,34 @@ describe('ModelFiles on the internal link', () => {
       const err = await expectStatus(fetchChunks(client, { model: MODEL, path }, SECRET), status.PERMISSION_DENIED, 'TA_ERR_PERMISSION_DENIED');
       assert.match(err.details, /outside the model|not issued/, path);
     }
+  });
+
+  it('refuses URL-encoded escapes with PERMISSION_DENIED and NUL or control characters with INVALID_ARGUMENT, naming path', async () => {
+    const cases: Array<[string, status, string]> = [
+      ['%2e%2e%2fcache%2fweights.bin', status.PERMISSION_DENIED, 'once URL-decoded'],
+      ['%2E%2E/weights.bin', status.PERMISSION_DENIED, 'once URL-decoded'],
+      ['dir%2f..%2fweights.bin', status.PERMISSION_DENIED, 'once URL-decoded'],
+      ['%2fetc%2fpasswd', status.PERMISSION_DENIED, 'once URL-decoded'],
+      ['..%5cweights.bin', status.PERMISSION_DENIED, 'once URL-decoded'],
+      ['C:\\Windows\\win.ini', status.PERMISSION_DENIED, 'outside the model'],
+      ['weights.bin\0.txt', status.INVALID_ARGUMENT, 'control character'],
+      ['\0', status.INVALID_ARGUMENT, 'control character'],
+      ['weights.bin%00', status.INVALID_ARGUMENT, 'control character once URL-decoded'],
+      ['dir/inner.bin\n', status.INVALID_ARGUMENT, 'control character'],
+      // percent signs that decode to nothing dangerous are only not in the manifest
+      ['weights%2ebin', status.PERMISSION_DENIED, 'not issued'],
+      ['100%', status.PERMISSION_DENIED, 'not issued'],
+    ];
+    for (const [path, code, words] of cases) {
+      const err = await expectStatus(fetchChunks(client, { model: MODEL, path }, SECRET), code,
+        code === status.INVALID_ARGUMENT ? 'TA_ERR_INVALID_ARGUMENT' : 'TA_ERR_PERMISSION_DENIED');
+      assert.match(err.details, /^path: /, JSON.stringify(path));
+      assert.ok(err.details.includes(words), `${JSON.stringify(path)}: "${err.details}" says "${words}"`);
+    }
+    const model = await expectStatus(fetchChunks(client, { model: `${MODEL}\0`, path: 'config.json' }, SECRET), status.INVALID_ARGUMENT, 'TA_ERR_INVALID_ARGUMENT');
+    assert.match(model.details, /^model: /);
+    // the service is still serving
+    assert.equal((await fetchChunks(client, { model: MODEL, path: 'config.json' }, SECRET))[0]!.totalSize, FILES['config.json'].length);
   });
 
   it('refuses a symlinked file or folder leading out of the cache with PERMISSION_DENIED', async () => {

@@ -21,6 +21,10 @@ export interface HttpOptions {
   /** Where the public gRPC API listens (the routes call it on loopback). */
   grpcHost: string;
   grpcPort: number;
+  /** A plain-text address of the same gRPC server for the routes (its private socket when it uses TLS). */
+  grpcPrivateAddress?: string;
+  /** Serve HTTPS with this certificate and key. */
+  tls?: { cert: Buffer; key: Buffer };
   readiness: Readiness;
   metrics: Metrics;
   log: Logger;
@@ -41,16 +45,18 @@ function tokenOk(header: string | undefined, token: string): boolean {
 /** Builds, registers and starts the HTTP server; logs "http listening" with the bound port. */
 export async function startHttpServer(o: HttpOptions): Promise<HttpServer> {
   const log = o.log.child({ component: 'http' });
-  const app: FastifyInstance = Fastify({
+  const options = {
     loggerInstance: log as unknown as FastifyBaseLogger, disableRequestLogging: true, bodyLimit: 64 * 1024 * 1024,
-    genReqId: (req) => {
+    genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && /^[\w.-]{1,128}$/.test(given) ? given : randomUUID();
     },
-  });
+  };
+  // Routes only see the request and reply, the same over HTTP and HTTPS.
+  const app = (o.tls ? Fastify({ ...options, https: { cert: o.tls.cert, key: o.tls.key } }) : Fastify(options)) as unknown as FastifyInstance;
   // Answers are serialized as they are: route response schemas document them (GET /openapi.json).
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
-  const lb = new LoopbackClients(o.grpcHost, o.grpcPort, o.authToken);
+  const lb = new LoopbackClients(o.grpcHost, o.grpcPort, o.authToken, o.grpcPrivateAddress);
   // Every route, as "METHOD /url" (fastify's implicit HEAD routes aside), for the listening log line.
   const routes: string[] = [];
   app.addHook('onRoute', (r) => {
@@ -97,7 +103,7 @@ export async function startHttpServer(o: HttpOptions): Promise<HttpServer> {
   await app.listen({ host: o.host, port: o.port });
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr !== null ? addr.port : o.port;
-  log.info({ host: o.host, port, routes }, 'http listening');
+  log.info({ host: o.host, port, routes, tls: o.tls !== undefined }, 'http listening');
   return {
     port,
     close: async () => {

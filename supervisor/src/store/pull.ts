@@ -2,12 +2,13 @@
 // conversion hook, and write the manifest. A first pull that fails for a non-transient reason
 // leaves nothing behind; interrupted downloads keep their partial files for resuming.
 
-import { lstat, mkdir, rm } from 'node:fs/promises';
+import { constants, existsSync } from 'node:fs';
+import { access, lstat, mkdir, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Logger } from 'pino';
 import type { ModelCache, VerifyResult } from './cache.js';
 import { type ConverterRegistry, runConversion } from './converters.js';
-import { StoreError, isStoreError, mapFsError } from './core/errors.js';
+import { StoreError, diskFault, isStoreError, mapFsError } from './core/errors.js';
 import { commitFile, partialPathFor } from './fs-atomic.js';
 import { hashFile } from './core/hash.js';
 import type { ProgressReporter } from './progress.js';
@@ -123,7 +124,10 @@ async function ensureFiles(
         progress.report('verifying', t.file.size ?? 0, t.file.size ?? 0, t.file.path);
       });
     }
-  } catch (err) {
+  } catch (caught) {
+    // A full or read-only disk is no transient fault: a first pull removes what it wrote; partial
+    // downloads of a re-pull stay, but only a file whose sha256 verifies is ever renamed into place.
+    const err = diskFault(caught, dir) ?? caught;
     const transient = signal.aborted || (isStoreError(err) && TRANSIENT.has(err.code));
     if (state.manifest === undefined && !transient) {
       logger?.warn({ id: entry.id, err: (err as Error).message }, 'pull failed; removing its files from the cache');
@@ -147,9 +151,26 @@ export async function runPull(
   const { signal } = settings;
   progress.report('resolving', 0, 0);
   const dir = await cache.modelDir(entry);
-  await mkdir(dir, { recursive: true }).catch((err: unknown) => { throw mapFsError(err, dir); });
+  await makeModelDir(dir);
   // Another process sharing the cache may be pulling the same model: one at a time per folder.
-  return withPullLock(dir, { signal, ...(ctx.logger ? { log: ctx.logger } : {}) }, () => pullLocked(ctx, entry, dir, progress, settings));
+  try {
+    return await withPullLock(dir, { signal, ...(ctx.logger ? { log: ctx.logger } : {}) }, () => pullLocked(ctx, entry, dir, progress, settings));
+  } catch (err) {
+    throw diskFault(err, dir) ?? err;
+  }
+}
+
+/** Creates the model's folder; a refusal names the folder that could not be written. */
+async function makeModelDir(dir: string): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (err) {
+    // A recursive mkdir reports ENOENT on a read-only file system: ask the nearest existing folder.
+    let probe = dirname(dir);
+    while (!existsSync(probe) && dirname(probe) !== probe) probe = dirname(probe);
+    const why = await access(probe, constants.W_OK).then(() => undefined, (e: unknown) => e);
+    throw why !== undefined ? mapFsError(why, probe) : mapFsError(err, dir);
+  }
 }
 
 /** The pull itself, holding the folder's pull lock. */

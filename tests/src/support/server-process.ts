@@ -6,6 +6,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { credentials, type ChannelCredentials } from '@grpc/grpc-js';
 import { HealthClient } from '@tabagent/common';
 import { repoRoot, serverCli } from './paths.js';
 import { childPidsOf, waitGone } from './processes.js';
@@ -34,6 +35,8 @@ export interface StartOptions {
   /** Wait for the ML child to be SERVING too (default true). */
   waitForChild?: boolean;
   timeoutMs?: number;
+  /** The server speaks TLS (--tls-cert): wait for it with this CA certificate (PEM). */
+  tlsCa?: Buffer;
 }
 
 /** Starts the server with a private cache folder unless --cache-dir is given. */
@@ -80,8 +83,9 @@ export async function startServer(opts: StartOptions = {}): Promise<ServerUnderT
   const port = Number(listening['port']);
   const address = `127.0.0.1:${port}`;
   const httpPort = http ? Number((await waitForLog(/"msg":"http listening"/, opts.timeoutMs ?? 30_000))['port']) : undefined;
-  await waitServing(address, '', opts.timeoutMs ?? 30_000);
-  if (opts.waitForChild !== false) await waitServing(address, 'tabagent.ml', opts.timeoutMs ?? 30_000);
+  const creds = opts.tlsCa ? credentials.createSsl(opts.tlsCa) : undefined;
+  await waitServing(address, '', opts.timeoutMs ?? 30_000, creds);
+  if (opts.waitForChild !== false) await waitServing(address, 'tabagent.ml', opts.timeoutMs ?? 30_000, creds);
   const pid = proc.pid!;
   return {
     proc, pid, port, address, httpPort, logs, waitForLog,
@@ -97,8 +101,8 @@ export async function startServer(opts: StartOptions = {}): Promise<ServerUnderT
 }
 
 /** Waits until a health service reports SERVING (Watch, not polling). */
-export function waitServing(address: string, service: string, timeoutMs: number): Promise<void> {
-  const client = new HealthClient(address);
+export function waitServing(address: string, service: string, timeoutMs: number, creds?: ChannelCredentials): Promise<void> {
+  const client = new HealthClient(address, undefined, creds);
   return new Promise<void>((resolve, reject) => {
     let stop = (): void => undefined;
     const t = setTimeout(() => {

@@ -3,7 +3,7 @@
 // @tabagent/common's shared-memory.ts) and hands on a Frame with `data` set, so everything after
 // this point treats it like pixels that came in the message. One read of byte_size bytes, no
 // other copy.
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, openSync, readSync } from 'node:fs';
 import type { Metadata } from '@grpc/grpc-js';
 import { SHM_KEY, decodeRegions, type ResolvedRegion } from '@tabagent/common';
 import type { Frame as ProtoFrame } from '@tabagent/protos/v1/vision';
@@ -24,8 +24,12 @@ function notFound(field: string, problem: string): VisionError {
 function readAt(path: string, into: Uint8Array, offset: number, field: string, region: string): number {
   let fd: number;
   try {
-    fd = openSync(path, 'r');
-  } catch {
+    // Never through a symlink: the supervisor registered a regular file of its shared-memory folder.
+    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ELOOP') {
+      throw invalidArgument(field, `the file of region "${region}" was replaced by a symlink after registration; refused`);
+    }
     throw notFound(field, `the file of region "${region}" cannot be opened (removed after registration?)`);
   }
   try {

@@ -25,6 +25,8 @@ const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = Object.freeze({
   TA_ERR_SHUTTING_DOWN: 503,
   TA_ERR_REGION_NOT_FOUND: 404,
   TA_ERR_ALREADY_EXISTS: 409,
+  TA_ERR_CACHE_FULL: 507,
+  TA_ERR_CACHE_READ_ONLY: 507,
 });
 
 /** gRPC request fields whose OpenAI name differs (after "sampling." and any index are dropped). */

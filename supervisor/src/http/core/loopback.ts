@@ -14,9 +14,10 @@ export class LoopbackClients {
   readonly vision: VisionClient;
   readonly #token: string;
 
-  constructor(grpcHost: string, grpcPort: number, token: string) {
+  /** `privateAddress` (a plain-text unix socket of the same server) wins over host and port. */
+  constructor(grpcHost: string, grpcPort: number, token: string, privateAddress?: string) {
     const host = grpcHost === '0.0.0.0' || grpcHost === '::' || grpcHost === '' ? '127.0.0.1' : grpcHost;
-    const address = host.includes(':') ? `[${host}]:${grpcPort}` : `${host}:${grpcPort}`;
+    const address = privateAddress ?? (host.includes(':') ? `[${host}]:${grpcPort}` : `${host}:${grpcPort}`);
     const creds = credentials.createInsecure();
     const opts = grpcChannelOptions();
     this.models = new ModelManagementClient(address, creds, opts);

@@ -5,7 +5,7 @@ import { createWriteStream } from 'node:fs';
 import { stat, truncate } from 'node:fs/promises';
 import { once } from 'node:events';
 import type { Logger } from 'pino';
-import { StoreError } from '../core/errors.js';
+import { StoreError, diskFault } from '../core/errors.js';
 import type { FetchOptions } from './types.js';
 
 export interface DownloadRequest {
@@ -94,6 +94,7 @@ async function attemptOnce(req: DownloadRequest, opts: FetchOptions): Promise<Do
 }
 
 function isRetryable(err: unknown): boolean {
+  if (diskFault(err, '') !== undefined) return false;
   if (err instanceof StoreError) return err.details['retryable'] === true;
   return err instanceof TypeError || (err as NodeJS.ErrnoException).code !== undefined; // network errors
 }
@@ -107,6 +108,8 @@ export async function downloadWithResume(req: DownloadRequest, opts: FetchOption
     } catch (err) {
       if (opts.signal.aborted) throw err;
       if (attempt >= attempts || !isRetryable(err)) {
+        const fault = diskFault(err, req.dest);
+        if (fault !== undefined) throw fault;
         if (err instanceof StoreError) throw err;
         throw new StoreError('STORE_UNAVAILABLE', `${req.label}: download from ${req.url} failed: ${(err as Error).message}`,
           { url: req.url }, { cause: err });

@@ -8,7 +8,7 @@ import type { Readable } from 'node:stream';
 import pacote from 'pacote';
 import { Parser } from 'tar';
 import type { ReadEntry } from 'tar';
-import { StoreError } from '../core/errors.js';
+import { StoreError, diskFault } from '../core/errors.js';
 import { parseSource } from '../core/source-spec.js';
 import type { CatalogEntry, CatalogFile } from '../core/types.js';
 import { npmOptionsFromConfig } from './npm-config.js';
@@ -108,6 +108,8 @@ export class NpmSource implements Source {
         { ...opts, integrity: manifest._integrity, resolved: manifest._resolved });
     } catch (err) {
       if (options.signal.aborted) throw err;
+      const fault = diskFault(err, targets[0]?.dest ?? '');
+      if (fault !== undefined) throw fault;
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'EINTEGRITY') {
         throw new StoreError('STORE_DATA_LOSS', `npm tarball ${pkg} failed its integrity check`, { id: entry.id }, { cause: err });
