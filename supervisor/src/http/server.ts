@@ -9,6 +9,7 @@ import { LoopbackClients } from './core/loopback.js';
 import { chatRoutes } from './openai/chat.js';
 import { embeddingRoutes } from './openai/embeddings.js';
 import { modelRoutes } from './openai/models.js';
+import { transcriptionRoutes } from './openai/transcriptions.js';
 import type { Metrics } from '../metrics/metrics.js';
 
 /** Options of the HTTP server. */
@@ -83,6 +84,7 @@ export async function startHttpServer(o: HttpOptions): Promise<HttpServer> {
     return reply.type(m.contentType).send(m.text);
   });
   embeddingRoutes(app, lb);
+  await transcriptionRoutes(app, lb);
   await app.listen({ host: o.host, port: o.port });
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr !== null ? addr.port : o.port;

@@ -31,6 +31,7 @@ const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = Object.freeze({
 const OPENAI_PARAM: Readonly<Record<string, string>> = Object.freeze({
   max_new_tokens: 'max_tokens', maxNewTokens: 'max_tokens', top_p: 'top_p', topP: 'top_p', texts: 'input',
   temperature: 'temperature', seed: 'seed', stop: 'stop', messages: 'messages', prompt: 'prompt', model: 'model',
+  audio: 'file', language: 'language', encoding: 'file', sample_rate: 'file', sampleRate: 'file',
 });
 
 /** OpenAI's error `type` for a status. */
