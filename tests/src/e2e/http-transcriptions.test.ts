@@ -48,6 +48,8 @@ describe('POST /v1/audio/transcriptions through the openai SDK', () => {
     server = await startServer({ args: ['--mode', 'all'] });
     grpc = connect(server.address);
     openai = new OpenAI({ baseURL: `http://127.0.0.1:${server.httpPort}/v1`, apiKey: 'unused' });
+    // The first call pulls and loads Whisper; the calls compared below are then warm.
+    await openai.audio.transcriptions.create({ model: MODEL, file: await file(), language: 'en' });
   });
   after(async () => {
     grpc?.close();
