@@ -72,10 +72,11 @@ describe('HTTP API when the ML child is killed', () => {
   it('a non-streamed chat cut by the kill answers the greedy text of an uncut one, or 503', async () => {
     const messages = [{ role: 'user' as const, content: 'Tell me a long story about a dog.' }];
     const ask = (): Promise<OpenAI.ChatCompletion> => openai.chat.completions.create({ model: LLM, messages, temperature: 0, max_tokens: 400 });
+    await ask(); // loads the model, so the timed call below is warm
     const t0 = Date.now();
     const ref = await ask();
     const ms = Date.now() - t0;
-    const r = await withKill(ask, Math.max(5, Math.floor(ms / 3)));
+    const r = await withKill(ask, Math.max(5, Math.floor(ms / 4)));
     assert.ok(r.killedFirst, `the chat (${ms} ms uncut) finished before the kill`);
     if (r.err !== undefined) assert503(r.err);
     else assert.equal(r.value?.choices[0]?.message.content, ref.choices[0]?.message.content);
@@ -84,15 +85,17 @@ describe('HTTP API when the ML child is killed', () => {
   it('an embeddings call cut by the kill answers the vectors of an uncut one, or 503', async () => {
     const input = Array.from({ length: 256 }, (_, i) => `sentence number ${i} about cats and dogs`);
     const ask = (): Promise<OpenAI.CreateEmbeddingResponse> => openai.embeddings.create({ model: EMBEDDER, input, encoding_format: 'float' });
+    await ask(); // loads the model, so the timed call below is warm
     const t0 = Date.now();
     const ref = await ask();
     const ms = Date.now() - t0;
-    const r = await withKill(ask, Math.max(5, Math.floor(ms / 3)));
+    const r = await withKill(ask, Math.max(5, Math.floor(ms / 4)));
     assert.ok(r.killedFirst, `the embeddings call (${ms} ms uncut) finished before the kill`);
     if (r.err !== undefined) assert503(r.err);
     else {
       assert.equal(r.value?.data.length, input.length);
-      const worst = Math.max(...r.value!.data.flatMap((d, i) => d.embedding.map((v, j) => Math.abs(v - ref.data[i]!.embedding[j]!))));
+      let worst = 0;
+      r.value!.data.forEach((d, i) => d.embedding.forEach((v, j) => { worst = Math.max(worst, Math.abs(v - ref.data[i]!.embedding[j]!)); }));
       assert.ok(worst < 1e-4, `largest difference ${worst}`);
     }
   });
