@@ -79,6 +79,6 @@ export function toPcm16k(ffmpeg: string, file: string): Promise<Buffer> {
 
 export async function transcribe(ctx: Context, model: string, file: string, language: string): Promise<string> {
   const pcm = await toPcm16k(resolveFfmpeg(ctx.options.ffmpeg || undefined).path, file);
-  const res = await ctx.call(ctx.text, ctx.text.transcribe, { model, audio: pcm, encoding: AudioEncoding.AUDIO_ENCODING_PCM_S16LE, sampleRate: 16000, language });
+  const res = await ctx.call(ctx.text, ctx.text.transcribe, { model, audio: pcm, encoding: AudioEncoding.AUDIO_ENCODING_PCM_S16LE, sampleRate: 16000, language, timestamps: false });
   return res.text;
 }

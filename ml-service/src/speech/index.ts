@@ -5,5 +5,6 @@ export { SpeechError, invalidAudio, type SpeechErrorCode } from './errors.js';
 export { resample } from './resample.js';
 export { SpeechHandle, asSpeechHandle } from './speech-handle.js';
 export { isWav, parseWav, encodeWav16, type PcmAudio } from './wav.js';
-export { loadSpeechModel, type LoadSpeechModelOptions, type SpeechModel } from './whisper.js';
+export { loadSpeechModel, type LoadSpeechModelOptions, type SpeechModel, type Transcript, type TranscribeOptions } from './whisper.js';
+export { segmentsOf, type TimedSegment } from './segments.js';
 export { serveTranscribe, MAX_AUDIO_SECONDS } from './transcribe-request.js';

@@ -22,6 +22,9 @@ export async function serveTranscribe(req: TranscribeRequest, h: SpeechHandle): 
   if (req.language !== '' && !/^[A-Za-z][A-Za-z -]{1,30}$/.test(req.language)) throw invalidAudio('language', `"${req.language}" is not a language name or code`);
   const audio = decodeAudio(req.audio, format, req.sampleRate);
   if (audio.durationSeconds > MAX_AUDIO_SECONDS) throw invalidAudio('audio', `is ${audio.durationSeconds.toFixed(0)} s long; at most ${MAX_AUDIO_SECONDS} s are accepted`);
-  const text = await h.model.transcribe(audio.samples, req.language.toLowerCase());
-  return { text, durationSeconds: audio.durationSeconds };
+  const temperature = req.temperature ?? 0;
+  if (!Number.isFinite(temperature) || temperature < 0 || temperature > 1) throw invalidAudio('temperature', `${temperature} is outside [0, 1]`);
+  const t = await h.model.transcribe(audio.samples, { language: req.language.toLowerCase(), timestamps: req.timestamps, temperature });
+  const segments = (t.segments ?? []).map((s) => ({ startSeconds: s.start, endSeconds: s.end, text: s.text }));
+  return { text: t.text, durationSeconds: audio.durationSeconds, segments };
 }

@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import { fileRouter, type ReadFile } from '../runtime/transformers-files.js';
 import { SpeechError, invalidAudio } from './errors.js';
 import { WHISPER_SAMPLE_RATE } from './audio-input.js';
+import { segmentsOf, type TimedSegment } from './segments.js';
 
 /** Whisper's window; longer audio is transcribed in overlapping chunks. */
 const WINDOW_SECONDS = 30;
@@ -22,11 +23,24 @@ export interface LoadSpeechModelOptions {
   readonly logger?: Logger;
 }
 
+/** Options of one transcription. */
+export interface TranscribeOptions {
+  /** A hint such as "en" or "english" ('' = detect). */
+  readonly language: string;
+  /** Also give the segments with their times (Whisper's timestamp tokens). */
+  readonly timestamps?: boolean;
+  /** Decoder sampling temperature; 0 or unset = greedy. */
+  readonly temperature?: number;
+}
+
+/** A transcript; `segments` only when timestamps were asked for. */
+export interface Transcript { readonly text: string; readonly segments?: readonly TimedSegment[] }
+
 /** A loaded speech recognizer. */
 export interface SpeechModel {
   readonly id: string;
-  /** Transcribes 16 kHz mono samples; `language` is a hint such as "en" or "english" ('' = detect). */
-  transcribe(samples: Float32Array, language: string): Promise<string>;
+  /** Transcribes 16 kHz mono samples. */
+  transcribe(samples: Float32Array, opts: TranscribeOptions): Promise<Transcript>;
   dispose(): Promise<void>;
 }
 
@@ -50,16 +64,22 @@ export async function loadSpeechModel(opts: LoadSpeechModelOptions): Promise<Spe
   let disposed = false;
   return {
     id: opts.id,
-    async transcribe(samples, language) {
+    async transcribe(samples, t) {
       if (disposed) throw new SpeechError('SPEECH_MODEL_LOAD_FAILED', `speech model ${opts.id} has been disposed`);
       const long = samples.length > WINDOW_SECONDS * WHISPER_SAMPLE_RATE;
+      const { language } = t;
+      const temperature = t.temperature ?? 0;
       try {
         const out = await asr(samples, {
           ...(language ? { language, task: 'transcribe' } : {}),
           ...(long ? { chunk_length_s: WINDOW_SECONDS, stride_length_s: 5 } : {}),
+          ...(t.timestamps ? { return_timestamps: true } : {}),
+          ...(temperature > 0 ? { do_sample: true, temperature } : {}),
         });
         const one = Array.isArray(out) ? out[0] : out;
-        return (one?.text ?? '').trim();
+        const text = (one?.text ?? '').trim();
+        if (!t.timestamps) return { text };
+        return { text, segments: segmentsOf(one?.chunks ?? [], samples.length / WHISPER_SAMPLE_RATE) };
       } catch (err) {
         const message = (err as Error).message ?? '';
         if (language && /language/i.test(message)) throw invalidAudio('language', message);

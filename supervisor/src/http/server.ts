@@ -11,6 +11,7 @@ import { embeddingRoutes } from './openai/embeddings.js';
 import { modelRoutes } from './openai/models.js';
 import { openApiRoutes } from './openapi.js';
 import { visionRoutes } from './vision/routes.js';
+import { transcriptionRoutes } from './openai/transcriptions.js';
 import type { Metrics } from '../metrics/metrics.js';
 
 /** Options of the HTTP server. */
@@ -100,6 +101,7 @@ export async function startHttpServer(o: HttpOptions): Promise<HttpServer> {
   });
   embeddingRoutes(app, lb);
   await visionRoutes(app, lb);
+  await transcriptionRoutes(app, lb);
   await app.listen({ host: o.host, port: o.port });
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr !== null ? addr.port : o.port;

@@ -24,9 +24,9 @@ describe('Text.Transcribe through tabagent-server', () => {
   let server: ServerUnderTest;
   let clients: PublicClients;
   const wav = readFileSync(testData('speech/quick-brown-fox.wav'));
-  const transcribe = (req: Partial<TranscribeRequest>): Promise<TranscribeResponse> =>
+  const transcribe = (req: Partial<TranscribeRequest> & { timestamps?: boolean }): Promise<TranscribeResponse> =>
     call(clients.text, clients.text.transcribe, {
-      model: MODEL, audio: Buffer.alloc(0), encoding: AudioEncoding.AUDIO_ENCODING_UNSPECIFIED, sampleRate: 0, language: 'en', ...req,
+      model: MODEL, audio: Buffer.alloc(0), encoding: AudioEncoding.AUDIO_ENCODING_UNSPECIFIED, sampleRate: 0, language: 'en', timestamps: false, ...req,
     }, { timeoutMs: 300_000 });
   const assertPhrase = (text: string): void => {
     const words = text.toLowerCase();

@@ -35,6 +35,7 @@ const OPENAI_PARAM: Readonly<Record<string, string>> = Object.freeze({
   temperature: 'temperature', seed: 'seed', stop: 'stop', messages: 'messages', prompt: 'prompt', model: 'model',
   json_schema: 'response_format', jsonSchema: 'response_format', context_size: 'num_ctx', contextSize: 'num_ctx',
   tools: 'tools', 'tools.choice': 'tool_choice',
+  audio: 'file', language: 'language', encoding: 'file', sample_rate: 'file', sampleRate: 'file',
 });
 
 /** OpenAI's error `type` for a status. */

@@ -4,6 +4,7 @@
 // bad option) is a plain HTTP error with its status; a client that goes away cancels generation.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ClientReadableStream } from '@grpc/grpc-js';
+import { ERROR_CODE_KEY } from '@tabagent/common';
 import type { GenerateResponse, GenerateStats } from '@tabagent/protos/v1/text';
 import { badParam, toHttpError } from '../core/errors.js';
 import type { LoopbackClients } from '../core/loopback.js';
@@ -84,25 +85,61 @@ class Shapes {
   }
 }
 
-/** Runs one generation: chat or completion. */
-async function generate(lb: LoopbackClients, metrics: Metrics, req: FastifyRequest, reply: FastifyReply, kind: Kind): Promise<unknown> {
-  const b = req.body as GenerationBody;
+/** Whole-answer retries after a lost child (as the gRPC side retries unary calls). */
+const CHILD_LOSS_RETRIES = 2;
+
+/** Whether a failed call lost its ML child (the gRPC side could not retry it). */
+function lostChild(err: unknown): boolean {
+  const code = (err as { metadata?: { get(k: string): unknown[] } } | null)?.metadata?.get(ERROR_CODE_KEY)[0];
+  return code === 'TA_ERR_CHILD_UNAVAILABLE';
+}
+
+/** Opens a stream, cancelled when the client goes away, and reads its first message (a refusal throws). */
+async function start(lb: LoopbackClients, reply: FastifyReply, b: GenerationBody, kind: Kind): Promise<{ messages: AsyncIterator<GenerateResponse>; next: IteratorResult<GenerateResponse> }> {
   const stream = open(lb, b, kind);
   reply.raw.once('close', () => { if (!reply.raw.writableFinished) stream.cancel(); });
   const messages: AsyncIterator<GenerateResponse> = stream[Symbol.asyncIterator]();
-  const shapes = new Shapes(kind, req.id, b.model);
-  // Throws (and so answers with the error's status) when the call fails before its first message.
-  let next = await messages.next();
-  if (b.stream !== true) {
+  return { messages, next: await messages.next() };
+}
+
+/**
+ * A non-streamed answer: nothing reaches the client before the end, so a generation cut by a lost
+ * child is run again from the start (up to twice) instead of failing.
+ */
+async function whole(lb: LoopbackClients, reply: FastifyReply, b: GenerationBody, kind: Kind, retries = CHILD_LOSS_RETRIES): Promise<{ text: string; done: GenerateStats | undefined }> {
+  try {
+    const opened = await start(lb, reply, b, kind);
+    const messages = opened.messages;
+    let next = opened.next;
     let text = '';
     let done: GenerateStats | undefined;
     for (; !next.done; next = await messages.next()) {
       if (next.value.delta) text += next.value.delta.text;
       else if (next.value.done) done = next.value.done;
     }
+    return { text, done };
+  } catch (err) {
+    if (retries > 0 && lostChild(err) && !reply.raw.destroyed) {
+      reply.log.warn({ reqId: reply.request.id, err: (err as Error).message }, 'generation lost its ML child; running it again');
+      return whole(lb, reply, b, kind, retries - 1);
+    }
+    throw err;
+  }
+}
+
+/** Runs one generation: chat or completion. */
+async function generate(lb: LoopbackClients, metrics: Metrics, req: FastifyRequest, reply: FastifyReply, kind: Kind): Promise<unknown> {
+  const b = req.body as GenerationBody;
+  const shapes = new Shapes(kind, req.id, b.model);
+  if (b.stream !== true) {
+    const { text, done } = await whole(lb, reply, b, kind);
     if (done) metrics.tokens(b.model, done.promptTokens, done.completionTokens);
     return shapes.completion(text, done);
   }
+  // Throws (and so answers with the error's status) when the call fails before its first message.
+  const opened = await start(lb, reply, b, kind);
+  const messages = opened.messages;
+  let next = opened.next;
   const usage = b.stream_options?.include_usage === true ? null : undefined;
   const sse = new EventStream(reply);
   if (kind === 'chat') sse.send(shapes.chunk({ role: 'assistant', content: '' }, null, usage));

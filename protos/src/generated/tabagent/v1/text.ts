@@ -313,6 +313,20 @@ export interface TranscribeRequest {
   sampleRate: number;
   /** Language hint, e.g. "en". */
   language: string;
+  /** Also answer the segments of the transcript with their start and end times. */
+  timestamps: boolean;
+  /** Sampling temperature of the decoder; unset or 0 = greedy. */
+  temperature?: number | undefined;
+}
+
+/** A stretch of a transcript with its time range. */
+export interface TranscriptSegment {
+  /** Start, in seconds from the beginning of the audio. */
+  startSeconds: number;
+  /** End, in seconds from the beginning of the audio. */
+  endSeconds: number;
+  /** Text of the stretch. */
+  text: string;
 }
 
 /** A transcript. */
@@ -321,6 +335,8 @@ export interface TranscribeResponse {
   text: string;
   /** Audio duration in seconds. */
   durationSeconds: number;
+  /** Segments in time order, when the request asked for timestamps. */
+  segments: TranscriptSegment[];
 }
 
 function createBaseSamplingOptions(): SamplingOptions {
@@ -1911,7 +1927,15 @@ export const EmbedResponse: MessageFns<EmbedResponse> = {
 };
 
 function createBaseTranscribeRequest(): TranscribeRequest {
-  return { model: "", audio: Buffer.alloc(0), encoding: 0, sampleRate: 0, language: "" };
+  return {
+    model: "",
+    audio: Buffer.alloc(0),
+    encoding: 0,
+    sampleRate: 0,
+    language: "",
+    timestamps: false,
+    temperature: undefined,
+  };
 }
 
 export const TranscribeRequest: MessageFns<TranscribeRequest> = {
@@ -1930,6 +1954,12 @@ export const TranscribeRequest: MessageFns<TranscribeRequest> = {
     }
     if (message.language !== "") {
       writer.uint32(42).string(message.language);
+    }
+    if (message.timestamps !== false) {
+      writer.uint32(48).bool(message.timestamps);
+    }
+    if (message.temperature !== undefined) {
+      writer.uint32(61).float(message.temperature);
     }
     return writer;
   },
@@ -1987,6 +2017,22 @@ export const TranscribeRequest: MessageFns<TranscribeRequest> = {
             message.language = reader.string();
             continue;
           }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.timestamps = reader.bool();
+            continue;
+          }
+          case 7: {
+            if (tag !== 61) {
+              break;
+            }
+
+            message.temperature = reader.float();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2010,6 +2056,8 @@ export const TranscribeRequest: MessageFns<TranscribeRequest> = {
         ? globalThis.Number(object.sample_rate)
         : 0,
       language: isSet(object.language) ? globalThis.String(object.language) : "",
+      timestamps: isSet(object.timestamps) ? globalThis.Boolean(object.timestamps) : false,
+      temperature: isSet(object.temperature) ? globalThis.Number(object.temperature) : undefined,
     };
   },
 
@@ -2030,6 +2078,12 @@ export const TranscribeRequest: MessageFns<TranscribeRequest> = {
     if (message.language !== "") {
       obj.language = message.language;
     }
+    if (message.timestamps !== false) {
+      obj.timestamps = message.timestamps;
+    }
+    if (message.temperature !== undefined) {
+      obj.temperature = floatToJson(message.temperature);
+    }
     return obj;
   },
 
@@ -2043,12 +2097,123 @@ export const TranscribeRequest: MessageFns<TranscribeRequest> = {
     message.encoding = object.encoding ?? 0;
     message.sampleRate = object.sampleRate ?? 0;
     message.language = object.language ?? "";
+    message.timestamps = object.timestamps ?? false;
+    message.temperature = object.temperature ?? undefined;
+    return message;
+  },
+};
+
+function createBaseTranscriptSegment(): TranscriptSegment {
+  return { startSeconds: 0, endSeconds: 0, text: "" };
+}
+
+export const TranscriptSegment: MessageFns<TranscriptSegment> = {
+  encode(message: TranscriptSegment, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.startSeconds !== 0) {
+      writer.uint32(9).double(message.startSeconds);
+    }
+    if (message.endSeconds !== 0) {
+      writer.uint32(17).double(message.endSeconds);
+    }
+    if (message.text !== "") {
+      writer.uint32(26).string(message.text);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): TranscriptSegment {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseTranscriptSegment();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 9) {
+              break;
+            }
+
+            message.startSeconds = reader.double();
+            continue;
+          }
+          case 2: {
+            if (tag !== 17) {
+              break;
+            }
+
+            message.endSeconds = reader.double();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.text = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): TranscriptSegment {
+    return {
+      startSeconds: isSet(object.startSeconds)
+        ? globalThis.Number(object.startSeconds)
+        : isSet(object.start_seconds)
+        ? globalThis.Number(object.start_seconds)
+        : 0,
+      endSeconds: isSet(object.endSeconds)
+        ? globalThis.Number(object.endSeconds)
+        : isSet(object.end_seconds)
+        ? globalThis.Number(object.end_seconds)
+        : 0,
+      text: isSet(object.text) ? globalThis.String(object.text) : "",
+    };
+  },
+
+  toJSON(message: TranscriptSegment): unknown {
+    const obj: any = {};
+    if (message.startSeconds !== 0) {
+      obj.startSeconds = floatToJson(message.startSeconds);
+    }
+    if (message.endSeconds !== 0) {
+      obj.endSeconds = floatToJson(message.endSeconds);
+    }
+    if (message.text !== "") {
+      obj.text = message.text;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<TranscriptSegment>, I>>(base?: I): TranscriptSegment {
+    return TranscriptSegment.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<TranscriptSegment>, I>>(object: I): TranscriptSegment {
+    const message = createBaseTranscriptSegment();
+    message.startSeconds = object.startSeconds ?? 0;
+    message.endSeconds = object.endSeconds ?? 0;
+    message.text = object.text ?? "";
     return message;
   },
 };
 
 function createBaseTranscribeResponse(): TranscribeResponse {
-  return { text: "", durationSeconds: 0 };
+  return { text: "", durationSeconds: 0, segments: [] };
 }
 
 export const TranscribeResponse: MessageFns<TranscribeResponse> = {
@@ -2058,6 +2223,9 @@ export const TranscribeResponse: MessageFns<TranscribeResponse> = {
     }
     if (message.durationSeconds !== 0) {
       writer.uint32(17).double(message.durationSeconds);
+    }
+    for (const v of message.segments) {
+      TranscriptSegment.encode(v!, writer.uint32(26).fork()).join();
     }
     return writer;
   },
@@ -2091,6 +2259,14 @@ export const TranscribeResponse: MessageFns<TranscribeResponse> = {
             message.durationSeconds = reader.double();
             continue;
           }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.segments.push(TranscriptSegment.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2111,6 +2287,9 @@ export const TranscribeResponse: MessageFns<TranscribeResponse> = {
         : isSet(object.duration_seconds)
         ? globalThis.Number(object.duration_seconds)
         : 0,
+      segments: globalThis.Array.isArray(object?.segments)
+        ? object.segments.map((e: any) => TranscriptSegment.fromJSON(e))
+        : [],
     };
   },
 
@@ -2122,6 +2301,9 @@ export const TranscribeResponse: MessageFns<TranscribeResponse> = {
     if (message.durationSeconds !== 0) {
       obj.durationSeconds = floatToJson(message.durationSeconds);
     }
+    if (message.segments?.length) {
+      obj.segments = message.segments.map((e) => TranscriptSegment.toJSON(e));
+    }
     return obj;
   },
 
@@ -2132,6 +2314,7 @@ export const TranscribeResponse: MessageFns<TranscribeResponse> = {
     const message = createBaseTranscribeResponse();
     message.text = object.text ?? "";
     message.durationSeconds = object.durationSeconds ?? 0;
+    message.segments = object.segments?.map((e) => TranscriptSegment.fromPartial(e)) || [];
     return message;
   },
 };
