@@ -13,6 +13,8 @@ import { identity } from './passthrough.js';
 /** A call's hold on its models on one node. */
 export interface NodeLease {
   readonly node: string;
+  /** The call's roles by canonical model id (aliases resolved), for the child; the asked roles when unset. */
+  readonly roles?: ModelRoles;
   /** Gives the models back; idempotent. */
   release(): void;
 }
@@ -125,7 +127,7 @@ export async function leaseLink(
 /** Runs `fn` on a leased node with the call's models, retrying on node loss while `mayRetry()`. */
 async function onChild<T>(
   deps: ForwardDeps, roles: ModelRoles, deadline: Date, mayRetry: () => boolean,
-  fn: (link: GrpcChildLink) => Promise<T>, failed?: FailedOn, retries = CHILD_LOSS_RETRIES,
+  fn: (link: GrpcChildLink, roles: ModelRoles) => Promise<T>, failed?: FailedOn, retries = CHILD_LOSS_RETRIES,
 ): Promise<T> {
   let leased: { lease: NodeLease; link: GrpcChildLink };
   try {
@@ -142,7 +144,7 @@ async function onChild<T>(
   try {
     // The link that failed the call is still alive and ready: the failure was the call's, not a loss.
     if (failed !== undefined && link === failed.link) throw failed.err;
-    return await fn(link);
+    return await fn(link, lease.roles ?? roles);
   } catch (err) {
     if (err !== failed?.err && retries > 0 && lostChild(err) && mayRetry() && deadline.getTime() > Date.now()) {
       lease.release();
@@ -160,8 +162,8 @@ export function forwardUnary(deps: ForwardDeps, path: string, route: (req: Buffe
     const deadline = deadlineOf(call, deps.defaultTimeoutMs);
     const run = async (): Promise<Buffer> => {
       const roles = route(call.request);
-      return onChild(deps, roles, deadline, () => !call.cancelled, (link) => new Promise<Buffer>((resolve, reject) => {
-        const c = link.vision.makeUnaryRequest(path, identity, identity, call.request, childMetadata(link, roles, deps, call.request), { deadline }, (err, res) => {
+      return onChild(deps, roles, deadline, () => !call.cancelled, (link, resolved) => new Promise<Buffer>((resolve, reject) => {
+        const c = link.vision.makeUnaryRequest(path, identity, identity, call.request, childMetadata(link, resolved, deps, call.request), { deadline }, (err, res) => {
           call.off('cancelled', cancel);
           if (err) reject(err);
           else resolve(res as Buffer);
@@ -188,8 +190,8 @@ export function forwardServerStream(
     let delivered = 0;
     const run = async (): Promise<void> => {
       const roles = route(call.request);
-      await onChild(deps, roles, deadline, () => messages === 0 && !call.cancelled, (link) => new Promise<void>((resolve, reject) => {
-        const c = link.text.makeServerStreamRequest(path, identity, identity, call.request, childMetadata(link, roles, deps), { deadline });
+      await onChild(deps, roles, deadline, () => messages === 0 && !call.cancelled, (link, resolved) => new Promise<void>((resolve, reject) => {
+        const c = link.text.makeServerStreamRequest(path, identity, identity, call.request, childMetadata(link, resolved, deps), { deadline });
         const cancel = (): void => c.cancel();
         const resume = (): void => {
           c.resume();

@@ -44,7 +44,7 @@ function requireModel(model: string): string {
 export function modelManagementService(registry: SupervisorModels, runtimeStatus: () => Promise<GetRuntimeStatusResponse>): ModelManagementServer {
   return {
     pullModel: serverStream(async (req: PullModelRequest, call: ServerWritableStream<PullModelRequest, PullProgress>) => {
-      const id = requireModel(req.model);
+      const id = (await registry.get(requireModel(req.model))).id; // progress names the canonical id
       const abort = new AbortController();
       call.on('cancelled', () => abort.abort());
       let last: PullProgress | undefined;

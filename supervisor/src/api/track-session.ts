@@ -106,6 +106,7 @@ export class TrackSession {
       const lease = await this.deps.lease(this.#roles ?? {}, 'stream', this.#lostNode);
       this.#release = () => lease.release();
       this.#node = lease.node;
+      if (lease.roles) this.#roles = lease.roles;
       link = this.deps.link(lease.node);
       if (!link) throw new TabagentError('TA_ERR_CHILD_UNAVAILABLE', `ML node ${lease.node} was lost`, { retryAfterMs: 500 });
     }).then(() => {

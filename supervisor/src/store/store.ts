@@ -60,7 +60,7 @@ export class ModelStore {
     return this.#catalog;
   }
 
-  /** The catalog entry of `id` (STORE_NOT_FOUND names an unknown id). */
+  /** The catalog entry of an id or alias (its `id` is canonical; STORE_NOT_FOUND names an unknown name). */
   entry(id: string): CatalogEntry {
     return this.#catalog.get(id);
   }
@@ -79,8 +79,9 @@ export class ModelStore {
    * Makes `id` available locally and returns its manifest. Concurrent pulls of one model share
    * the work; files already cached and intact are not fetched again.
    */
-  async pull(id: string, options: PullOptions = {}): Promise<LocalManifest> {
-    const entry = this.#catalog.get(id);
+  async pull(name: string, options: PullOptions = {}): Promise<LocalManifest> {
+    const entry = this.#catalog.get(name);
+    const id = entry.id;
     if (this.#closing.signal.aborted) throw new StoreError('STORE_CANCELLED', 'the model store is closed', { id });
     if (options.signal?.aborted === true) throw cancelledError(`pull of '${id}'`, options.signal);
     const wantConvert = options.convert !== false;
@@ -108,9 +109,8 @@ export class ModelStore {
   }
 
   /** Removes every cached revision of `id`. */
-  async remove(id: string): Promise<boolean> {
-    this.#catalog.get(id);
-    return this.cache.remove(id);
+  async remove(name: string): Promise<boolean> {
+    return this.cache.remove(this.#catalog.get(name).id);
   }
 
   /** Catalog entries with their manifests when pulled. */

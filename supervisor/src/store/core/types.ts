@@ -29,6 +29,8 @@ export interface CatalogFile {
 export interface CatalogEntry {
   /** Catalog name, e.g. `mediapipe/face-detection-short`. */
   readonly id: string;
+  /** Other names clients may use for the model (e.g. `stories260k`); answers name `id`. */
+  readonly aliases?: readonly string[];
   /** `npm:<pkg>@<version>`, `file:<folder>`, `hf:<repo>@<revision>` or an `https://` base URL. */
   readonly source: string;
   /** Folder inside the source that file paths are relative to (e.g. `models` in an npm package). */
