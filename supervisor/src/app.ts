@@ -122,6 +122,7 @@ export async function startSupervisor(config: Config, log: Logger): Promise<Supe
   const http = config.http ? await startHttpServer({
     host: config.httpHost, port: config.httpPort, authToken: config.authToken, grpcHost: config.host, grpcPort: pub.port, log, metrics,
     grpcPrivateAddress: pub.privateAddress, tls: config.tls,
+    canonicalModel: (name) => (catalog.has(name) ? catalog.resolve(name) : undefined),
     readiness: { childReady: () => nodes.anyUp(), loadedModels: async () => (await registry.list(true)).map((m) => m.id), preload: config.preload },
   }) : undefined;
 

@@ -27,6 +27,8 @@ export interface HttpOptions {
   /** Serve HTTPS with this certificate and key. */
   tls?: { cert: Buffer; key: Buffer };
   readiness: Readiness;
+  /** The canonical id of a catalog id or alias (undefined for unknown names, which gRPC refuses). */
+  canonicalModel?: (name: string) => string | undefined;
   metrics: Metrics;
   log: Logger;
 }
@@ -81,6 +83,11 @@ export async function startHttpServer(o: HttpOptions): Promise<HttpServer> {
     if (o.authToken && !OPEN_PATHS.has(req.url.split('?')[0] ?? '') && !tokenOk(req.headers.authorization, o.authToken)) {
       throw new TabagentError('TA_ERR_UNAUTHENTICATED', 'missing or wrong bearer token in the Authorization header');
     }
+  });
+  // A body's `model` alias becomes the canonical id once, so answers and metrics name the id.
+  app.addHook('preHandler', async (req) => {
+    const body = req.body as { model?: unknown } | undefined;
+    if (typeof body === 'object' && body !== null && typeof body.model === 'string') body.model = o.canonicalModel?.(body.model) ?? body.model;
   });
   app.addHook('onResponse', async (req, reply) => {
     req.log.debug({ reqId: req.id, method: req.method, url: req.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'http request');

@@ -170,4 +170,26 @@ describe('OpenAI-compatible HTTP API through the openai SDK', () => {
     assert.ok(hot instanceof BadRequestError, String(hot));
     assert.equal(hot.param, 'temperature');
   });
+
+  it('takes a model alias over gRPC and HTTP: the same model and text, answers naming the canonical id', async () => {
+    const ALIAS = 'stories260k';
+    const info = await call(grpc.models, grpc.models.getModel, { model: ALIAS });
+    assert.equal(info.id, LLM);
+    const ref = await collect(grpc.text.chat({ model: LLM, messages: MESSAGES, sampling: greedy }, new Metadata(), deadline()));
+    const byAlias = await collect(grpc.text.chat({ model: ALIAS, messages: MESSAGES, sampling: greedy }, new Metadata(), deadline()));
+    assert.ok(ref.text.trim().length > 0);
+    assert.equal(byAlias.text, ref.text);
+    assert.equal(byAlias.done.completionTokens, ref.done.completionTokens);
+    const res = await openai.chat.completions.create({ model: ALIAS, messages: MESSAGES, temperature: 0, max_tokens: 40 });
+    assert.equal(res.choices[0]!.message.content, ref.text);
+    assert.equal(res.model, LLM);
+    const one = await openai.models.retrieve(ALIAS);
+    assert.equal(one.id, LLM);
+    const listed = (await openai.models.list()).data.map((m) => m.id);
+    assert.ok(listed.includes(LLM) && !listed.includes(ALIAS), 'the list names canonical ids only');
+    // The alias and the id share one record: one model loaded, not two.
+    const loaded = await call(grpc.models, grpc.models.listModels, { loadedOnly: true });
+    assert.equal(loaded.models.filter((m) => m.id === LLM).length, 1);
+    assert.ok(loaded.models.every((m) => m.id !== ALIAS));
+  });
 });
