@@ -12,6 +12,8 @@ export class FakeCache implements ModelCache {
   readonly #entries = new Map<string, CatalogEntry>();
   readonly #pulled = new Map<string, LocalManifest>();
   readonly #sizes = new Map<string, number>();
+  /** Alias → canonical id (entry() answers an alias with its model's entry, as the catalog does). */
+  readonly #aliases = new Map<string, string>();
   pulls = 0;
 
   add(id: string, task: Task, sizeBytes: number): this {
@@ -20,7 +22,13 @@ export class FakeCache implements ModelCache {
     return this;
   }
 
-  entry(id: string): CatalogEntry {
+  alias(name: string, id: string): this {
+    this.#aliases.set(name, id);
+    return this;
+  }
+
+  entry(name: string): CatalogEntry {
+    const id = this.#aliases.get(name) ?? name;
     const e = this.#entries.get(id);
     if (!e) throw Object.assign(new Error(`unknown model ${id}`), { code: 'TA_ERR_NOT_FOUND' });
     return e;

@@ -180,4 +180,23 @@ describe('capabilityStatuses', () => {
   it('is NOT_SERVING everywhere while the child is not ready', () => {
     assert.deepEqual([...capabilityStatuses(false, new Set()).values()], ['NOT_SERVING', 'NOT_SERVING', 'NOT_SERVING']);
   });
+
+  it('an alias reaches the same record: loads, leases and unloads by canonical id, counted once per call', async () => {
+    const { models, child, cache } = setup();
+    cache.alias('tiny-llm', 'llm');
+    const v = await models.load('tiny-llm');
+    assert.equal(v.id, 'llm');
+    assert.equal((await models.get('tiny-llm')).state, 'ready');
+    await models.load('llm');
+    assert.deepEqual(child.loads, ['llm']);
+    assert.deepEqual(models.resolveRoles({ model: 'tiny-llm', detector: '' }), { model: 'llm', detector: '' });
+    const lease = await models.lease({ model: 'tiny-llm', other: 'llm' });
+    assert.deepEqual(lease.roles, { model: 'llm', other: 'llm' });
+    const llm = (await models.list()).find((m) => m.id === 'llm');
+    assert.ok(llm && !(await models.list()).some((m) => m.id === 'tiny-llm'));
+    lease.release();
+    assert.equal((await models.unload('tiny-llm')).state, 'unloaded');
+    assert.deepEqual(child.unloads, ['llm']);
+    await assert.rejects(async () => models.load('no-such'), { code: 'TA_ERR_NOT_FOUND' });
+  });
 });
