@@ -15,7 +15,7 @@ import { detectFacesWorkload, trackWorkload } from './load/workloads/vision.js';
 export const FACE_MODEL = 'mediapipe/face-detection-short';
 export const EMBED_MODEL = 'google/universal-sentence-encoder-lite';
 export const TEXT_MODEL = 'karpathy/stories260K';
-const EMBED_DIMENSIONS = 512;
+export const EMBED_DIMENSIONS = 512;
 /** The photo every vision call sends, and how many faces it holds. */
 const PHOTO = 'portrait.jpg';
 const PHOTO_FACES = 1;
@@ -37,7 +37,7 @@ export interface WorkloadSet {
 }
 
 /** Loads the models `names` need (keep-alive forever, so idle time between levels does not unload them). */
-async function loadModels(address: string, ids: readonly string[]): Promise<void> {
+export async function loadModels(address: string, ids: readonly string[]): Promise<void> {
   const models = new ModelManagementClient(address, credentials.createInsecure(), grpcChannelOptions());
   try {
     for (const model of ids) {

@@ -28,14 +28,15 @@ export const LOAD_HELP = `npm run bench:load -- [flags]
   --queue-size N      the server's --queue-size (default: the server's; env TABAGENT_LOAD_QUEUE_SIZE)
   --json FILE         also write the results as JSON`;
 
-function positive(flag: string, v: string, integer: boolean): number {
+/** `v` as a positive number (an integer when `integer`); throws naming `flag`. */
+export function positive(flag: string, v: string, integer: boolean): number {
   const n = Number(v);
   if (!(n > 0) || (integer && !Number.isInteger(n))) throw new Error(`${flag} must be a positive ${integer ? 'integer' : 'number'}, got "${v}"`);
   return n;
 }
 
-/** Parses `argv` (flags after the script name) with `env` fallbacks; throws naming the bad flag. */
-export function parseLoadArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>> = {}): LoadArgs {
+/** `--flag value` / `--flag=value` pairs of `argv` and whether --help came; throws on a flag not in `known`. */
+export function splitFlags(argv: readonly string[], known: readonly string[]): { flags: Map<string, string>; help: boolean } {
   const flags = new Map<string, string>();
   let help = false;
   for (let i = 0; i < argv.length; i++) {
@@ -50,8 +51,14 @@ export function parseLoadArgs(argv: readonly string[], env: Readonly<Record<stri
     if (value === undefined) throw new Error(`${name} needs a value`);
     flags.set(name, value);
   }
-  const known = ['--workloads', '--levels', '--window-ms', '--max-windows', '--tolerance', '--tokens', '--queue-size', '--json'];
   for (const f of flags.keys()) if (!known.includes(f)) throw new Error(`unknown flag ${f} (see --help)`);
+  return { flags, help };
+}
+
+/** Parses `argv` (flags after the script name) with `env` fallbacks; throws naming the bad flag. */
+export function parseLoadArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>> = {}): LoadArgs {
+  const known = ['--workloads', '--levels', '--window-ms', '--max-windows', '--tolerance', '--tokens', '--queue-size', '--json'];
+  const { flags, help } = splitFlags(argv, known);
   const get = (flag: string, envName: string): string | undefined => flags.get(flag) ?? env[envName];
   const list = (flag: string, envName: string, def: string): string[] => (get(flag, envName) ?? def).split(',').map((s) => s.trim()).filter(Boolean);
   const workloads = list('--workloads', 'TABAGENT_LOAD_WORKLOADS', WORKLOADS.join(','));

@@ -2,9 +2,10 @@
 // like vLLM's serving benchmark) and embeddings of one sentence.
 import type { Sample, Workload } from '../types.js';
 import { answered, fetchFailure, httpFailure } from './outcome.js';
-import { sentence, TokenClock } from './text.js';
+import { CHAT_PROMPT, replyProblem, sentence, TokenClock, type ChatReply } from './text.js';
 
-const post = (url: string, body: unknown, timeoutMs: number): Promise<Response> =>
+/** POST of a JSON body with a timeout. */
+export const post = (url: string, body: unknown, timeoutMs: number): Promise<Response> =>
   fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(timeoutMs) });
 
 /** One chunk of a streamed chat completion (the fields read here). */
@@ -35,9 +36,12 @@ async function readEvents(res: Response, onEvent: (data: string) => void): Promi
   return false;
 }
 
-/** POST /v1/chat/completions with stream: true; every stream must end with usage and [DONE]. */
-export function httpChatWorkload(baseUrl: string, model: string, maxTokens: number, timeoutMs: number): Workload {
-  const body = { model, messages: [{ role: 'user', content: 'Tell me a story.' }], stream: true, stream_options: { include_usage: true }, max_tokens: maxTokens, temperature: 0 };
+/**
+ * POST /v1/chat/completions with stream: true; every stream must end with usage and [DONE], and its
+ * text and token count must equal `want` when given.
+ */
+export function httpChatWorkload(baseUrl: string, model: string, maxTokens: number, timeoutMs: number, want?: ChatReply): Workload {
+  const body = { model, messages: [{ role: 'user', content: CHAT_PROMPT }], stream: true, stream_options: { include_usage: true }, max_tokens: maxTokens, temperature: 0 };
   const call = async (): Promise<Sample> => {
     const t0 = performance.now();
     try {
@@ -46,15 +50,23 @@ export function httpChatWorkload(baseUrl: string, model: string, maxTokens: numb
       const clock = new TokenClock(t0);
       let usage: number | undefined;
       let error: string | undefined;
+      let text = '';
       const done = await readEvents(res, (data) => {
         const c = JSON.parse(data) as ChatChunk;
         if (c.error) error = `${c.error.code ?? ''} ${c.error.message ?? ''}`;
-        if (c.choices?.[0]?.delta?.content) clock.tick(0);
+        const content = c.choices?.[0]?.delta?.content;
+        if (content) {
+          text += content;
+          clock.tick(0);
+        }
         if (c.usage?.completion_tokens !== undefined) usage = c.usage.completion_tokens;
       });
       clock.tokens = usage ?? 0;
       if (error !== undefined) return { startMs: t0, endMs: performance.now(), ok: false, code: 'SSE_ERROR', message: error };
-      return answered(t0, done && usage !== undefined && usage >= 1 && usage <= maxTokens ? undefined : `stream ended (done ${done}) with usage ${usage}`, clock.fields());
+      const problem = !done || usage === undefined || usage < 1 || usage > maxTokens
+        ? `stream ended (done ${done}) with usage ${usage}`
+        : want && replyProblem({ text, tokens: usage }, want);
+      return answered(t0, problem, clock.fields());
     } catch (err) {
       return fetchFailure(t0, err);
     }

@@ -33,6 +33,21 @@ export function embedWorkload(address: string, model: string, dimensions: number
   };
 }
 
+/** The reply every call must give. */
+export interface ChatReply {
+  readonly text: string;
+  readonly tokens: number;
+}
+
+/** The one conversation every chat call sends. */
+export const CHAT_PROMPT = 'Tell me a story.';
+
+/** Why `got` is not `want`, or undefined when it is. */
+export function replyProblem(got: ChatReply, want: ChatReply): string | undefined {
+  if (got.tokens !== want.tokens) return `expected ${want.tokens} tokens, got ${got.tokens}`;
+  return got.text === want.text ? undefined : `text differs from the reference reply: ${JSON.stringify(got.text.slice(0, 60))}`;
+}
+
 /** Collects token timings of one generation as its messages arrive. */
 export class TokenClock {
   readonly #t0: number;
