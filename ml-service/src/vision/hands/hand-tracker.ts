@@ -1,8 +1,10 @@
 // VIDEO-mode hand tracker (MediaPipe hand_landmark_tracking): palm detection seeds tracks; afterwards
 // each hand's ROI comes from the previous frame's landmarks. The palm detector runs when nothing is
-// tracked or a track was just lost (zoomed out too while the frame has no hand, as in image mode), and otherwise either while fewer than maxHands are tracked
-// (MediaPipe, redetectInterval 0) or every `redetectInterval` frames. Landmarks are optionally
-// smoothed with one-euro filters on the frame timestamps. One tracker per stream.
+// tracked or a tracked hand was just lost, and otherwise either while fewer than maxHands are tracked
+// (MediaPipe, redetectInterval 0) or every `redetectInterval` frames; while the frame has no hand it
+// also looks at a zoomed-out view (PALM_SCALES, as in image mode) so a hand filling the frame is
+// found. Landmarks are optionally smoothed with one-euro filters on the frame timestamps. One
+// tracker per stream.
 
 import type * as ort from 'onnxruntime-node';
 import { resolveTrackingOptions, SerialTracker } from '../shared/serial-tracker.js';
