@@ -1,7 +1,7 @@
 // End-to-end: Hands (landmarks, handedness, gestures), Pose (landmarks, world landmarks, joint
 // angles), Holistic and Segment (mask IoU, background effects and output encodings) through a real
-// tabagent-server on real photos against MediaPipe's goldens, plus short hands, pose and holistic
-// Track streams.
+// tabagent-server on real photos against MediaPipe's goldens, plus short hands (one of them a hand
+// filling the frame), pose and holistic Track streams.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { status } from '@grpc/grpc-js';
@@ -196,6 +196,26 @@ describe('Vision body end to end', () => {
       assert.equal(err.code, status.INVALID_ARGUMENT, `${field}: ${err.details}`);
       assert.ok(err.details.startsWith(`${field}:`), `expected "${field}" in: ${err.details}`);
     }
+  });
+
+  it('a HANDS Track stream finds a thumb-up filling a 1280×1280 frame on the first frame, then follows it', async () => {
+    const source = LARGE_HAND_SOURCES.find((s) => s.name === 'thumb_up')!;
+    const big = await makeLargeHandCase({ source, frame: { width: 1280, height: 1280 }, background: 'dark', rotationDeg: 0, fill: 0.9 });
+    const stream = openTrack(c);
+    const results: TrackResponse[] = [];
+    for (let i = 0; i < 4; i++) {
+      stream.send({ timestampUs: 1000 + i * 33_333, task: TrackTask.TRACK_TASK_HANDS, frame: { encoded: Buffer.from(big.encoded) }, ...(i === 0 ? { options: { hands: { maxHands: 1 } } } : {}) });
+      results.push(await stream.next());
+    }
+    await stream.finish();
+    assert.deepEqual(results.map((r) => r.detectorRan), [true, false, false, false]);
+    results.forEach((r, i) => {
+      assert.equal(r.hands!.hands.length, 1, `frame ${i}`);
+      const hand = r.hands!.hands[0]!;
+      assert.deepEqual([hand.handedness?.name, hand.gesture?.name], ['Left', 'Thumb_Up'], `frame ${i}`);
+      const off = hand.landmarks.filter((p) => !insideRegion(p, big.region, 0.02));
+      assert.ok(off.length <= 2, `frame ${i}: ${off.length} landmarks off the hand`);
+    });
   });
 
   it('a HANDS Track stream follows both hands from their landmarks after the first frame', async () => {

@@ -5,14 +5,13 @@
 
 import type * as ort from 'onnxruntime-node';
 import type { Logger } from 'pino';
-import { deduplicateHands } from '../calculators/hand-landmarks-deduplication.js';
 import { SerialPipeline } from '../image/serial-pipeline.js';
 import type { RgbImage } from '../types.js';
-import { palmToHandRect } from './hand-roi.js';
 import { HandLandmarkModel } from './hand-landmarks.js';
 import { buildHandResult, type HandResult } from './hand-result.js';
 import { resolveHandOptions, type HandRequestOptions, type ResolvedHandOptions } from './hand-options.js';
-import { PALM_SCALES, PalmDetector, zoomedOutRect } from './palm-detector.js';
+import { PalmDetector } from './palm-detector.js';
+import { searchHands, type HandSearchModels } from './hand-search.js';
 
 export type { Handedness, HandednessLabel, HandResult } from './hand-result.js';
 
@@ -33,13 +32,11 @@ export interface HandPipelineOptions {
 
 /** One hand pipeline; calls are serialised because buffers are reused between frames. */
 export class HandPipeline extends SerialPipeline<HandRequestOptions, ResolvedHandOptions, HandResult> {
-  private readonly palm: PalmDetector;
-  private readonly landmarkModel: HandLandmarkModel;
+  private readonly models: HandSearchModels;
 
   constructor(models: HandPipelineModels, private readonly options: HandPipelineOptions = {}) {
     super('hand pipeline', () => (options.ownsSessions === false ? [] : [models.palm, models.landmarks]));
-    this.palm = new PalmDetector(models.palm, this.pool);
-    this.landmarkModel = new HandLandmarkModel(models.landmarks, this.pool);
+    this.models = { palm: new PalmDetector(models.palm, this.pool), landmarks: new HandLandmarkModel(models.landmarks, this.pool) };
   }
 
   protected resolve(request: HandRequestOptions | undefined): ResolvedHandOptions {
@@ -49,22 +46,8 @@ export class HandPipeline extends SerialPipeline<HandRequestOptions, ResolvedHan
   /** Same as detect() on already decoded RGB (for composite pipelines). Callers serialise. */
   async runRgb(image: RgbImage, opts: ResolvedHandOptions): Promise<HandResult[]> {
     const started = performance.now();
-    let hands: HandResult[] = [];
-    let palms = 0;
-    let passes = 0;
-    for (const scale of this.options.palmScales ?? PALM_SCALES) {
-      if (hands.length > 0) break;
-      passes++;
-      const found = await this.palm.detect(image, { minScore: opts.minDetectionConfidence, maxPalms: opts.maxHands }, zoomedOutRect(scale));
-      palms += found.length;
-      for (const palm of found) {
-        const roi = palmToHandRect(palm, image);
-        const raw = await this.landmarkModel.run(image, roi);
-        if (raw.presence < opts.minPresenceConfidence) continue;
-        hands.push(buildHandResult(raw, roi, palm.score, image, opts));
-      }
-      hands = deduplicateHands(hands, image);
-    }
+    const { hands: found, palms, passes } = await searchHands(this.models, image, opts, { scales: this.options.palmScales });
+    const hands = found.map((h) => buildHandResult(h.raw, h.roi, h.palmScore, image, opts));
     this.options.logger?.debug(
       { palms, passes, hands: hands.length, ms: Math.round(performance.now() - started) },
       'hands detected',

@@ -1,21 +1,24 @@
 // VIDEO-mode hand tracker (MediaPipe hand_landmark_tracking): palm detection seeds tracks; afterwards
 // each hand's ROI comes from the previous frame's landmarks. The palm detector runs when nothing is
-// tracked or a track was just lost, and otherwise either while fewer than maxHands are tracked
-// (MediaPipe, redetectInterval 0) or every `redetectInterval` frames. Landmarks are optionally
-// smoothed with one-euro filters on the frame timestamps. One tracker per stream.
+// tracked or a tracked hand was just lost, and otherwise either while fewer than maxHands are tracked
+// (MediaPipe, redetectInterval 0) or every `redetectInterval` frames; while the frame has no hand it
+// also looks at a zoomed-out view (PALM_SCALES, as in image mode) so a hand filling the frame is
+// found. Landmarks are optionally smoothed with one-euro filters on the frame timestamps. One
+// tracker per stream.
 
 import type * as ort from 'onnxruntime-node';
 import { resolveTrackingOptions, SerialTracker } from '../shared/serial-tracker.js';
 import { LandmarksSmoother, SMOOTHING_PRESETS } from '../filters/landmarks-smoother.js';
 import { DEFAULT_FRAME_LIMITS, type FrameLimits } from '../image/convert.js';
 import { rectIou } from '../shared/rect-iou.js';
-import { emptyTimings, type NormalizedRect, type RgbImage } from '../types.js';
-import { HandLandmarkModel } from './hand-landmarks.js';
+import { emptyTimings, type Landmark, type NormalizedRect, type RgbImage } from '../types.js';
+import { HandLandmarkModel, type RawHandLandmarks } from './hand-landmarks.js';
 import { checkBoolean } from '../options.js';
 import { resolveHandOptions, type HandRequestOptions, type ResolvedHandOptions } from './hand-options.js';
 import { buildHandResult, type HandResult } from './hand-result.js';
-import { landmarksToHandRect, palmToHandRect } from './hand-roi.js';
-import { PalmDetector } from './palm-detector.js';
+import { landmarksToHandRect } from './hand-roi.js';
+import { searchHands, type HandSearchModels } from './hand-search.js';
+import { PALM_SCALES, PalmDetector } from './palm-detector.js';
 
 export interface HandTrackerSessions {
   palm: ort.InferenceSession;
@@ -37,6 +40,8 @@ export interface HandTrackerOptions extends HandRequestOptions {
   associationIou?: number;
   /** One-euro smoothing of landmarks and world landmarks on the frame timestamps (default true). */
   smoothing?: boolean;
+  /** Palm detection scales tried in order while the frame has no hand (default PALM_SCALES; [1]: the image only). */
+  palmScales?: readonly number[];
   limits?: FrameLimits;
 }
 
@@ -63,8 +68,8 @@ interface Track {
 }
 
 export class HandTracker extends SerialTracker<HandTrackingResult> {
-  private readonly palm: PalmDetector;
-  private readonly landmarkModel: HandLandmarkModel;
+  private readonly models: HandSearchModels;
+  private readonly palmScales: readonly number[];
   private readonly opts: ResolvedHandOptions;
   private readonly redetectInterval: number;
   private readonly detectOnlyWhenLost: boolean;
@@ -75,14 +80,14 @@ export class HandTracker extends SerialTracker<HandTrackingResult> {
 
   /** Sessions stay owned by the caller. Throws VISION_INVALID_ARGUMENT naming a bad option. */
   constructor(sessions: HandTrackerSessions, options: HandTrackerOptions = {}) {
-    const { redetectInterval, detectOnlyWhenLost, associationIou, smoothing, limits, ...request } = options;
+    const { redetectInterval, detectOnlyWhenLost, associationIou, smoothing, palmScales, limits, ...request } = options;
     super('hand tracker', limits ?? DEFAULT_FRAME_LIMITS);
     this.opts = resolveHandOptions(request);
     ({ redetectInterval: this.redetectInterval, associationIou: this.associationIou, smoothing: this.smoothing } =
       resolveTrackingOptions({ redetectInterval, associationIou, smoothing }));
     this.detectOnlyWhenLost = detectOnlyWhenLost === undefined ? false : checkBoolean(detectOnlyWhenLost, 'detectOnlyWhenLost');
-    this.palm = new PalmDetector(sessions.palm, this.pool);
-    this.landmarkModel = new HandLandmarkModel(sessions.landmarks, this.pool);
+    this.palmScales = palmScales ?? PALM_SCALES;
+    this.models = { palm: new PalmDetector(sessions.palm, this.pool), landmarks: new HandLandmarkModel(sessions.landmarks, this.pool) };
   }
 
   protected forget(): void {
@@ -96,26 +101,11 @@ export class HandTracker extends SerialTracker<HandTrackingResult> {
     const frameIndex = this.frameIndex++;
     this.stats.frames++;
     const detectorRan = this.shouldDetect(frameIndex);
-    const candidates: Track[] = [...this.tracks];
-    if (detectorRan) {
-      this.stats.detectorRuns++;
-      this.lastDetectFrame = frameIndex;
-      const palms = await this.palm.detect(image, { minScore: this.opts.minDetectionConfidence, maxPalms: this.opts.maxHands });
-      for (const palm of palms) {
-        if (candidates.length >= this.opts.maxHands) break;
-        const roi = palmToHandRect(palm, image);
-        // Tracked ROIs win over palms of the same hand (AssociationNormRectCalculator priority).
-        if (candidates.some((c) => rectIou(c.roi, roi, image) > this.associationIou)) continue;
-        candidates.push({ id: this.nextId++, roi, detectionScore: palm.score });
-      }
-    }
     const hands: TrackedHand[] = [];
     const next: Track[] = [];
-    for (const track of candidates) {
-      const raw = await this.landmarkModel.run(image, track.roi);
-      if (raw.presence < this.opts.minPresenceConfidence) continue;
+    const keep = (track: Track, raw: RawHandLandmarks): void => {
       const roi = landmarksToHandRect(raw.landmarks, image);
-      if (next.some((n) => rectIou(n.roi, roi, image) > this.associationIou)) continue; // two tracks converged
+      if (next.some((n) => rectIou(n.roi, roi, image) > this.associationIou)) return; // two tracks converged
       const hand = buildHandResult(raw, track.roi, track.detectionScore, image, this.opts);
       if (this.smoothing) {
         track.screen ??= new LandmarksSmoother(SMOOTHING_PRESETS.landmarks);
@@ -125,8 +115,29 @@ export class HandTracker extends SerialTracker<HandTrackingResult> {
       }
       next.push({ ...track, roi });
       hands.push({ ...hand, id: track.id });
+    };
+    const known: Landmark[][] = [];
+    for (const track of this.tracks) {
+      const raw = await this.models.landmarks.run(image, track.roi);
+      if (raw.presence < this.opts.minPresenceConfidence) continue;
+      known.push(raw.landmarks);
+      keep(track, raw);
     }
-    this.lostTrack = next.length < candidates.length;
+    this.lostTrack = next.length < this.tracks.length;
+    if (detectorRan) {
+      this.stats.detectorRuns++;
+      this.lastDetectFrame = frameIndex;
+      const tracked = this.tracks.map((t) => t.roi);
+      // Tracked ROIs win over palms of the same hand (AssociationNormRectCalculator priority), and
+      // found hands repeating a tracked one are dropped (HandLandmarksDeduplicationCalculator).
+      const found = await searchHands(this.models, image, this.opts, {
+        scales: this.palmScales,
+        known,
+        skip: (roi) => tracked.some((t) => rectIou(t, roi, image) > this.associationIou),
+        limit: this.opts.maxHands - next.length,
+      });
+      for (const h of found.hands) keep({ id: this.nextId++, roi: h.roi, detectionScore: h.palmScore }, h.raw);
+    }
     this.tracks = next;
     this.timings = { ...emptyTimings(), modelMs: performance.now() - started };
     return { hands, detectorRan, frameIndex, timestampUs: time.timestampUs };
