@@ -74,7 +74,9 @@ describe('vision while the ML child is killed', () => {
     process.stdout.write(`vision under kills: ${outcome.ok}/${total} ok, ${outcome.failed} failed, ${killed.length} kills, slowest ${outcome.maxMs} ms; failures: ${JSON.stringify([...outcome.codes])}\n`);
     assert.ok(killed.length >= 5, `only ${killed.length} kills`);
     assert.ok(outcome.maxMs <= DEADLINE_MS + 1000, `a call took ${outcome.maxMs} ms with a ${DEADLINE_MS} ms deadline`);
-    assert.ok(total >= 100, `only ${total} calls in ${RUN_MS} ms`);
+    // Enough calls that one failure breaks the 99% bar. Not a speed check: on a loaded 2-core runner
+    // sharing the cores with another test file, 130-300 calls were seen (670 alone).
+    assert.ok(total >= 60, `only ${total} calls in ${RUN_MS} ms`);
     assert.ok(outcome.ok / total >= 0.99, `${outcome.ok}/${total} succeeded`);
 
     // Every restarted child loaded the model between reporting SERVING and counting as ready.
