@@ -9,11 +9,12 @@ import type { ChatMessage, ChatOptions } from '../text/chat.js';
 import { Detokenizer } from '../text/detokenizer.js';
 import type { TextEngine } from '../text/engine.js';
 import { TextError, invalidArgument } from '../text/errors.js';
-import type { GenerationEvent, TextDelta, FinishReason } from '../text/generate.js';
+import type { GenerationEvent, FinishReason } from '../text/generate.js';
 import type { TextModelInfo } from '../text/load.js';
 import { checkInputIds, resolveOptions, type GenerateOptions } from '../text/options.js';
 import { randomSeed } from '../text/rng.js';
 import { StopMatcher } from '../text/stop-matcher.js';
+import { TokenEmitter } from '../text/token-emitter.js';
 import { callSchema, forcedTools, parseCall, toolsSystemText, type ChatTools } from '../text/tools.js';
 import { TabagentError } from '@tabagent/common';
 import type { ContextPool } from './contexts.js';
@@ -105,17 +106,9 @@ export class LlamaTextEngine implements TextEngine {
     // so the first piece after BOS loses its word-boundary space like any text's first piece.
     const detokenizer = new Detokenizer((ids) => model.detokenize(ids.filter((t) => !this.#special.has(t)) as Token[], false), prompt);
     // A grammar lets a finished JSON value be followed by whitespace only: its stop strings end that.
-    const stopper = new StopMatcher([...r.stop, ...(grammar?.stop ?? [])]);
+    const emitter = new TokenEmitter(detokenizer, new StopMatcher([...r.stop, ...(grammar?.stop ?? [])]), started);
     const seen = [...prompt] as Token[];
-    let pending: number[] = [];
-    let completion = 0;
-    let firstTokenAt: number | undefined;
     let finishReason: FinishReason = r.signal?.aborted ? 'cancelled' : 'length';
-    const take = (text: string): TextDelta => {
-      const event: TextDelta = { type: 'delta', delta: text, tokenIds: pending };
-      pending = [];
-      return event;
-    };
     try {
       sequence = ctx.getSequence();
       const tokens = sequence.evaluate([...seen], {
@@ -126,7 +119,7 @@ export class LlamaTextEngine implements TextEngine {
         ...(r.repetitionPenalty !== 1 ? { repeatPenalty: { punishTokens: () => seen, penalty: r.repetitionPenalty } } : {}),
         ...(grammar ? { grammarEvaluationState: grammar.state } : {}),
       });
-      while (finishReason === 'length' && completion < r.maxNewTokens) {
+      while (finishReason === 'length' && emitter.completion < r.maxNewTokens) {
         this.#assertUsable();
         const step = await tokens.next();
         if (step.done) break;
@@ -135,41 +128,24 @@ export class LlamaTextEngine implements TextEngine {
           break;
         }
         const next = step.value;
-        completion += 1;
-        firstTokenAt ??= performance.now();
+        emitter.count();
         if (model.isEogToken(next)) {
           finishReason = 'eos';
           break;
         }
         seen.push(next);
-        pending.push(next);
-        const text = detokenizer.push(next);
-        if (text === '') continue;
-        const s = stopper.push(text);
-        if (s.emit !== '') yield take(s.emit);
-        if (s.stopped) finishReason = 'stop';
+        const { delta, stopped } = emitter.push(next);
+        if (delta) yield delta;
+        if (stopped) finishReason = 'stop';
       }
       await tokens.return();
     } finally {
       sequence?.dispose();
       await this.parts.contexts.release(ctx, size);
     }
-    if (finishReason !== 'stop') {
-      const s = stopper.push(detokenizer.flush());
-      if (s.stopped) finishReason = 'stop';
-      const rest = s.emit + (s.stopped ? '' : stopper.flush());
-      if (rest !== '') yield take(rest);
-    }
-    const ended = performance.now();
-    yield {
-      type: 'final',
-      promptTokens: prompt.length,
-      completionTokens: completion,
-      timeToFirstTokenMs: firstTokenAt === undefined ? 0 : firstTokenAt - started,
-      tokensPerSecond: completion === 0 ? 0 : completion / ((ended - started) / 1000),
-      durationMs: ended - started,
-      finishReason,
-    };
+    const end = emitter.finish(finishReason, prompt.length);
+    if (end.delta) yield end.delta;
+    yield end.summary;
   }
 
   async *chat(messages: readonly ChatMessage[], o: ChatOptions, tools?: ChatTools): AsyncGenerator<GenerationEvent, void, undefined> {

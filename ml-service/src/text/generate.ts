@@ -8,6 +8,7 @@ import { decodeIds, promptIds } from './prompt.js';
 import { createRng, randomSeed } from './rng.js';
 import { sampleToken } from './sampling.js';
 import { StopMatcher } from './stop-matcher.js';
+import { TokenEmitter } from './token-emitter.js';
 import type { ToolCallResult } from './tools.js';
 
 export type FinishReason = 'length' | 'stop' | 'eos' | 'cancelled' | 'tool_calls';
@@ -51,21 +52,12 @@ export async function* generate(m: TextModel, o: GenerateOptions): AsyncGenerato
   const rng = createRng(r.seed ?? randomSeed());
   const eos = new Set(m.info.eosTokenIds);
   const stepper = new DecoderStepper(m.model);
-  const detokenizer = new Detokenizer((ids) => decodeIds(m, ids), prompt);
-  const stopper = new StopMatcher(r.stop);
+  const emitter = new TokenEmitter(new Detokenizer((ids) => decodeIds(m, ids), prompt), new StopMatcher(r.stop), started);
   const seen = [...prompt];
-  let pending: number[] = [];
-  let completion = 0;
-  let firstTokenAt: number | undefined;
   let finishReason: FinishReason = 'length';
   let input: readonly number[] = prompt;
-  const take = (text: string): TextDelta => {
-    const event: TextDelta = { type: 'delta', delta: text, tokenIds: pending };
-    pending = [];
-    return event;
-  };
 
-  while (completion < r.maxNewTokens) {
+  while (emitter.completion < r.maxNewTokens) {
     if (r.signal?.aborted) {
       finishReason = 'cancelled';
       break;
@@ -80,41 +72,24 @@ export async function* generate(m: TextModel, o: GenerateOptions): AsyncGenerato
       break;
     }
     const next = sampleToken(logits, r, seen, rng);
-    completion += 1;
-    firstTokenAt ??= performance.now();
+    emitter.count();
     if (eos.has(next)) {
       finishReason = 'eos';
       break;
     }
     seen.push(next);
-    pending.push(next);
     input = [next];
-    const text = detokenizer.push(next);
-    if (text === '') continue;
-    const s = stopper.push(text);
-    if (s.emit !== '') yield take(s.emit);
-    if (s.stopped) {
+    const { delta, stopped } = emitter.push(next);
+    if (delta) yield delta;
+    if (stopped) {
       finishReason = 'stop';
       break;
     }
   }
 
-  if (finishReason !== 'stop') {
-    const s = stopper.push(detokenizer.flush());
-    if (s.stopped) finishReason = 'stop';
-    const rest = s.emit + (s.stopped ? '' : stopper.flush());
-    if (rest !== '') yield take(rest);
-  }
-  const ended = performance.now();
-  yield {
-    type: 'final',
-    promptTokens: prompt.length,
-    completionTokens: completion,
-    timeToFirstTokenMs: firstTokenAt === undefined ? 0 : firstTokenAt - started,
-    tokensPerSecond: completion === 0 ? 0 : completion / ((ended - started) / 1000),
-    durationMs: ended - started,
-    finishReason,
-  };
+  const end = emitter.finish(finishReason, prompt.length);
+  if (end.delta) yield end.delta;
+  yield end.summary;
 }
 
 /** A finished generation collected into one value. */
