@@ -6,9 +6,9 @@ import type { RuntimeLoader } from './runtime/loaded-model.js';
 import { createOnnxLoader } from './runtime/onnx-loader.js';
 import { createTfjsLoader } from './runtime/tfjs-loader.js';
 import { createTransformersLoader } from './runtime/transformers-loader.js';
-import { createLlamaCppLoader } from './llama/loader.js';
+import { createLlamaCppLoader } from './text/llama/loader.js';
 import { speechToTextTask } from './speech/speech-handle.js';
-import { textGenerationTask } from './text/text-handle.js';
+import { textGenerationTask } from './text/transformers/task.js';
 
 /** onnxruntime (vision sessions, sentence encoders), transformers.js (text, speech, embeddings), tfjs and llama.cpp (GGUF text). */
 export function runtimeLoaders(): RuntimeLoader[] {

@@ -11,7 +11,7 @@ import { HealthClient, grpcChannelOptions } from '@tabagent/common';
 import { Pooling, TextClient, type EmbedResponse, type GenerateRequest, type GenerateResponse } from '@tabagent/protos/v1/text';
 import { convertLlama2c } from '@tabagent/converters/llama2c';
 import { DEFAULT_ENTRIES } from '../../supervisor/dist/store/catalog-defaults.js';
-import { generate, loadTextModel } from '../../ml-service/dist/text/index.js';
+import { generate, loadTextModel } from '../../ml-service/dist/text/transformers/index.js';
 import { figure, printSummary } from './bench-support/summary.js';
 import { cReference } from './bench-support/c-reference.js';
 

@@ -14,7 +14,7 @@ import { asSpeechHandle } from '../speech/speech-handle.js';
 import { serveTranscribe } from '../speech/transcribe-request.js';
 import { mapEngineErrors } from '../errors/engine-errors.js';
 import { serveChat, serveGenerate } from '../text/generate-request.js';
-import type { GenerationSummary } from '../text/generate.js';
+import type { GenerationSummary } from '../text/events.js';
 import { asTextHandle } from '../text/text-handle.js';
 
 /** The model of a call: the supervisor's role entry, else the request's own field. */

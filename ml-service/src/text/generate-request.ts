@@ -3,12 +3,12 @@
 
 import type { ServerWritableStream } from '@grpc/grpc-js';
 import type { ChatRequest, GenerateRequest, GenerateResponse, GenerateStats, SamplingOptions } from '@tabagent/protos/v1/text';
-import type { ChatMessage } from './chat.js';
+import type { ChatMessage } from './chat-messages.js';
 import { DeltaWriter } from './delta-writer.js';
 import { toTabagentError } from '../errors/engine-errors.js';
 import type { TextEngine } from './engine.js';
 import { invalidArgument } from './errors.js';
-import type { GenerationEvent, GenerationSummary } from './generate.js';
+import type { GenerationEvent, GenerationSummary } from './events.js';
 import { parseTools } from './tools.js';
 import type { GenerateOptions } from './options.js';
 

@@ -3,9 +3,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { resolveOptions, checkInputIds } from './options.js';
-import { plainChatPrompt, validateMessages, type ChatMessage } from './chat.js';
+import { plainChatPrompt, validateMessages, type ChatMessage } from './chat-messages.js';
 import { isNotFound } from '../runtime/transformers-files.js';
-import type { TextModelInfo } from './load.js';
+import type { TextModelInfo } from './model-info.js';
 
 const info: TextModelInfo = {
   vocabSize: 100, contextLength: 64, bosTokenId: 1, eosTokenIds: [2], addBosByDefault: true, chatTemplate: undefined,

@@ -1,8 +1,19 @@
 // Generation request options, their defaults and validation (TEXT_INVALID_ARGUMENT naming the field).
 
 import { invalidArgument } from './errors.js';
-import type { TextModelInfo } from './load.js';
-import type { SamplingParams } from './sampling.js';
+import type { TextModelInfo } from './model-info.js';
+
+/** The sampler's settings, resolved from the request. */
+export interface SamplingParams {
+  /** 0 selects the arg-max (greedy). */
+  readonly temperature: number;
+  /** 0 disables top-k. */
+  readonly topK: number;
+  /** 1 disables nucleus sampling. */
+  readonly topP: number;
+  /** 1 disables the penalty. */
+  readonly repetitionPenalty: number;
+}
 
 export interface GenerateOptions {
   /** Text to continue; ignored when `inputIds` is given. */

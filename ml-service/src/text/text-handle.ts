@@ -1,9 +1,7 @@
 // The runtime handle of a loaded text-generation model, as kept in the child's model table.
 
 import type { RuntimeHandle } from '../runtime/loaded-model.js';
-import { stringParam, type TransformersTaskFactory } from '../runtime/task-factories.js';
-import { TransformersTextEngine, type TextEngine } from './engine.js';
-import { loadTextModel } from './load.js';
+import type { TextEngine } from './engine.js';
 
 /** Handle kind of text-generation models. */
 export const TEXT_HANDLE_KIND = 'text-generation';
@@ -23,10 +21,3 @@ export class TextModelHandle implements RuntimeHandle {
 export function asTextHandle(handle: RuntimeHandle): TextModelHandle | undefined {
   return handle instanceof TextModelHandle ? handle : undefined;
 }
-
-/** Task factory of the transformers loader for "text-generation" (params.dtype picks the weights). */
-export const textGenerationTask: TransformersTaskFactory = async (options, params) => {
-  const dtype = stringParam(params, 'dtype');
-  const model = await loadTextModel({ ...options, ...(dtype ? { dtype: dtype as 'fp32' } : {}) });
-  return new TextModelHandle(new TransformersTextEngine(model));
-};

@@ -2,7 +2,7 @@
 // matched against the stop strings; text leaves as deltas carrying the ids that completed it; at the
 // end, what the stop matcher held back is flushed and the run is summed up.
 import type { Detokenizer } from './detokenizer.js';
-import type { FinishReason, GenerationSummary, TextDelta } from './generate.js';
+import type { FinishReason, GenerationSummary, TextDelta } from './events.js';
 import type { StopMatcher } from './stop-matcher.js';
 
 /** What one generated token released. */

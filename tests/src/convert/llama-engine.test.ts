@@ -9,10 +9,10 @@ import { readdirSync } from 'node:fs';
 import { Device } from '@tabagent/protos/v1/common';
 import type { ModelManifest } from '@tabagent/protos/v1/runtime';
 import { convertLlama2cToGguf } from '@tabagent/converters/llama2c';
-import { createLlamaCppLoader } from '../../../ml-service/dist/llama/loader.js';
-import { privateFileBase } from '../../../ml-service/dist/llama/model-file.js';
+import { createLlamaCppLoader } from '../../../ml-service/dist/text/llama/loader.js';
+import { privateFileBase } from '../../../ml-service/dist/text/llama/model-file.js';
 import { asTextHandle } from '../../../ml-service/dist/text/text-handle.js';
-import type { GenerationEvent } from '../../../ml-service/dist/text/index.js';
+import type { GenerationEvent } from '../../../ml-service/dist/text/transformers/index.js';
 import { storiesFile } from './stories.js';
 
 const golden = new TextDecoder().decode(storiesFile('golden.empty_prompt.greedy256.txt'));

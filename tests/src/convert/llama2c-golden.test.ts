@@ -2,7 +2,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { generateText, loadTextModel } from '../../../ml-service/dist/text/index.js';
+import { generateText, loadTextModel } from '../../../ml-service/dist/text/transformers/index.js';
 import { convertStories, mapReader, storiesFile } from './stories.js';
 import { LLAMA2C_OUTPUT_FILES } from '@tabagent/converters/llama2c';
 

@@ -3,7 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { convertLlama2c } from '@tabagent/converters/llama2c';
-import { loadTextModel, type TextModel } from '../../../ml-service/dist/text/index.js';
+import { loadTextModel, type TextModel } from '../../../ml-service/dist/text/transformers/index.js';
 import { sharedDir } from '../support/paths.js';
 
 /** Reads a file of the stories260K test model; throws (failing the test) when it is missing. */

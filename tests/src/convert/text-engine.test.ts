@@ -4,7 +4,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   chat, decodeIds, Detokenizer, encodeText, generate, generateText, renderChat, type GenerationEvent, type GenerateOptions, type TextModel,
-} from '../../../ml-service/dist/text/index.js';
+} from '../../../ml-service/dist/text/transformers/index.js';
 import { loadStories, storiesFile } from './stories.js';
 
 let model: TextModel;

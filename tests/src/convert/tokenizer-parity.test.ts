@@ -2,7 +2,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decodeIds, encodeText, generateText } from '../../../ml-service/dist/text/index.js';
+import { decodeIds, encodeText, generateText } from '../../../ml-service/dist/text/transformers/index.js';
 import { loadStories, storiesFile } from './stories.js';
 import { readReferenceVocab, referenceEncode } from './reference-bpe.js';
 

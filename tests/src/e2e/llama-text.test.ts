@@ -15,7 +15,7 @@ import { ERROR_CODE_KEY } from '@tabagent/common';
 import { Device } from '@tabagent/protos/v1/common';
 import { ModelState } from '@tabagent/protos/v1/model_management';
 import { Pooling, type ChatRequest, type EmbedResponse, type GenerateRequest } from '@tabagent/protos/v1/text';
-import { privateFileBase } from '../../../ml-service/dist/llama/model-file.js';
+import { privateFileBase } from '../../../ml-service/dist/text/llama/model-file.js';
 import { call, connect, expectGrpcError, type PublicClients } from '../support/clients.js';
 import { sharedDir } from '../support/paths.js';
 import { startServer, waitServing, type ServerUnderTest } from '../support/server-process.js';

@@ -2,42 +2,14 @@
 
 import { assertUsable, type TextModel } from './load.js';
 import { DecoderStepper } from './decoder-step.js';
-import { Detokenizer } from './detokenizer.js';
-import { resolveOptions, type GenerateOptions } from './options.js';
+import { Detokenizer } from '../detokenizer.js';
+import { resolveOptions, type GenerateOptions } from '../options.js';
 import { decodeIds, promptIds } from './prompt.js';
-import { createRng, randomSeed } from './rng.js';
+import { createRng, randomSeed } from '../rng.js';
 import { sampleToken } from './sampling.js';
-import { StopMatcher } from './stop-matcher.js';
-import { TokenEmitter } from './token-emitter.js';
-import type { ToolCallResult } from './tools.js';
-
-export type FinishReason = 'length' | 'stop' | 'eos' | 'cancelled' | 'tool_calls';
-
-/** A piece of generated text and the ids of the tokens that completed it. */
-export interface TextDelta {
-  readonly type: 'delta';
-  readonly delta: string;
-  readonly tokenIds: readonly number[];
-}
-
-/** Last event of every generation. */
-export interface GenerationSummary {
-  readonly type: 'final';
-  readonly promptTokens: number;
-  /** Tokens sampled, including a final EOS. */
-  readonly completionTokens: number;
-  /** From the call to the first sampled token (prompt processing included). */
-  readonly timeToFirstTokenMs: number;
-  /** completionTokens divided by the wall time of the whole call. */
-  readonly tokensPerSecond: number;
-  /** Wall time of the whole call (prompt processing included). */
-  readonly durationMs: number;
-  readonly finishReason: FinishReason;
-  /** Calls the model made instead of text (a Chat with tools; finishReason "tool_calls"). */
-  readonly toolCalls?: readonly ToolCallResult[];
-}
-
-export type GenerationEvent = TextDelta | GenerationSummary;
+import { StopMatcher } from '../stop-matcher.js';
+import { TokenEmitter } from '../token-emitter.js';
+import type { FinishReason, GenerationEvent, GenerationResult } from '../events.js';
 
 /**
  * Streams a completion: zero or more `delta` events, then exactly one `final` event. Validation
@@ -90,13 +62,6 @@ export async function* generate(m: TextModel, o: GenerateOptions): AsyncGenerato
   const end = emitter.finish(finishReason, prompt.length);
   if (end.delta) yield end.delta;
   yield end.summary;
-}
-
-/** A finished generation collected into one value. */
-export interface GenerationResult extends Omit<GenerationSummary, 'type'> {
-  readonly text: string;
-  readonly tokenIds: readonly number[];
-  readonly deltas: readonly string[];
 }
 
 /** Runs `generate` to the end and concatenates its deltas. */

@@ -5,17 +5,17 @@
 
 import type { LlamaContextSequence, LlamaGrammarEvaluationState, LlamaModel, Token } from 'node-llama-cpp';
 import type { NodeLlamaCpp } from './bindings.js';
-import type { ChatMessage, ChatOptions } from '../text/chat.js';
-import { Detokenizer } from '../text/detokenizer.js';
-import type { TextEngine } from '../text/engine.js';
-import { TextError, invalidArgument } from '../text/errors.js';
-import type { GenerationEvent, FinishReason } from '../text/generate.js';
-import type { TextModelInfo } from '../text/load.js';
-import { checkInputIds, resolveOptions, type GenerateOptions } from '../text/options.js';
-import { randomSeed } from '../text/rng.js';
-import { StopMatcher } from '../text/stop-matcher.js';
-import { TokenEmitter } from '../text/token-emitter.js';
-import { callSchema, forcedTools, parseCall, toolsSystemText, type ChatTools } from '../text/tools.js';
+import type { ChatMessage, ChatOptions } from '../chat-messages.js';
+import { Detokenizer } from '../detokenizer.js';
+import type { TextEngine } from '../engine.js';
+import { TextError, invalidArgument } from '../errors.js';
+import type { GenerationEvent, FinishReason } from '../events.js';
+import type { TextModelInfo } from '../model-info.js';
+import { checkInputIds, resolveOptions, type GenerateOptions } from '../options.js';
+import { randomSeed } from '../rng.js';
+import { StopMatcher } from '../stop-matcher.js';
+import { TokenEmitter } from '../token-emitter.js';
+import { callSchema, forcedTools, parseCall, toolsSystemText, type ChatTools } from '../tools.js';
 import { TabagentError } from '@tabagent/common';
 import type { ContextPool } from './contexts.js';
 import { renderLlamaChat } from './chat-prompt.js';

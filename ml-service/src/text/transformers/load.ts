@@ -2,20 +2,9 @@
 
 import { AutoModelForCausalLM, AutoTokenizer, type PreTrainedModel, type PreTrainedTokenizer } from '@huggingface/transformers';
 import type { Logger } from 'pino';
-import { TextError, invalidArgument } from './errors.js';
-import { fileRouter, type ReadFile } from '../runtime/transformers-files.js';
-
-/** Facts about a loaded model that generation needs. */
-export interface TextModelInfo {
-  readonly vocabSize: number;
-  /** Maximum prompt + completion length in tokens. */
-  readonly contextLength: number;
-  readonly bosTokenId: number | undefined;
-  readonly eosTokenIds: readonly number[];
-  /** Whether prompts get BOS prepended when the request does not say. */
-  readonly addBosByDefault: boolean;
-  readonly chatTemplate: string | undefined;
-}
+import { TextError, invalidArgument } from '../errors.js';
+import type { TextModelInfo } from '../model-info.js';
+import { fileRouter, type ReadFile } from '../../runtime/transformers-files.js';
 
 /** A loaded model. `dispose()` is idempotent; calls on a disposed model throw TEXT_MODEL_DISPOSED. */
 export interface TextModel {

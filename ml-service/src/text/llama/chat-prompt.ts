@@ -3,9 +3,9 @@
 // and stop strings as the transformers.js engine, so both runtimes answer a template-less model alike.
 
 import type { ChatHistoryItem, LlamaModel } from 'node-llama-cpp';
-import { plainChatPrompt, validateMessages, type ChatMessage } from '../text/chat.js';
-import { invalidArgument } from '../text/errors.js';
-import type { TextModelInfo } from '../text/load.js';
+import { plainChatPrompt, validateMessages, type ChatMessage } from '../chat-messages.js';
+import { invalidArgument } from '../errors.js';
+import type { TextModelInfo } from '../model-info.js';
 import type { NodeLlamaCpp } from './bindings.js';
 
 /** A rendered conversation: the prompt's token ids (BOS included) and template-implied stop strings. */

@@ -1,8 +1,8 @@
 // Turns a prompt string or pre-tokenized ids into the token ids fed to the model (BOS handling, validation).
 
-import { invalidArgument } from './errors.js';
+import { invalidArgument } from '../errors.js';
 import type { TextModel } from './load.js';
-import { checkInputIds, type GenerateOptions } from './options.js';
+import { checkInputIds, type GenerateOptions } from '../options.js';
 
 /** Encodes text without special tokens (no BOS/EOS added). */
 export function encodeText(m: TextModel, text: string): number[] {

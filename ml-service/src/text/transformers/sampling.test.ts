@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { applyRepetitionPenalty, argmax, sampleToken, topKIndices } from './sampling.js';
-import { createRng } from './rng.js';
+import { createRng } from '../rng.js';
 
 const greedy = { temperature: 0, topK: 0, topP: 1, repetitionPenalty: 1 };
 

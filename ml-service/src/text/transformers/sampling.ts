@@ -1,17 +1,7 @@
 // Next-token selection from logits: repetition penalty, temperature, top-k, top-p, seeded sampling.
 
-import type { Rng } from './rng.js';
-
-export interface SamplingParams {
-  /** 0 selects the arg-max (greedy). */
-  readonly temperature: number;
-  /** 0 disables top-k. */
-  readonly topK: number;
-  /** 1 disables nucleus sampling. */
-  readonly topP: number;
-  /** 1 disables the penalty. */
-  readonly repetitionPenalty: number;
-}
+import type { SamplingParams } from '../options.js';
+import type { Rng } from '../rng.js';
 
 /** Index of the largest value; the first one on ties (like llama2.c's argmax). */
 export function argmax(values: ArrayLike<number>): number {

@@ -3,8 +3,8 @@
 // turn (llama.cpp pools each sequence with the model's own pooling type), L2-normalised on request.
 
 import type { LlamaEmbeddingContext, LlamaModel } from 'node-llama-cpp';
-import type { Embedder, EmbedOptions } from '../embeddings/embedder.js';
-import { invalidEmbed } from '../embeddings/errors.js';
+import type { Embedder, EmbedOptions } from '../../embeddings/embedder.js';
+import { invalidEmbed } from '../../embeddings/errors.js';
 
 /** Wraps a loaded model and its embedding context; `dispose()` frees both (idempotent). */
 export class LlamaEmbedder implements Embedder {
