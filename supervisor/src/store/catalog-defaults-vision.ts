@@ -23,7 +23,7 @@ const FACE_MESH: Params = { inputSize: { width: 192, height: 192 }, inputRange: 
 const FACE_MESH_ATTENTION: Params = { ...FACE_MESH, numLandmarks: 478 };
 const IRIS: Params = { inputSize: { width: 64, height: 64 }, numEyeContourLandmarks: 71, numIrisLandmarks: 5, threads: 1 };
 const PALM: Params = {
-  inputSize: { width: 256, height: 256 }, inputRange: [0, 1],
+  inputSize: { width: 256, height: 256 }, inputRange: [-1, 1],
   anchors: { numLayers: 5, minScale: 0.1171875, maxScale: 0.75, strides: [8, 16, 32, 32, 32], offset: 0.5,
     aspectRatios: [1], interpolatedScaleAspectRatio: 1, fixedAnchorSize: true },
   numBoxes: 2944, numCoords: 18, numKeypoints: 7, boxScale: 256,
