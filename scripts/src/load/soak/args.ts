@@ -1,5 +1,7 @@
 // Command-line flags of soak (each with an environment fallback).
 
+import { splitFlags } from '../args.js';
+
 /** What the soak runs. */
 export interface SoakArgs {
   readonly minutes: number;
@@ -28,20 +30,7 @@ function nonNegative(flag: string, v: string): number {
 
 /** Parses `argv` with `env` fallbacks; throws naming the bad flag. */
 export function parseSoakArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>> = {}): SoakArgs {
-  const flags = new Map<string, string>();
-  let help = false;
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a === '--help' || a === '-h') {
-      help = true;
-      continue;
-    }
-    const [name, inline] = a.split('=', 2) as [string, string | undefined];
-    if (!['--minutes', '--kill-every', '--row-every', '--think-ms', '--json'].includes(name)) throw new Error(`unknown flag ${name} (see --help)`);
-    const value = inline ?? argv[++i];
-    if (value === undefined) throw new Error(`${name} needs a value`);
-    flags.set(name, value);
-  }
+  const { flags, help } = splitFlags(argv, ['--minutes', '--kill-every', '--row-every', '--think-ms', '--json']);
   const num = (flag: string, envName: string, def: string): number => nonNegative(flag, flags.get(flag) ?? env[envName] ?? def);
   const minutes = num('--minutes', 'TABAGENT_SOAK_MINUTES', '10');
   const killEveryS = num('--kill-every', 'TABAGENT_SOAK_KILL_EVERY', '60');
