@@ -101,6 +101,9 @@ export async function startHttpServer(o: HttpOptions): Promise<HttpServer> {
   });
   app.setErrorHandler((err, req, reply) => {
     const e = toHttpError(err);
+    // A body refused before it was all read (a multipart part refused mid-way, a body over the limit)
+    // would otherwise stay unread and stall the next request on a kept-alive connection: close it.
+    if (!req.raw.complete) void reply.header('connection', 'close');
     if (e.status >= 500) req.log.error({ reqId: req.id, err: e.body.error.message }, 'http request failed');
     else req.log.warn({ reqId: req.id, status: e.status, code: e.body.error.code, err: e.body.error.message }, 'http request refused');
     return reply.code(e.status).headers(e.headers).send(e.body);

@@ -86,8 +86,16 @@ export function generationSchema(field: 'messages' | 'prompt'): Record<string, u
   };
 }
 
+/** The numeric fields of a generation body. */
+const NUMBER_FIELDS = ['max_tokens', 'max_completion_tokens', 'temperature', 'top_p', 'seed', 'n', 'best_of', 'num_ctx'] as const;
+
 /** Sampling options from the OpenAI fields; refuses what the runtime cannot give. */
 export function samplingOf(b: GenerationBody): SamplingOptions {
+  // The schema's type coercion turns the strings "Infinity" and "-1e400" into ±Infinity past its ranges.
+  for (const f of NUMBER_FIELDS) {
+    const v = b[f];
+    if (typeof v === 'number' && !Number.isFinite(v)) throw badParam(f, `must be a finite number, got ${v}`);
+  }
   if (b.n != null && b.n !== 1) throw badParam('n', 'only n = 1 is supported');
   if (b.best_of != null && b.best_of !== 1) throw badParam('best_of', 'only best_of = 1 is supported');
   if (b.echo === true) throw badParam('echo', 'echoing the prompt is not supported');
