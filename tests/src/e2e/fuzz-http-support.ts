@@ -1,4 +1,4 @@
-// Helpers of the HTTP fuzz suite: a raw HTTP client (the path and body bytes go out exactly as
+// Support code of the HTTP fuzz suite: a raw HTTP client (the path and body bytes go out exactly as
 // given: no URL normalisation, no re-encoding), multipart bodies built by hand (so parts can be
 // missing, repeated or cut short), and the checks on every answer and after every batch.
 import assert from 'node:assert/strict';
