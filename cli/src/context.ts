@@ -7,6 +7,10 @@ import { ModelManagementClient } from '@tabagent/protos/v1/model_management';
 import { SharedMemoryClient } from '@tabagent/protos/v1/shared_memory';
 import { TextClient } from '@tabagent/protos/v1/text';
 import { VisionClient } from '@tabagent/protos/v1/vision';
+import { UsageError } from './exit.js';
+
+/** The usage line of the global options a bad value is about. */
+const USAGE = 'tabagent [--server HOST:PORT] [--token TOKEN] [--tls-ca FILE.pem] COMMAND ...';
 
 /** Global options, after environment fallbacks. */
 export interface GlobalOptions {
@@ -78,7 +82,7 @@ export class Context {
     try {
       pem = readFileSync(ca);
     } catch (err) {
-      throw new Error(`--tls-ca: cannot read ${ca} (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+      throw new UsageError(`--tls-ca: cannot read ${ca} (${(err as NodeJS.ErrnoException).code ?? String(err)})`, USAGE);
     }
     return (this.creds = credentials.createSsl(pem));
   }
@@ -86,7 +90,12 @@ export class Context {
   private client<C extends Client>(key: string, ctor: Ctor<C>): C {
     let c = this.opened.get(key) as C | undefined;
     if (!c) {
-      c = new ctor(this.options.server, this.channelCredentials(), grpcChannelOptions());
+      const creds = this.channelCredentials();
+      try {
+        c = new ctor(this.options.server, creds, grpcChannelOptions());
+      } catch (err) {
+        throw new UsageError(`--server: "${this.options.server}" is not a gRPC address (${(err as Error).message})`, USAGE);
+      }
       this.opened.set(key, c);
     }
     return c;

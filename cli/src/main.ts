@@ -34,7 +34,9 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     await program.parseAsync([...argv], { from: 'user' });
   } catch (err) {
     if (err instanceof CommanderError) {
-      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.help' || err.code === 'commander.version') return EXIT_OK;
+      // Help asked for (--help, `help`) is a success; help shown because a subcommand is missing is a usage error.
+      if (err.exitCode === 0) return EXIT_OK;
+      if (err.code === 'commander.help') io.err('error: missing command (the commands are listed above)');
       return EXIT_USAGE;
     }
     io.err(`error: ${describeError(err)}`);

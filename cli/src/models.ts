@@ -4,6 +4,7 @@ import { Device } from '@tabagent/protos/v1/common';
 import { ModelInfo, ModelState, type PullProgress } from '@tabagent/protos/v1/model_management';
 import type { Context } from './context.js';
 import { formatBytes, formatSeconds, table } from './format.js';
+import { intFlag } from './numbers.js';
 import { PullProgressView } from './progress.js';
 
 /** How a command gets its Context and prints. */
@@ -61,10 +62,9 @@ export function registerModels(program: Command, r: Runner): void {
       r.out(o.json ? json(ModelInfo.toJSON(m)) : showText(m));
     }));
   models.command('load').argument('<id>', 'catalog id').description('pull if needed and load into the ML child')
-    .option('--keep-alive <seconds>', 'seconds to stay loaded when idle (-1 forever)').option('--threads <n>', 'intra-op threads', '0')
-    .action((id: string, o: { keepAlive?: string; threads: string }) => r.run(async (ctx) => {
-      const keep = o.keepAlive === undefined ? undefined : Number(o.keepAlive);
-      const res = await ctx.call(ctx.models, ctx.models.loadModel, { model: id, options: { devices: [], threads: Number(o.threads), keepAliveSeconds: keep } });
+    .option('--keep-alive <seconds>', 'seconds to stay loaded when idle (-1 forever)', intFlag(-1, 0x7fffffff)).option('--threads <n>', 'intra-op threads (0 = default)', intFlag(0, 1024), 0)
+    .action((id: string, o: { keepAlive?: number; threads: number }) => r.run(async (ctx) => {
+      const res = await ctx.call(ctx.models, ctx.models.loadModel, { model: id, options: { devices: [], threads: o.threads, keepAliveSeconds: o.keepAlive } });
       r.out(`loaded ${id} (${res.model?.executionProvider || 'cpu'}, ${formatBytes(Number(res.model?.memoryBytes ?? 0))})`);
     }));
   models.command('unload').argument('<id>', 'catalog id').description('unload from the ML child (files stay cached)')

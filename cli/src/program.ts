@@ -6,6 +6,7 @@ import { Context, GLOBAL_DEFAULTS, type GlobalOptions } from './context.js';
 import { UsageError } from './exit.js';
 import { registerModels, type Runner } from './models.js';
 import { DEFAULT_EMBED_MODEL, DEFAULT_SPEECH_MODEL, DEFAULT_TEXT_MODEL, embed, generate, transcribe, type SamplingFlags } from './text.js';
+import { intFlag, numberFlag, UINT32_MAX } from './numbers.js';
 import { isTaskName, TASK_NAMES } from './vision-tasks.js';
 import { visionVideo, type VideoOptions } from './vision-video.js';
 
@@ -17,7 +18,8 @@ export interface Io {
 
 const VISION_USAGE = `tabagent vision ${TASK_NAMES.join('|')} IMAGE... [--json] [--out FILE.png]  |  tabagent vision TASK --video FILE|URL|/dev/videoN [--fps N] [--out FILE.mp4] [--json]`;
 
-const addSampling = (c: Command): Command => c.option('--max-tokens <n>', 'maximum new tokens (default 256)').option('--temperature <t>', 'sampling temperature (default 0 = greedy)').option('--seed <n>', 'sampling seed');
+const addSampling = (c: Command): Command => c.option('--max-tokens <n>', 'maximum new tokens (default 256)', intFlag(1, UINT32_MAX))
+  .option('--temperature <t>', 'sampling temperature (default 0 = greedy)', numberFlag(0, 2)).option('--seed <n>', 'sampling seed', intFlag(0, Number.MAX_SAFE_INTEGER));
 
 export function buildProgram(io: Io, run: (fn: (ctx: Context) => Promise<void>, options: GlobalOptions) => Promise<void>): Command {
   const program = new Command('tabagent');

@@ -1,26 +1,29 @@
 // `tabagent generate|embed|transcribe`: the Text service. Generation streams deltas to stdout;
 // transcription converts any audio ffmpeg reads to 16 kHz mono s16le first.
 import { spawn } from 'node:child_process';
+import { access, constants } from 'node:fs/promises';
 import type { ClientReadableStream, ServiceError } from '@grpc/grpc-js';
 import { resolveFfmpeg } from '@tabagent/common/ffmpeg';
 import { AudioEncoding, type ChatMessage, type GenerateResponse, type GenerateStats } from '@tabagent/protos/v1/text';
 import type { Context } from './context.js';
+import { UsageError } from './exit.js';
 
 export const DEFAULT_TEXT_MODEL = 'karpathy/stories260K';
 export const DEFAULT_EMBED_MODEL = 'google/universal-sentence-encoder-lite';
 export const DEFAULT_SPEECH_MODEL = 'openai/whisper-tiny';
 
+/** Sampling flags, already checked by their parsers (numbers.ts). */
 export interface SamplingFlags {
-  maxTokens?: string;
-  temperature?: string;
-  seed?: string;
+  maxTokens?: number;
+  temperature?: number;
+  seed?: number;
 }
 
 /** SamplingOptions from flags: greedy unless a temperature is given. */
 export function sampling(f: SamplingFlags): { maxNewTokens: number; temperature: number; topK: number; stop: string[]; seed?: number } {
   return {
-    maxNewTokens: f.maxTokens ? Number(f.maxTokens) : 0, temperature: f.temperature ? Number(f.temperature) : 0, topK: 0, stop: [],
-    ...(f.seed ? { seed: Number(f.seed) } : {}),
+    maxNewTokens: f.maxTokens ?? 0, temperature: f.temperature ?? 0, topK: 0, stop: [],
+    ...(f.seed !== undefined ? { seed: f.seed } : {}),
   };
 }
 
@@ -78,6 +81,10 @@ export function toPcm16k(ffmpeg: string, file: string): Promise<Buffer> {
 }
 
 export async function transcribe(ctx: Context, model: string, file: string, language: string): Promise<string> {
+  // A missing file is a bad argument (exit 2); a file ffmpeg cannot read stays a failure of the tool (exit 1).
+  await access(file, constants.R_OK).catch((e: NodeJS.ErrnoException) => {
+    throw new UsageError(`cannot read ${file}: ${e.code ?? e.message}`, 'tabagent transcribe FILE [--model ID] [--language CODE]');
+  });
   const pcm = await toPcm16k(resolveFfmpeg(ctx.options.ffmpeg || undefined).path, file);
   const res = await ctx.call(ctx.text, ctx.text.transcribe, { model, audio: pcm, encoding: AudioEncoding.AUDIO_ENCODING_PCM_S16LE, sampleRate: 16000, language, timestamps: false });
   return res.text;

@@ -1,7 +1,7 @@
 // The HTTP listener: fastify with request ids (also sent back as x-request-id), one debug log line
 // per request, bearer auth outside the health paths, OpenAI-shaped errors, and the route modules.
 import { randomUUID, timingSafeEqual } from 'node:crypto';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { TabagentError, type Logger } from '@tabagent/common';
 import { toHttpError } from './core/errors.js';
 import { healthRoutes, OPEN_PATHS, type Readiness } from './health.js';
@@ -54,11 +54,18 @@ export async function startHttpServer(o: HttpOptions): Promise<HttpServer> {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && /^[\w.-]{1,128}$/.test(given) ? given : randomUUID();
     },
+    // Refusals fastify makes before routing (a URL that does not decode, e.g. "%ff") in OpenAI's shape too.
+    frameworkErrors: (err: FastifyError, _req: FastifyRequest, reply: FastifyReply) => {
+      const e = toHttpError(err);
+      void reply.code(e.status).headers(e.headers).send(e.body);
+    },
   };
   // Routes only see the request and reply, the same over HTTP and HTTPS.
   const app = (o.tls ? Fastify({ ...options, https: { cert: o.tls.cert, key: o.tls.key } }) : Fastify(options)) as unknown as FastifyInstance;
   // Answers are serialized as they are: route response schemas document them (GET /openapi.json).
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+  // Bodies are JSON, multipart or (vision) images: plain text is 415, not a string a body schema then refuses.
+  app.removeContentTypeParser('text/plain');
   const lb = new LoopbackClients(o.grpcHost, o.grpcPort, o.authToken, o.grpcPrivateAddress);
   // Every route, as "METHOD /url" (fastify's implicit HEAD routes aside), for the listening log line.
   const routes: string[] = [];
@@ -94,6 +101,9 @@ export async function startHttpServer(o: HttpOptions): Promise<HttpServer> {
   });
   app.setErrorHandler((err, req, reply) => {
     const e = toHttpError(err);
+    // A body refused before it was all read (a multipart part refused mid-way, a body over the limit)
+    // would otherwise stay unread and stall the next request on a kept-alive connection: close it.
+    if (!req.raw.complete) void reply.header('connection', 'close');
     if (e.status >= 500) req.log.error({ reqId: req.id, err: e.body.error.message }, 'http request failed');
     else req.log.warn({ reqId: req.id, status: e.status, code: e.body.error.code, err: e.body.error.message }, 'http request refused');
     return reply.code(e.status).headers(e.headers).send(e.body);

@@ -27,7 +27,8 @@ export async function decodeImage(encoded: Uint8Array, limits: FrameLimits = DEF
     ({ data, info } = await image.rotate().removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true }));
   } catch (err) {
     if (err instanceof VisionError) throw err;
-    const reason = err instanceof Error ? err.message : String(err);
+    // libvips reports one line per problem: one message line for clients (and terminals).
+    const reason = (err instanceof Error ? err.message : String(err)).trim().replace(/\s*\n\s*/g, '; ');
     throw invalidArgument('frame.encoded', `cannot decode image (${reason})`);
   }
   const pixels = info.width * info.height;

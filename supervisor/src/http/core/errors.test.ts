@@ -46,9 +46,15 @@ describe('toHttpError', () => {
     assert.equal(toHttpError(missing).body.error.param, 'messages');
     const typed = Object.assign(new Error('body/temperature must be number'), { statusCode: 400, validation: [{ instancePath: '/temperature', params: {} }] });
     assert.equal(toHttpError(typed).body.error.param, 'temperature');
+    const nested = Object.assign(new Error("body/response_format must have required property 'type'"), {
+      statusCode: 400, validation: [{ instancePath: '/response_format', params: { missingProperty: 'type' } }],
+    });
+    assert.equal(toHttpError(nested).body.error.param, 'response_format');
     const media = toHttpError(Object.assign(new Error('Unsupported Media Type'), { statusCode: 415 }));
     assert.equal(media.status, 415);
     assert.equal(media.body.error.type, 'invalid_request_error');
+    const large = toHttpError(Object.assign(new Error('Request body is too large'), { statusCode: 413, code: 'FST_ERR_CTP_BODY_TOO_LARGE' }));
+    assert.deepEqual([large.status, large.body.error.param], [413, 'body']);
   });
 
   it('turns a bug into a 500 server_error and a TabagentError into its code', () => {

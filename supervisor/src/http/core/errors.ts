@@ -87,8 +87,12 @@ interface ValidationError { statusCode?: number; param?: string; taCode?: ErrorC
 function validationParam(err: ValidationError): string | null {
   const v = err.validation?.[0];
   if (v === undefined) return null;
-  return v.params?.missingProperty ?? (v.instancePath?.split('/')[1] || null);
+  // The request field at the top of the path: {"response_format": {}} lacks "type" but is wrong in response_format.
+  return v.instancePath?.split('/')[1] || v.params?.missingProperty || null;
 }
+
+/** Whether fastify refused a body over the size limit (the whole body is at fault). */
+const status413 = (err: unknown): boolean => (err as { statusCode?: unknown } | null)?.statusCode === 413;
 
 /** The 4xx status fastify put on an error it raised itself, if any. */
 function clientStatus(err: unknown): number | undefined {
@@ -116,7 +120,7 @@ export function toHttpError(err: unknown): HttpError {
   } else if (clientStatus(err) !== undefined) {
     // fastify's own refusals (body validation 400, malformed JSON 400, media type 415, size 413) and httpRefusal's.
     code = (err as ValidationError).taCode ?? 'TA_ERR_INVALID_ARGUMENT';
-    param = (err as ValidationError).param ?? validationParam(err as ValidationError);
+    param = (err as ValidationError).param ?? validationParam(err as ValidationError) ?? (status413(err) ? 'body' : null);
   } else {
     message = `internal error: ${message}`;
   }

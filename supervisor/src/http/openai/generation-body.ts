@@ -30,6 +30,9 @@ export interface GenerationBody {
 }
 
 const nullable = (type: string, extra: Record<string, unknown> = {}): Record<string, unknown> => ({ type: [type, 'null'], ...extra });
+/** The largest values the gRPC fields hold (uint32; uint64 as far as a JSON number is exact), so a larger one is a 400, not a failed encoding. */
+const UINT32_MAX = 0xffffffff;
+const SEED_MAX = Number.MAX_SAFE_INTEGER;
 
 /** JSON schema of a generation body whose input is `field` ("messages" or "prompt"). */
 export function generationSchema(field: 'messages' | 'prompt'): Record<string, unknown> {
@@ -40,11 +43,11 @@ export function generationSchema(field: 'messages' | 'prompt'): Record<string, u
       model: { type: 'string', minLength: 1 },
       messages: { type: 'array', minItems: 1, items: { type: 'object', required: ['role'] } },
       prompt: { type: 'string' },
-      max_tokens: nullable('integer', { minimum: 1 }),
-      max_completion_tokens: nullable('integer', { minimum: 1 }),
+      max_tokens: nullable('integer', { minimum: 1, maximum: UINT32_MAX }),
+      max_completion_tokens: nullable('integer', { minimum: 1, maximum: UINT32_MAX }),
       temperature: nullable('number', { minimum: 0, maximum: 2 }),
       top_p: nullable('number', { exclusiveMinimum: 0, maximum: 1 }),
-      seed: nullable('integer', { minimum: 0 }),
+      seed: nullable('integer', { minimum: 0, maximum: SEED_MAX }),
       stop: { anyOf: [{ type: 'string' }, { type: 'array', maxItems: 16, items: { type: 'string', minLength: 1 } }, { type: 'null' }] },
       n: nullable('integer'),
       best_of: nullable('integer'),
@@ -59,7 +62,7 @@ export function generationSchema(field: 'messages' | 'prompt'): Record<string, u
           json_schema: { type: 'object', properties: { name: { type: 'string' }, schema: { type: 'object' }, strict: nullable('boolean') } },
         },
       },
-      num_ctx: nullable('integer', { minimum: 1 }),
+      num_ctx: nullable('integer', { minimum: 1, maximum: UINT32_MAX }),
       tools: {
         type: ['array', 'null'],
         maxItems: 128,
@@ -83,8 +86,16 @@ export function generationSchema(field: 'messages' | 'prompt'): Record<string, u
   };
 }
 
+/** The numeric fields of a generation body. */
+const NUMBER_FIELDS = ['max_tokens', 'max_completion_tokens', 'temperature', 'top_p', 'seed', 'n', 'best_of', 'num_ctx'] as const;
+
 /** Sampling options from the OpenAI fields; refuses what the runtime cannot give. */
 export function samplingOf(b: GenerationBody): SamplingOptions {
+  // The schema's type coercion turns the strings "Infinity" and "-1e400" into ±Infinity past its ranges.
+  for (const f of NUMBER_FIELDS) {
+    const v = b[f];
+    if (typeof v === 'number' && !Number.isFinite(v)) throw badParam(f, `must be a finite number, got ${v}`);
+  }
   if (b.n != null && b.n !== 1) throw badParam('n', 'only n = 1 is supported');
   if (b.best_of != null && b.best_of !== 1) throw badParam('best_of', 'only best_of = 1 is supported');
   if (b.echo === true) throw badParam('echo', 'echoing the prompt is not supported');

@@ -17,7 +17,8 @@ export function modelRoutes(app: FastifyInstance, lb: LoopbackClients): void {
     return { object: 'list', data: res.models.map(toModel) };
   });
   app.get('/v1/models/*', { schema: { response: modelResponse() } }, async (req) => {
-    const id = decodeURIComponent((req.params as { '*': string })['*']);
+    // fastify has decoded the path once ("a%2Fb" is "a/b"); decoding again made "%25" a 500 and "%252e" a ".".
+    const id = (req.params as { '*': string })['*'];
     return toModel(await unaryCall(lb, lb.models, lb.models.getModel, { model: id }, TIMEOUT_MS));
   });
 }

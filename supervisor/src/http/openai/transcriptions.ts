@@ -5,6 +5,7 @@ import multipart from '@fastify/multipart';
 import type { FastifyInstance } from 'fastify';
 import { AudioEncoding } from '@tabagent/protos/v1/text';
 import { badParam } from '../core/errors.js';
+import { multipartRefusal } from '../core/multipart-errors.js';
 import { unaryCall, type LoopbackClients } from '../core/loopback.js';
 import { TRANSCRIPT_FORMATS, formatTranscript, needsTimestamps, type TranscriptFormat } from './transcript-formats.js';
 
@@ -45,7 +46,14 @@ export const transcriptionSchema = {
 export async function transcriptionRoutes(app: FastifyInstance, lb: LoopbackClients): Promise<void> {
   await app.register(async (scope) => {
     await scope.register(multipart, { attachFieldsToBody: 'keyValues', limits: { fileSize: MAX_FILE_BYTES, files: 1, fields: 16 } });
+    // The body is parsed before the handler runs: errors until then are the parser's (a malformed or oversized body).
+    const handling = new WeakSet<object>();
+    const limits = { file: 'file', maxFileMiB: MAX_FILE_BYTES / 1024 / 1024, filesHint: 'send exactly one file part, named "file"' };
+    scope.setErrorHandler((err, req) => {
+      throw (handling.has(req.raw) ? undefined : multipartRefusal(err, limits)) ?? err;
+    });
     scope.post('/v1/audio/transcriptions', { schema: transcriptionSchema }, async (req, reply) => {
+      handling.add(req.raw);
       const b = req.body as TranscriptionBody;
       if (!Buffer.isBuffer(b.file)) throw badParam('file', 'must be an uploaded file (multipart/form-data)');
       if (b.file.length === 0) throw badParam('file', 'is empty');

@@ -5,6 +5,7 @@
 import type { FastifyRequest } from 'fastify';
 import { TabagentError } from '@tabagent/common';
 import { badParam, httpRefusal } from '../core/errors.js';
+import { multipartRefusal } from '../core/multipart-errors.js';
 
 /** Largest image accepted, in bytes (well inside the 64 MiB gRPC message limit). */
 export const MAX_IMAGE_BYTES = 32 * 1024 * 1024;
@@ -37,27 +38,35 @@ function tooLarge(param: string): Error {
   return httpRefusal(413, param, `${param}: the image is larger than the ${MAX_IMAGE_BYTES / 1024 / 1024} MiB limit`);
 }
 
-/** Reads a multipart body: `file`, optional `background_image`, and the other parts as fields. */
+/** Reads a multipart body: `file`, optional `background_image`, and the other parts as fields (each at most once). */
 async function readMultipart(req: FastifyRequest): Promise<ImageRequest> {
   const fields: Record<string, unknown> = {};
-  let image: Buffer | undefined;
-  let background: Buffer | undefined;
-  for await (const part of req.parts({ limits: { fileSize: MAX_IMAGE_BYTES, files: 2, fields: 32 } })) {
-    if (part.type === 'file') {
-      if (part.fieldname !== 'file' && part.fieldname !== 'background_image') {
-        part.file.resume();
-        throw badParam(part.fieldname, 'unknown file part; send the image as "file" (and a segmentation background as "background_image")');
+  const files = new Map<string, Buffer>();
+  try {
+    for await (const part of req.parts({ limits: { fileSize: MAX_IMAGE_BYTES, files: 2, fields: 32 } })) {
+      if (files.has(part.fieldname) || Object.hasOwn(fields, part.fieldname)) {
+        if (part.type === 'file') part.file.resume();
+        throw badParam(part.fieldname, 'is given more than once');
       }
-      const bytes = await part.toBuffer().catch((err: unknown) => {
-        if ((err as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw tooLarge(part.fieldname);
-        throw err;
-      });
-      if (part.fieldname === 'file') image = bytes;
-      else background = bytes;
-    } else {
-      fields[part.fieldname] = part.value;
+      if (part.type === 'file') {
+        if (part.fieldname !== 'file' && part.fieldname !== 'background_image') {
+          part.file.resume();
+          throw badParam(part.fieldname, 'unknown file part; send the image as "file" (and a segmentation background as "background_image")');
+        }
+        const bytes = await part.toBuffer().catch((err: unknown) => {
+          if ((err as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw tooLarge(part.fieldname);
+          throw err;
+        });
+        files.set(part.fieldname, bytes);
+      } else {
+        fields[part.fieldname] = part.value;
+      }
     }
+  } catch (err) {
+    throw multipartRefusal(err, { file: 'file', maxFileMiB: MAX_IMAGE_BYTES / 1024 / 1024, filesHint: 'send one image as "file" (and, for segment, one "background_image")' }) ?? err;
   }
+  const image = files.get('file');
+  const background = files.get('background_image');
   if (image === undefined) throw badParam('file', 'a multipart request needs the image in a "file" part');
   return { image, imageParam: 'file', fields, ...(background ? { background } : {}) };
 }

@@ -54,32 +54,35 @@ export function optionSchema(kind: OptionKind): Record<string, unknown> {
   }
 }
 
+/** A value as the client sent it, for a message (JSON shows Infinity and NaN as null). */
+const shown = (v: unknown): string => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : JSON.stringify(v));
+
 /** Reads one option value (a string from a query or form, or a JSON value) by its kind. */
 export function readOption(name: string, kind: OptionKind, v: unknown): string | number | boolean {
   const s = typeof v === 'string' ? v.trim() : v;
   switch (kind) {
     case 'uint': {
       const n = typeof s === 'string' && /^\d+$/.test(s) ? Number(s) : s;
-      if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > 0xffffffff) throw badParam(name, `must be a non-negative integer, got ${JSON.stringify(v)}`);
+      if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > 0xffffffff) throw badParam(name, `must be a non-negative integer, got ${shown(v)}`);
       return n;
     }
     case 'score': {
       const n = typeof s === 'string' && s !== '' ? Number(s) : s;
-      if (typeof n !== 'number' || !Number.isFinite(n)) throw badParam(name, `must be a number, got ${JSON.stringify(v)}`);
+      if (typeof n !== 'number' || !Number.isFinite(n)) throw badParam(name, `must be a number, got ${shown(v)}`);
       return n;
     }
     case 'bool':
       if (s === true || s === 'true' || s === '1') return true;
       if (s === false || s === 'false' || s === '0') return false;
-      throw badParam(name, `must be true or false, got ${JSON.stringify(v)}`);
+      throw badParam(name, `must be true or false, got ${shown(v)}`);
     case 'complexity':
     case 'encoding': {
       const allowed: readonly string[] = kind === 'complexity' ? COMPLEXITY : ENCODINGS;
-      if (typeof s !== 'string' || !allowed.includes(s)) throw badParam(name, `must be one of ${allowed.join(', ')}, got ${JSON.stringify(v)}`);
+      if (typeof s !== 'string' || !allowed.includes(s)) throw badParam(name, `must be one of ${allowed.join(', ')}, got ${shown(v)}`);
       return s;
     }
     case 'string':
-      if (typeof s !== 'string') throw badParam(name, `must be a string, got ${JSON.stringify(v)}`);
+      if (typeof s !== 'string') throw badParam(name, `must be a string, got ${shown(v)}`);
       return s;
   }
 }
