@@ -7,6 +7,7 @@ export { HealthImplementation, HealthClient, HEALTH_SERVICES, type ServingStatus
 export { unary, serverStream, checkSecret, guardService, failStream, SECRET_KEY } from './grpc-handlers.js';
 export { grpcServerOptions, grpcChannelOptions, grpcLinkChannelOptions, MAX_FRAME_BYTES as HTTP2_MAX_FRAME_BYTES } from './grpc-options.js';
 export { MODELS_KEY, encodeRoles, decodeRoles, type ModelRoles } from './model-roles.js';
+export { SURFACE_KEY, surfaceOf, type Surface } from './surface.js';
 export { bindGrpcServer, widenHttp2ServerWindows } from './grpc-window.js';
 export { SHM_KEY, encodeRegions, decodeRegions, type ResolvedRegion } from './shared-memory.js';
 export { resolveFfmpeg, FFMPEG_ENV, type FfmpegBinary } from './ffmpeg.js';

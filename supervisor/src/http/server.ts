@@ -101,7 +101,7 @@ export async function startHttpServer(o: HttpOptions): Promise<HttpServer> {
   app.setNotFoundHandler((req, reply) => reply.code(404).send({ error: { message: `Invalid URL (${req.method} ${req.url})`, type: 'invalid_request_error', param: null, code: null } }));
   healthRoutes(app, o.readiness);
   modelRoutes(app, lb);
-  chatRoutes(app, lb, o.metrics);
+  chatRoutes(app, lb);
   app.get('/metrics', { schema: { response: { 200: { description: 'Prometheus text format', content: { 'text/plain': { schema: { type: 'string' } } } } } } }, async (_req, reply) => {
     const m = await o.metrics.expose();
     return reply.type(m.contentType).send(m.text);
