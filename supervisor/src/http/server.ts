@@ -1,7 +1,7 @@
 // The HTTP listener: fastify with request ids (also sent back as x-request-id), one debug log line
 // per request, bearer auth outside the health paths, OpenAI-shaped errors, and the route modules.
 import { randomUUID, timingSafeEqual } from 'node:crypto';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { TabagentError, type Logger } from '@tabagent/common';
 import { toHttpError } from './core/errors.js';
 import { healthRoutes, OPEN_PATHS, type Readiness } from './health.js';
@@ -49,7 +49,7 @@ function tokenOk(header: string | undefined, token: string): boolean {
 export async function startHttpServer(o: HttpOptions): Promise<HttpServer> {
   const log = o.log.child({ component: 'http' });
   const options = {
-    loggerInstance: log as unknown as FastifyBaseLogger, disableRequestLogging: true, bodyLimit: 64 * 1024 * 1024,
+    loggerInstance: log as unknown as FastifyBaseLogger, logController: new LogController({ disableRequestLogging: true }), bodyLimit: 64 * 1024 * 1024,
     genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && /^[\w.-]{1,128}$/.test(given) ? given : randomUUID();
