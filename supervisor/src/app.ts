@@ -83,9 +83,13 @@ export async function startSupervisor(config: Config, log: Logger): Promise<Supe
   const calls = new InFlightCalls();
   const sharedMemory = new SharedMemoryTable(config.shmDir);
   // A unary call carries only the region its frame names; a Track stream, every region.
-  const vision = visionProxy({ ...deps, regions: (req) => sharedMemory.resolved(req === undefined ? undefined : scanFrameRegion(req)) }, metrics);
   const canonical = (name: string): string | undefined => (name !== '' && catalog.has(name) ? catalog.resolve(name) : undefined);
-  const text = textProxy(deps, { stream: (surface, method, model, startedMs) => metrics.tokenTiming(surface, method, () => canonical(model), startedMs) });
+  const observers = {
+    calls: metrics, frames: metrics, canonical,
+    tokens: { stream: (surface: string, method: string, model: string, startedMs: number) => metrics.tokenTiming(surface, method, () => canonical(model), startedMs) },
+  };
+  const vision = visionProxy({ ...deps, regions: (req) => sharedMemory.resolved(req === undefined ? undefined : scanFrameRegion(req)) }, observers);
+  const text = textProxy(deps, observers);
   metrics.scrapeFrom({
     childStates: CHILD_STATES,
     loaded: () => registry.loadedFiles(),

@@ -16,14 +16,14 @@ const modelLabel = (model: string): string => model.slice(0, MAX_MODEL_LABEL);
 
 /** One finished request. */
 export interface RequestSample {
-  /** "http" (the gRPC surface is not counted yet). */
+  /** "http" or "grpc". */
   surface: string;
-  /** The route, e.g. "POST /v1/chat/completions". */
+  /** The route ("POST /v1/chat/completions") or the gRPC method path ("/tabagent.v1.Text/Chat"). */
   method: string;
   /** Model id of the request, "" when none. */
   model: string;
-  /** The HTTP status. */
-  code: number;
+  /** The HTTP status, or the gRPC status name ("OK", "NOT_FOUND"). */
+  code: number | string;
   seconds: number;
 }
 

@@ -1,6 +1,7 @@
 // End-to-end: GET /metrics of a real tabagent-server in Prometheus text format, parsed properly
 // (families, types, label escapes, cumulative buckets), scraped before and after real traffic: the
-// request counter and duration histogram move by the requests made (by method, model and status),
+// request counter and duration histogram move by the requests made (by surface, method, model and
+// status; HTTP calls are not counted again as the gRPC calls they make on loopback),
 // the token counters by the usage the answers reported, time-to-first-token and inter-token latency
 // by one per stream and one per token after the first, queue waits by one per request, the embedding
 // batch sizes by the one batch an Embed of M texts makes, Track frames processed + dropped by the
@@ -11,7 +12,7 @@ import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { Metadata, type ClientReadableStream } from '@grpc/grpc-js';
+import { Metadata, status, type ClientReadableStream } from '@grpc/grpc-js';
 import { Pooling, type GenerateResponse } from '@tabagent/protos/v1/text';
 import { TrackTask } from '@tabagent/protos/v1/vision';
 import OpenAI, { NotFoundError } from 'openai';
@@ -170,6 +171,8 @@ describe('GET /metrics after real traffic', () => {
     const texts = Array.from({ length: M }, (_v, i) => `sentence number ${i}`);
     const embedded = await call(c.text, c.text.embed, { model: EMBED, texts, pooling: Pooling.POOLING_UNSPECIFIED }, { timeoutMs: 60_000 });
     assert.equal(embedded.embeddings.length, M);
+    const unknown = await drain(c.text.generate({ model: 'nobody/none', prompt: '', sampling: undefined, addBos: undefined }, meta)).then(() => undefined, (e: { code?: number }) => e);
+    assert.equal(unknown?.code, status.NOT_FOUND);
     const progress = await drain(c.models.pullModel({ model: PULLED, force: false }));
     assert.ok(progress.length > 0);
     await call(c.models, c.models.loadModel, { model: PULLED, options: { devices: [], threads: 0, keepAliveSeconds: -1 } }, { timeoutMs: 120_000 });
@@ -181,6 +184,14 @@ describe('GET /metrics after real traffic', () => {
     assert.equal(delta('tabagent_queue_wait_seconds_count', { model: FACE }), N_VISION);
     assert.equal(delta('tabagent_queue_wait_seconds_count', { model: LLM }), 1);
     assert.equal(delta('tabagent_queue_wait_seconds_count', { model: EMBED }), 1);
+    // gRPC calls by method, model and status; the HTTP routes' own loopback calls are not counted twice.
+    const rpc = (method: string, model: string, code = 'OK'): Record<string, string> => ({ surface: 'grpc', method: `/tabagent.v1.${method}`, model, code });
+    assert.equal(delta('tabagent_requests_total', rpc('Text/Generate', LLM)), 1);
+    assert.equal(delta('tabagent_requests_total', rpc('Text/Generate', '', 'NOT_FOUND')), 1);
+    assert.equal(delta('tabagent_requests_total', rpc('Text/Embed', EMBED)), 1);
+    assert.equal(delta('tabagent_requests_total', rpc('Vision/Track', '')), 1);
+    assert.equal(end.samples('tabagent_requests_total', { surface: 'grpc', method: '/tabagent.v1.Vision/DetectFaces' }).length, 0);
+    assert.equal(delta('tabagent_request_duration_seconds_count', { surface: 'grpc', method: '/tabagent.v1.Text/Embed', model: EMBED }), 1);
     // Track frames, by the stream's kind.
     assert.equal(delta('tabagent_track_frames_processed_total', { kind: 'faces' }), answered);
     assert.equal(delta('tabagent_track_frames_dropped_total', { kind: 'faces' }), dropped);
