@@ -29,9 +29,14 @@ describe('gRPC call counting', () => {
     fail = true;
     wrapped(fakeCall('stories') as unknown as ServerUnaryCall<Buffer, Buffer>, cb);
     wrapped(fakeCall('stories', true) as unknown as ServerUnaryCall<Buffer, Buffer>, cb);
+    fail = false;
+    let answered = false;
+    wrapped(Object.assign(fakeCall('stories'), { request: Buffer.from([0x0a, 0x7f, 0x01]) }) as unknown as ServerUnaryCall<Buffer, Buffer>, () => (answered = true));
+    assert.ok(answered, 'malformed request bytes still get their answer');
     assert.deepEqual(got.map((s) => [s.surface, s.method, s.model, s.code]), [
       ['grpc', '/tabagent.v1.Text/Embed', 'karpathy/stories260K', 'OK'],
       ['grpc', '/tabagent.v1.Text/Embed', '', 'NOT_FOUND'],
+      ['grpc', '/tabagent.v1.Text/Embed', '', 'OK'],
     ]);
     assert.ok(got.every((s) => s.seconds >= 0));
   });

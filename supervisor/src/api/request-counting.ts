@@ -34,11 +34,15 @@ type StreamCall = ServerWritableStream<Buffer, Buffer> | ServerDuplexStream<Buff
 
 const codeName = (code: number | undefined): string => status[code ?? status.UNKNOWN] ?? String(code);
 
-/** The model label of a request ("" when unknown: any string could be sent). */
+/** The model label of a request ("" when unknown: any string could be sent; "" for malformed bytes). */
 function modelOf(label: ModelLabel, req: Buffer | undefined, code: string): string {
   if (req === undefined || label.field === 0 || code === 'NOT_FOUND') return '';
-  const name = scanString(req, label.field);
-  return name === '' ? '' : (label.canonical(name) ?? '');
+  try {
+    const name = scanString(req, label.field);
+    return name === '' ? '' : (label.canonical(name) ?? '');
+  } catch {
+    return '';
+  }
 }
 
 /** Counts a unary method's calls. */
