@@ -18,13 +18,22 @@ export interface TokenObserver {
   stream(surface: Surface, method: string, model: string, startedMs: number): TokenStreamTimer;
 }
 
+/** The model a Generate/Chat request names (field 1); "" for none or malformed bytes (the forwarding refuses those). */
+function requestedModel(req: Buffer): string {
+  try {
+    return scanString(req, 1);
+  } catch {
+    return '';
+  }
+}
+
 type Handler = (call: ServerWritableStream<Buffer, Buffer>) => void;
 type Write = (chunk: Buffer, ...rest: unknown[]) => boolean;
 
 /** Wraps a server-streaming Text handler so every message it writes is observed. */
 export function observeTokens(observer: TokenObserver, method: string, handler: Handler): Handler {
   return (call) => {
-    const timer = observer.stream(surfaceOf(call.metadata.get(SURFACE_KEY)), method, scanString(call.request, 1), performance.now());
+    const timer = observer.stream(surfaceOf(call.metadata.get(SURFACE_KEY)), method, requestedModel(call.request), performance.now());
     const write = call.write.bind(call) as Write;
     const observed: Write = (chunk, ...rest) => {
       try {
