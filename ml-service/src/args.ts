@@ -1,7 +1,7 @@
 // Command-line configuration of the ML child: one frozen object. The child receives everything
 // explicitly from its supervisor (or from a developer running `tabagent-server --mode ml`).
 import { parseArgs } from 'node:util';
-import { LOG_LEVELS } from '@tabagent/common';
+import { LOG_FORMATS, LOG_LEVELS, type LogFormatChoice } from '@tabagent/common';
 import type { LevelWithSilent } from 'pino';
 
 /** The child's configuration. */
@@ -18,6 +18,8 @@ export interface MlConfig {
   readonly parentPid: number;
   /** Log level. */
   readonly logLevel: LevelWithSilent;
+  /** Log lines as JSON, pretty, or auto (pretty when stderr is a terminal); a spawned child is told json. */
+  readonly logFormat: LogFormatChoice;
   /** Default intra-op threads for runtimes; 0 = runtime default. */
   readonly threads: number;
 }
@@ -30,7 +32,8 @@ export const ML_HELP = `tabagent ML service (normally spawned by tabagent-server
   --exit-on-stdin-end    exit when stdin closes
   --parent-pid PID       exit when this process disappears                    [env TABAGENT_PARENT_PID]
   --threads N            intra-op threads (0 = default)                        [env TABAGENT_THREADS]
-  --log-level LEVEL      ${LOG_LEVELS.join('|')}                                [env TABAGENT_LOG_LEVEL, default info]`;
+  --log-level LEVEL      ${LOG_LEVELS.join('|')}                                [env TABAGENT_LOG_LEVEL, default info]
+  --log-format FORMAT    ${LOG_FORMATS.join('|')}: auto is pretty on a terminal      [env TABAGENT_LOG_FORMAT, default auto]`;
 
 /** Parses argv (without node and script) into the frozen config. */
 export function parseMlArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): MlConfig {
@@ -44,12 +47,15 @@ export function parseMlArgs(argv: readonly string[], env: NodeJS.ProcessEnv = pr
       'parent-pid': { type: 'string' },
       threads: { type: 'string' },
       'log-level': { type: 'string' },
+      'log-format': { type: 'string' },
       mode: { type: 'string' },
     },
     strict: true,
   });
   const logLevel = (values['log-level'] ?? env['TABAGENT_LOG_LEVEL'] ?? 'info') as LevelWithSilent;
   if (!LOG_LEVELS.includes(logLevel)) throw new Error(`--log-level: unknown level "${logLevel}"`);
+  const logFormat = (values['log-format'] ?? env['TABAGENT_LOG_FORMAT'] ?? 'auto') as LogFormatChoice;
+  if (!LOG_FORMATS.includes(logFormat)) throw new Error(`--log-format: unknown format "${logFormat}" (${LOG_FORMATS.join(', ')})`);
   const int = (name: string, raw: string | undefined): number => {
     const n = Number(raw ?? '0');
     if (!Number.isInteger(n) || n < 0) throw new Error(`--${name}: expected a non-negative integer, got "${raw}"`);
@@ -62,6 +68,7 @@ export function parseMlArgs(argv: readonly string[], env: NodeJS.ProcessEnv = pr
     exitOnStdinEnd: values['exit-on-stdin-end'] ?? false,
     parentPid: int('parent-pid', values['parent-pid'] ?? env['TABAGENT_PARENT_PID']),
     logLevel,
+    logFormat,
     threads: int('threads', values.threads ?? env['TABAGENT_THREADS']),
   });
 }

@@ -1,6 +1,6 @@
 // Entry of the ML child: parse flags, read the per-spawn secret, serve, report the bound address
 // on stdout as one JSON line, and exit when the parent goes away or on SIGTERM.
-import { createLogger, formatListening } from '@tabagent/common';
+import { createLogger, formatListening, resolveLogFormat } from '@tabagent/common';
 import { parseMlArgs, ML_HELP, type MlConfig } from './args.js';
 import { ModelFilesClient } from './files/model-files-client.js';
 import { watchParent } from './parent-watch.js';
@@ -17,7 +17,7 @@ const EXIT_WATCHDOG_MS = 1_000;
 
 /** Runs the child until it is told to stop. Resolves with the exit code. */
 export async function runMl(config: MlConfig): Promise<void> {
-  const log = createLogger({ proc: 'ml', level: config.logLevel });
+  const log = createLogger({ proc: 'ml', level: config.logLevel, format: resolveLogFormat(config.logFormat, process.stderr.isTTY) });
   // Spawned children get a per-spawn secret on stdin; a service started on its own (`--mode ml`)
   // shares one with its supervisor through the environment.
   // Without one, any local process could call Runtime, Vision and Text: refuse to start instead.

@@ -6,6 +6,7 @@ import { bindGrpcServer, HEALTH_SERVICES, HealthImplementation, grpcServerOption
 import { RuntimeService } from '@tabagent/protos/v1/runtime';
 import { TextService } from '@tabagent/protos/v1/text';
 import { VisionService } from '@tabagent/protos/v1/vision';
+import { BatchTally } from './embeddings/batch-tally.js';
 import type { LoadedModels } from './runtime/loaded-models.js';
 import { runtimeService } from './services/runtime-service.js';
 import { textService } from './services/text-service.js';
@@ -32,12 +33,14 @@ export async function startMlServer(opts: { listen: string; secret: string; load
     [HEALTH_SERVICES.text]: 'NOT_SERVING',
   });
   health.addToServer(server);
+  // Embedding batch sizes: recorded by the Text service, reported by Runtime Status.
+  const batches = new BatchTally();
   // Malformed request bytes are INVALID_ARGUMENT naming `request`, not INTERNAL (which reads as a lost child).
-  const runtime = tolerantService(RuntimeService, runtimeService(opts.loadedModels, opts.log));
+  const runtime = tolerantService(RuntimeService, runtimeService(opts.loadedModels, opts.log, batches));
   server.addService(runtime.definition, guardService(runtime.impl, opts.secret));
   const vision = tolerantService(VisionService, visionService(opts.loadedModels, opts.log));
   server.addService(vision.definition, guardService(vision.impl, opts.secret));
-  const text = tolerantService(TextService, textService(opts.loadedModels, opts.log));
+  const text = tolerantService(TextService, textService(opts.loadedModels, opts.log, batches));
   server.addService(text.definition, guardService(text.impl, opts.secret));
   const port = await bindGrpcServer(server, opts.listen, ServerCredentials.createInsecure());
   if (opts.listen.startsWith('unix:')) await chmod(opts.listen.slice('unix:'.length), 0o600);

@@ -10,6 +10,8 @@ import { textProxy, visionProxy } from './api/inference-services.js';
 import { SharedMemoryTable, sharedMemoryService } from './api/shared-memory-service.js';
 import { scanFrameRegion } from './api/wire-scan.js';
 import { buildChildSupervisor } from './child/build.js';
+import { callUnary } from './child/call.js';
+import { CHILD_STATES } from './child/child-supervisor.js';
 import { LOCAL_NODE } from './child/child-runtime.js';
 import type { Config } from './config/config.js';
 import { IssuedFiles } from './files/issued-files.js';
@@ -43,7 +45,8 @@ export interface SupervisorApp {
 /** Starts the supervisor (modes "all" and "supervisor"). */
 export async function startSupervisor(config: Config, log: Logger): Promise<SupervisorApp> {
   const catalog = await loadCatalog(config, log);
-  const store = new ModelStore({ catalog, cacheRoot: config.cacheDir, logger: log, localModelsDir: config.sharedModelsDir, hfEndpoint: config.hfEndpoint || undefined });
+  const metrics = new Metrics();
+  const store = new ModelStore({ catalog, cacheRoot: config.cacheDir, logger: log, localModelsDir: config.sharedModelsDir, hfEndpoint: config.hfEndpoint || undefined, observer: metrics });
   registerConverters(store, log);
   const issued = new IssuedFiles();
   const secrets: string[] = [];
@@ -64,11 +67,13 @@ export async function startSupervisor(config: Config, log: Logger): Promise<Supe
     childWaitMs: config.startTimeoutMs + 10_000,
     queueSize: config.queueSize,
   });
-  const metrics = new Metrics();
   const deps = {
     whenReady: (ms: number) => nodes.whenReady(Math.max(0, ms)),
     lease: async (roles: Record<string, string>, kind?: AcquireKind, avoid?: string) => {
+      const started = performance.now();
       const lease = await registry.lease(roles, kind, avoid);
+      // A request's queue wait: until its models are loaded and a node holds them (streams are not queued).
+      if (kind !== 'stream') metrics.queueWait(new Set(Object.values(lease.roles).filter(Boolean)), (performance.now() - started) / 1000);
       metrics.routed(lease.node);
       return lease;
     },
@@ -78,8 +83,24 @@ export async function startSupervisor(config: Config, log: Logger): Promise<Supe
   const calls = new InFlightCalls();
   const sharedMemory = new SharedMemoryTable(config.shmDir);
   // A unary call carries only the region its frame names; a Track stream, every region.
-  const vision = visionProxy({ ...deps, regions: (req) => sharedMemory.resolved(req === undefined ? undefined : scanFrameRegion(req)) });
-  const text = textProxy(deps);
+  const canonical = (name: string): string | undefined => (name !== '' && catalog.has(name) ? catalog.resolve(name) : undefined);
+  const observers = {
+    calls: metrics, frames: metrics, canonical,
+    tokens: { stream: (surface: string, method: string, model: string, startedMs: number) => metrics.tokenTiming(surface, method, () => canonical(model), startedMs) },
+  };
+  const vision = visionProxy({ ...deps, regions: (req) => sharedMemory.resolved(req === undefined ? undefined : scanFrameRegion(req)) }, observers);
+  const text = textProxy(deps, observers);
+  metrics.scrapeFrom({
+    childStates: CHILD_STATES,
+    loaded: () => registry.loadedFiles(),
+    nodes: () => nodes.nodes().map((n) => ({
+      node: n.id, state: n.lifecycle.state, localPid: n.lifecycle.child?.remote === true ? undefined : n.lifecycle.child?.pid,
+      status: async (deadline: Date) => {
+        const link = n.lifecycle.link;
+        return link ? callUnary(link.runtime.status, link.runtime, {}, link.metadata(), deadline) : undefined;
+      },
+    })),
+  });
   const pub: PublicServer = await startPublicServer(config.host, config.port, config.authToken, {
     modelManagement: calls.wrap(modelManagementService(registry, () => poolRuntimeStatus(nodes))),
     vision: { definition: vision.definition, impl: calls.wrap(vision.impl) },

@@ -4,7 +4,7 @@
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CommanderError } from 'commander';
-import { createLogger } from '@tabagent/common';
+import { createLogger, resolveLogFormat } from '@tabagent/common';
 import { startSupervisor, type SupervisorApp } from './app.js';
 import { parseConfig } from './config/config.js';
 
@@ -21,7 +21,7 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   const config = parseConfig(argv, repoRoot);
-  const log = createLogger({ proc: 'supervisor', level: config.logLevel });
+  const log = createLogger({ proc: 'supervisor', level: config.logLevel, format: resolveLogFormat(config.logFormat, process.stderr.isTTY) });
   // Signals are handled from the first moment: one arriving during start-up shuts down once started.
   const started: { app?: Promise<SupervisorApp> } = {};
   let signals = 0;

@@ -4,13 +4,14 @@ import type {
   RuntimeLoadRequest, RuntimeLoadResponse, RuntimeServer, RuntimeStatusResponse, RuntimeUnloadRequest, RuntimeUnloadResponse,
 } from '@tabagent/protos/v1/runtime';
 import type { Logger } from 'pino';
+import type { BatchTally } from '../embeddings/batch-tally.js';
 import type { LoadedModels } from '../runtime/loaded-models.js';
 import { drainTimeout } from '../runtime/model-calls.js';
 import { availableProviders } from '../runtime/providers.js';
 import { runtimeVersions } from '../runtime/versions.js';
 
 /** Builds the Runtime service implementation. */
-export function runtimeService(loadedModels: LoadedModels, log: Logger): RuntimeServer {
+export function runtimeService(loadedModels: LoadedModels, log: Logger, batches?: Pick<BatchTally, 'snapshot'>): RuntimeServer {
   const startedAt = Date.now();
   return {
     loadModel: unary(async (req: RuntimeLoadRequest): Promise<RuntimeLoadResponse> => {
@@ -48,6 +49,7 @@ export function runtimeService(loadedModels: LoadedModels, log: Logger): Runtime
         availableProviders: availableProviders(),
         pid: process.pid,
         uptimeSeconds: (Date.now() - startedAt) / 1000,
+        embedBatches: batches?.snapshot() ?? [],
       };
     }),
   };

@@ -6,6 +6,7 @@ import type {
   ChatRequest, EmbedRequest, EmbedResponse, GenerateRequest, GenerateResponse, TextServer, TranscribeRequest, TranscribeResponse,
 } from '@tabagent/protos/v1/text';
 import { serveEmbed } from '../embeddings/embed-request.js';
+import type { BatchTally } from '../embeddings/batch-tally.js';
 import { asEmbedderHandle } from '../embeddings/embedder.js';
 import type { LoadedModel, RuntimeHandle } from '../runtime/loaded-model.js';
 import type { LoadedModels } from '../runtime/loaded-models.js';
@@ -36,7 +37,7 @@ async function withModel<H, T>(
 }
 
 /** Builds the Text service implementation. */
-export function textService(loadedModels: LoadedModels, log: Logger): UntypedServiceImplementation {
+export function textService(loadedModels: LoadedModels, log: Logger, batches?: Pick<BatchTally, 'record'>): UntypedServiceImplementation {
   const logDone = (id: string, method: string, f: GenerationSummary | undefined): void => {
     if (f) log.debug({ model: id, method, tokens: f.completionTokens, ttftMs: Math.round(f.timeToFirstTokenMs), finish: f.finishReason }, 'generation finished');
   };
@@ -54,7 +55,10 @@ export function textService(loadedModels: LoadedModels, log: Logger): UntypedSer
     embed: unary(async (req: EmbedRequest, call: ServerUnaryCall<EmbedRequest, EmbedResponse>) => {
       const id = modelId(call.metadata, req.model);
       return withModel(loadedModels, id, asEmbedderHandle, 'an embedding model', (h) => {
-        h.onBatch ??= (r) => log.debug({ model: id, texts: r.items, requests: r.requests, queueMs: +r.queueMs.toFixed(2), runMs: +r.runMs.toFixed(2) }, 'embedding batch');
+        h.onBatch ??= (r) => {
+          batches?.record(id, r.items);
+          log.debug({ model: id, texts: r.items, requests: r.requests, queueMs: +r.queueMs.toFixed(2), runMs: +r.runMs.toFixed(2) }, 'embedding batch');
+        };
         return serveEmbed(req, h);
       });
     }),

@@ -13,7 +13,7 @@ import type { ForwardDeps } from './forward.js';
 import { childMetadata, isChildLoss, lostChild } from './forward.js';
 import { identity } from './passthrough.js';
 import { routeTrack } from './routes.js';
-import { droppedResponse, requestHeader, requestOptions, responseTimestamps, withOptions, type TrackRequestHeader } from './track-wire.js';
+import { droppedResponse, requestHeader, requestOptions, responseFacts, withOptions, type TrackRequestHeader } from './track-wire.js';
 
 /** Status of a frame that got no result because no ML child was ready. */
 export const DROPPED_RESTARTING = 'dropped: restarting';
@@ -23,10 +23,15 @@ export const DROPPED_LOADING = 'dropped: loading models';
 /** Where a Track session is. */
 export type TrackState = 'idle' | 'connecting' | 'open' | 'finished';
 
+/** Told how each frame of a stream ended (metrics): with a result, or dropped. */
+export interface FrameObserver {
+  frames(task: number, processed: number, dropped: number): void;
+}
+
 /** Builds the Track handler: one TrackSession per client stream. */
-export function forwardTrack(deps: ForwardDeps, path: string) {
+export function forwardTrack(deps: ForwardDeps, path: string, frames?: FrameObserver) {
   return (call: ServerDuplexStream<Buffer, Buffer>): void => {
-    new TrackSession(deps, path, call);
+    new TrackSession(deps, path, call, frames);
   };
 }
 
@@ -52,6 +57,7 @@ export class TrackSession {
     private readonly deps: ForwardDeps,
     private readonly path: string,
     private readonly call: ServerDuplexStream<Buffer, Buffer>,
+    private readonly frames?: FrameObserver,
   ) {
     call.on('data', (raw: Buffer) => this.#onFrame(raw));
     call.on('end', () => this.#onClientEnd());
@@ -160,7 +166,10 @@ export class TrackSession {
     this.#lostNode = this.#node;
     this.#releaseModels();
     this.#state = 'idle';
-    for (const h of this.#inFlight) this.call.write(droppedResponse(h, DROPPED_RESTARTING));
+    for (const h of this.#inFlight) {
+      this.frames?.frames(h.task, 0, 1);
+      this.call.write(droppedResponse(h, DROPPED_RESTARTING));
+    }
     this.#inFlight = [];
     if (this.#clientEnded) this.#finish();
   }
@@ -170,15 +179,21 @@ export class TrackSession {
     this.#upstream?.write(raw);
   }
 
-  /** Drops the in-flight frames a child response covers (and every older one). */
+  /** Counts the frames a child response accounts for; drops them (and every older one) from the in-flight list. */
   #answered(res: Buffer): void {
-    const covered = new Set(responseTimestamps(res));
+    const facts = responseFacts(res);
+    const skipped = facts.timestamps.length - 1;
+    this.frames?.frames(facts.task, facts.noResult ? 0 : 1, facts.noResult ? skipped + 1 : skipped);
+    const covered = new Set(facts.timestamps);
     const last = this.#inFlight.findLastIndex((h) => covered.has(h.timestampUs));
     if (last >= 0) this.#inFlight = this.#inFlight.slice(last + 1);
   }
 
   #reply(raw: Buffer, why: string): void {
-    if (this.#state !== 'finished') this.call.write(droppedResponse(requestHeader(raw), why));
+    if (this.#state === 'finished') return;
+    const h = requestHeader(raw);
+    this.frames?.frames(h.task, 0, 1);
+    this.call.write(droppedResponse(h, why));
   }
 
   #takeHeld(): Buffer | undefined {

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { TrackRequest, TrackResponse, TrackTask } from '@tabagent/protos/v1/vision';
-import { droppedResponse, requestHeader, requestOptions, responseTimestamps, withOptions } from './track-wire.js';
+import { droppedResponse, requestHeader, requestOptions, responseFacts, responseTimestamps, withOptions } from './track-wire.js';
 
 const enc = (m: TrackRequest): Buffer => Buffer.from(TrackRequest.encode(m).finish());
 
@@ -32,6 +32,13 @@ describe('track wire functions', () => {
   it('lists the timestamps a response accounts for, including packed skipped frames', () => {
     const res = Buffer.from(TrackResponse.encode(TrackResponse.fromPartial({ timestampUs: ts, droppedTimestampsUs: [ts - 66_000, ts - 33_000], faces: { faces: [] } })).finish());
     assert.deepEqual(responseTimestamps(res), [ts, ts - 66_000, ts - 33_000]);
+  });
+
+  it('reads task and status of a response in the same scan (for the frame counters)', () => {
+    const res = Buffer.from(TrackResponse.encode(TrackResponse.fromPartial({ timestampUs: ts, task: TrackTask.TRACK_TASK_HANDS, droppedTimestampsUs: [ts - 1], hands: { hands: [] } })).finish());
+    assert.deepEqual(responseFacts(res), { timestamps: [ts, ts - 1], task: TrackTask.TRACK_TASK_HANDS, noResult: false });
+    const none = droppedResponse({ timestampUs: ts, task: TrackTask.TRACK_TASK_POSE, hasOptions: false }, 'dropped: restarting');
+    assert.deepEqual(responseFacts(none), { timestamps: [ts], task: TrackTask.TRACK_TASK_POSE, noResult: true });
   });
 
   it('builds a dropped result that echoes the frame', () => {

@@ -90,11 +90,29 @@ export function requestOptions(raw: Uint8Array): Uint8Array | undefined {
   return scan(raw).bytes.get(4)?.at(-1);
 }
 
-/** Timestamps a TrackResponse accounts for: its own and the frames it reports as skipped. */
-export function responseTimestamps(raw: Uint8Array): number[] {
+/** What the proxy reads of one TrackResponse. */
+export interface TrackResponseFacts {
+  /** Timestamps it accounts for: its own first, then the frames it reports as skipped. */
+  readonly timestamps: number[];
+  readonly task: TrackTask;
+  /** Whether its own frame got no result (a non-empty status). */
+  readonly noResult: boolean;
+}
+
+/** Reads a TrackResponse's timestamps, task and whether it carries a status, in one scan. */
+export function responseFacts(raw: Uint8Array): TrackResponseFacts {
   const s = scan(raw);
   const dropped = [...(s.varints.get(3) ?? []), ...packed(s.bytes.get(3) ?? [])];
-  return [s.varints.get(1)?.at(-1) ?? 0, ...dropped];
+  return {
+    timestamps: [s.varints.get(1)?.at(-1) ?? 0, ...dropped],
+    task: (s.varints.get(2)?.at(-1) ?? 0) as TrackTask,
+    noResult: (s.bytes.get(4)?.at(-1)?.length ?? 0) > 0,
+  };
+}
+
+/** Timestamps a TrackResponse accounts for: its own and the frames it reports as skipped. */
+export function responseTimestamps(raw: Uint8Array): number[] {
+  return responseFacts(raw).timestamps;
 }
 
 /** Prefixes a request with options (field 4) so a new child stream starts with the options in force. */

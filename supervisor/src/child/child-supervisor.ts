@@ -13,7 +13,8 @@ import { ReadyWaiters } from './ready-waiters.js';
 import { realClock, type Clock } from './clock.js';
 
 /** Lifecycle states. */
-export type ChildState = 'idle' | 'starting' | 'ready' | 'backoff' | 'failed' | 'stopping' | 'stopped';
+export const CHILD_STATES = Object.freeze(['idle', 'starting', 'ready', 'backoff', 'failed', 'stopping', 'stopped'] as const);
+export type ChildState = (typeof CHILD_STATES)[number];
 
 /** Lifecycle tuning. */
 export interface LifecyclePolicy {

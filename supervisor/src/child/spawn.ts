@@ -64,7 +64,7 @@ class ProcessChild implements MlChild {
     const args = [
       this.#opts.entry ?? defaultChildEntry(),
       '--listen', s.listen, '--files-endpoint', s.filesEndpoint, '--secret-stdin', '--exit-on-stdin-end',
-      '--parent-pid', String(process.pid), '--log-level', this.#opts.logLevel, '--threads', String(this.#opts.threads),
+      '--parent-pid', String(process.pid), '--log-level', this.#opts.logLevel, '--log-format', 'json', '--threads', String(this.#opts.threads),
       ...(this.#opts.extraArgs ?? []),
     ];
     const proc = execa(process.execPath, args, {

@@ -3,7 +3,7 @@
 import { Command, Option, InvalidArgumentError } from 'commander';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { LOG_LEVELS } from '@tabagent/common';
+import { LOG_FORMATS, LOG_LEVELS, type LogFormatChoice } from '@tabagent/common';
 import type { LevelWithSilent } from 'pino';
 import { loadTlsFiles, type TlsFiles } from './tls.js';
 
@@ -40,6 +40,8 @@ export interface Config {
   /** Only callers with the bearer token may use SharedMemory (needs authToken). */
   readonly shmRequireAuth: boolean;
   readonly logLevel: LevelWithSilent;
+  /** Log lines as JSON, pretty, or auto (pretty when stderr is a terminal). */
+  readonly logFormat: LogFormatChoice;
   readonly threads: number;
   readonly authToken: string;
   /** Certificate and key of the public gRPC and HTTP listeners; undefined = plain text. */
@@ -104,6 +106,7 @@ export function buildCommand(): Command {
   opt('--shm-dir <dir>', 'folder of the POSIX shared-memory objects clients may register for frames (SharedMemory service)', 'TABAGENT_SHM_DIR', '/dev/shm');
   cmd.addOption(new Option('--shm-require-auth', 'only callers presenting the --auth-token bearer token may register shared-memory regions (refuses to start without --auth-token)').env('TABAGENT_SHM_REQUIRE_AUTH'));
   cmd.addOption(new Option('--log-level <level>', 'log level').choices([...LOG_LEVELS]).default('info').env('TABAGENT_LOG_LEVEL'));
+  cmd.addOption(new Option('--log-format <format>', 'log lines: json, pretty, or auto (pretty when stderr is a terminal, else JSON)').choices([...LOG_FORMATS]).default('auto').env('TABAGENT_LOG_FORMAT'));
   opt('--threads <n>', 'intra-op threads per model (0 = runtime default)', 'TABAGENT_THREADS', 0, int('--threads', 0));
   opt('--auth-token <token>', 'require "authorization: Bearer <token>" on public calls', 'TABAGENT_AUTH_TOKEN', '');
   opt('--tls-cert <file>', 'PEM certificate chain: the public gRPC and HTTP listeners speak TLS (needs --tls-key)', 'TABAGENT_TLS_CERT', '');
@@ -164,6 +167,7 @@ export function parseConfig(argv: readonly string[], repoRoot?: string, env: Nod
     shmDir: resolve(o['shmDir'] as string),
     shmRequireAuth: o['shmRequireAuth'] === true,
     logLevel: o['logLevel'] as LevelWithSilent,
+    logFormat: o['logFormat'] as LogFormatChoice,
     threads: Number(o['threads']),
     authToken: o['authToken'] as string,
     tls,

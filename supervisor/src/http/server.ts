@@ -1,7 +1,7 @@
 // The HTTP listener: fastify with request ids (also sent back as x-request-id), one debug log line
 // per request, bearer auth outside the health paths, OpenAI-shaped errors, and the route modules.
 import { randomUUID, timingSafeEqual } from 'node:crypto';
-import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { TabagentError, type Logger } from '@tabagent/common';
 import { toHttpError } from './core/errors.js';
 import { healthRoutes, OPEN_PATHS, type Readiness } from './health.js';
@@ -49,7 +49,7 @@ function tokenOk(header: string | undefined, token: string): boolean {
 export async function startHttpServer(o: HttpOptions): Promise<HttpServer> {
   const log = o.log.child({ component: 'http' });
   const options = {
-    loggerInstance: log as unknown as FastifyBaseLogger, disableRequestLogging: true, bodyLimit: 64 * 1024 * 1024,
+    loggerInstance: log as unknown as FastifyBaseLogger, logController: new LogController({ disableRequestLogging: true }), bodyLimit: 64 * 1024 * 1024,
     genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && /^[\w.-]{1,128}$/.test(given) ? given : randomUUID();
@@ -111,7 +111,7 @@ export async function startHttpServer(o: HttpOptions): Promise<HttpServer> {
   app.setNotFoundHandler((req, reply) => reply.code(404).send({ error: { message: `Invalid URL (${req.method} ${req.url})`, type: 'invalid_request_error', param: null, code: null } }));
   healthRoutes(app, o.readiness);
   modelRoutes(app, lb);
-  chatRoutes(app, lb, o.metrics);
+  chatRoutes(app, lb);
   app.get('/metrics', { schema: { response: { 200: { description: 'Prometheus text format', content: { 'text/plain': { schema: { type: 'string' } } } } } } }, async (_req, reply) => {
     const m = await o.metrics.expose();
     return reply.type(m.contentType).send(m.text);

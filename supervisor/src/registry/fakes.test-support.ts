@@ -104,6 +104,6 @@ export class FakeRuntime implements ChildRuntime, ChildRuntimeAccess {
   }
 
   async status(): Promise<RuntimeStatusResponse> {
-    return { models: [], rssBytes: 0, heapUsedBytes: 0, gpuMemoryBytes: undefined, runtimeVersions: {}, availableProviders: ['cpu'], pid: this.pid, uptimeSeconds: 0 };
+    return { models: [], rssBytes: 0, heapUsedBytes: 0, gpuMemoryBytes: undefined, runtimeVersions: {}, availableProviders: ['cpu'], pid: this.pid, uptimeSeconds: 0, embedBatches: [] };
   }
 }

@@ -117,6 +117,16 @@ export class SupervisorModels {
     return this.#view(this.#records.get(entry.id) ?? newRecord(entry.id), entry, manifest);
   }
 
+  /** Models ready on some node, with the bytes of the files the nodes loaded them from (for metrics). */
+  loadedFiles(): Array<{ id: string; bytes: number }> {
+    const out: Array<{ id: string; bytes: number }> = [];
+    for (const r of this.#records.values()) {
+      const m = this.#manifests.get(r.id);
+      if (r.state === 'ready' && m) out.push({ id: r.id, bytes: m.files.reduce((s, f) => s + f.size, 0) });
+    }
+    return out;
+  }
+
   /** Tasks that have a wanted model FAILED (their capability is not serving). */
   failedTasks(): Set<Task> {
     const out = new Set<Task>();

@@ -16,11 +16,20 @@ import { withPullLock } from './pull-lock.js';
 import type { FetchResult, FetchTarget, SourceSet } from './sources/index.js';
 import type { CatalogEntry, CatalogFile, ConvertedFile, LocalManifest, ManifestFile } from './core/types.js';
 
+/** What a pull reports for metrics. */
+export interface PullObserver {
+  /** Bytes of one model file fetched, verified and committed into the cache. */
+  pulled(model: string, bytes: number): void;
+  /** One conversion run of a pulled model, by converter kind. */
+  converted(converter: string, seconds: number): void;
+}
+
 export interface PullContext {
   readonly cache: ModelCache;
   readonly sources: SourceSet;
   readonly converters: ConverterRegistry;
   readonly logger?: Logger;
+  readonly observer?: PullObserver;
 }
 
 export interface PullSettings {
@@ -120,7 +129,9 @@ async function ensureFiles(
         Object.assign(origin, result?.origin);
         progress.report('verifying', 0, t.file.size ?? 0, t.file.path);
         const dest = await cache.entryPath(dir, t.file.path);
-        good.set(t.file.path, await verifyAndCommit(entry, t.file, t.dest, dest, result?.sha256, signal));
+        const committed = await verifyAndCommit(entry, t.file, t.dest, dest, result?.sha256, signal);
+        good.set(t.file.path, committed);
+        ctx.observer?.pulled(entry.id, committed.size);
         progress.report('verifying', t.file.size ?? 0, t.file.size ?? 0, t.file.path);
       });
     }
@@ -227,9 +238,11 @@ async function convertIfNeeded(
   const total = entry.files.reduce((sum, f) => sum + (f.size ?? 0), 0);
   progress.report('converting', 0, total);
   ctx.logger?.info({ id: entry.id, convert: entry.convert }, 'converting model');
+  const started = performance.now();
   const converted = await runConversion({
     entry, dir, converter, signal: settings.signal,
     onProgress: (fraction) => progress.report('converting', Math.round(fraction * total), total),
   });
+  ctx.observer?.converted(entry.convert, (performance.now() - started) / 1000);
   return { converted, changed: true };
 }

@@ -11,7 +11,7 @@ import type { Catalog } from './catalog.js';
 import { ConverterRegistry } from './converters.js';
 import { StoreError, cancelledError, mapFsError } from './core/errors.js';
 import { ProgressReporter } from './progress.js';
-import { runPull } from './pull.js';
+import { runPull, type PullObserver } from './pull.js';
 import { relativePathProblem, resolveEntryInside } from './safe-path.js';
 import { SingleFlight } from './single-flight.js';
 import { createSources } from './sources/index.js';
@@ -26,6 +26,8 @@ export interface ModelStoreOptions extends SourceContext {
   readonly sources?: SourceSet;
   /** Minimum milliseconds between byte-progress events (stage changes always go out); default 100. */
   readonly progressIntervalMs?: number;
+  /** Told of fetched bytes and conversion times (metrics). */
+  readonly observer?: PullObserver;
 }
 
 export interface PullOptions {
@@ -47,6 +49,7 @@ export class ModelStore {
   readonly #closing = new AbortController();
   readonly #log: Logger | undefined;
   readonly #progressIntervalMs: number;
+  readonly #observer: PullObserver | undefined;
 
   constructor(options: ModelStoreOptions) {
     this.#catalog = options.catalog;
@@ -54,6 +57,7 @@ export class ModelStore {
     this.cache = new ModelCache({ root: options.cacheRoot, logger: options.logger });
     this.#sources = options.sources ?? createSources(options);
     this.#progressIntervalMs = options.progressIntervalMs ?? 100;
+    this.#observer = options.observer;
   }
 
   get catalog(): Catalog {
@@ -88,7 +92,7 @@ export class ModelStore {
     const join = (): Promise<LocalManifest> => this.#flights.run(id, (emit) => {
       const progress = new ProgressReporter(id, emit, this.#progressIntervalMs);
       return runPull(
-        { cache: this.cache, sources: this.#sources, converters: this.#converters, logger: this.#log },
+        { cache: this.cache, sources: this.#sources, converters: this.#converters, logger: this.#log, observer: this.#observer },
         entry, progress, { convert: wantConvert, signal: this.#closing.signal },
       );
     }, { signal: options.signal, onEvent: options.onProgress });

@@ -2,7 +2,7 @@
 // carrying the auth token, so HTTP calls share the gRPC path (auth, drain, model routing, queues,
 // retry on child loss). Promise helpers give each call a deadline and cancel it on abort.
 import { credentials, Metadata, type CallOptions, type Client, type ServiceError } from '@grpc/grpc-js';
-import { grpcChannelOptions } from '@tabagent/common';
+import { SURFACE_KEY, grpcChannelOptions } from '@tabagent/common';
 import { ModelManagementClient } from '@tabagent/protos/v1/model_management';
 import { TextClient } from '@tabagent/protos/v1/text';
 import { VisionClient } from '@tabagent/protos/v1/vision';
@@ -26,9 +26,10 @@ export class LoopbackClients {
     this.#token = token;
   }
 
-  /** Metadata of one call (the bearer token when auth is on). */
+  /** Metadata of one call: marked as coming from HTTP (for metrics), with the bearer token when auth is on. */
   metadata(): Metadata {
     const m = new Metadata();
+    m.set(SURFACE_KEY, 'http');
     if (this.#token) m.set('authorization', `Bearer ${this.#token}`);
     return m;
   }

@@ -9,7 +9,6 @@ import type { GenerateResponse, GenerateStats } from '@tabagent/protos/v1/text';
 import { badParam, toHttpError } from '../core/errors.js';
 import type { LoopbackClients } from '../core/loopback.js';
 import { EventStream } from '../core/sse.js';
-import type { Metrics } from '../../metrics/metrics.js';
 import { generationSchema, messagesOf, samplingOf, toolsOf, type GenerationBody } from './generation-body.js';
 import { generationResponse } from './response-schemas.js';
 
@@ -128,12 +127,11 @@ async function whole(lb: LoopbackClients, reply: FastifyReply, b: GenerationBody
 }
 
 /** Runs one generation: chat or completion. */
-async function generate(lb: LoopbackClients, metrics: Metrics, req: FastifyRequest, reply: FastifyReply, kind: Kind): Promise<unknown> {
+async function generate(lb: LoopbackClients, req: FastifyRequest, reply: FastifyReply, kind: Kind): Promise<unknown> {
   const b = req.body as GenerationBody;
   const shapes = new Shapes(kind, req.id, b.model);
   if (b.stream !== true) {
     const { text, done } = await whole(lb, reply, b, kind);
-    if (done) metrics.tokens(b.model, done.promptTokens, done.completionTokens);
     return shapes.completion(text, done);
   }
   // Throws (and so answers with the error's status) when the call fails before its first message.
@@ -148,7 +146,6 @@ async function generate(lb: LoopbackClients, metrics: Metrics, req: FastifyReque
       const r = next.value;
       if (r.delta) sse.send(shapes.chunk({ content: r.delta.text }, null, usage));
       else if (r.done) {
-        metrics.tokens(b.model, r.done.promptTokens, r.done.completionTokens);
         const calls = toolCallsOf(r.done, true);
         if (calls) sse.send(shapes.chunk({ tool_calls: calls }, null, usage));
         sse.send(shapes.chunk(null, finishReason(r.done.finishReason), usage));
@@ -166,7 +163,7 @@ async function generate(lb: LoopbackClients, metrics: Metrics, req: FastifyReque
 }
 
 /** Registers the two generation routes. */
-export function chatRoutes(app: FastifyInstance, lb: LoopbackClients, metrics: Metrics): void {
-  app.post('/v1/chat/completions', { schema: { body: generationSchema('messages'), response: generationResponse('chat') } }, (req, reply) => generate(lb, metrics, req, reply, 'chat'));
-  app.post('/v1/completions', { schema: { body: generationSchema('prompt'), response: generationResponse('text') } }, (req, reply) => generate(lb, metrics, req, reply, 'text'));
+export function chatRoutes(app: FastifyInstance, lb: LoopbackClients): void {
+  app.post('/v1/chat/completions', { schema: { body: generationSchema('messages'), response: generationResponse('chat') } }, (req, reply) => generate(lb, req, reply, 'chat'));
+  app.post('/v1/completions', { schema: { body: generationSchema('prompt'), response: generationResponse('text') } }, (req, reply) => generate(lb, req, reply, 'text'));
 }

@@ -139,11 +139,26 @@ export interface RuntimeStatusResponse {
   pid: number;
   /** Seconds since the child started. */
   uptimeSeconds: number;
+  /**
+   * Model calls of the embedding batcher since the child started, by model and batch size
+   * (cumulative: the supervisor turns them into its batch-size histogram).
+   */
+  embedBatches: EmbedBatchCount[];
 }
 
 export interface RuntimeStatusResponse_RuntimeVersionsEntry {
   key: string;
   value: string;
+}
+
+/** How many embedding model calls of one model ran with one batch size. */
+export interface EmbedBatchCount {
+  /** Catalog id. */
+  model: string;
+  /** Texts in the batch. */
+  size: number;
+  /** Model calls with this many texts. */
+  count: number;
 }
 
 function createBaseManifestFile(): ManifestFile {
@@ -1080,6 +1095,7 @@ function createBaseRuntimeStatusResponse(): RuntimeStatusResponse {
     availableProviders: [],
     pid: 0,
     uptimeSeconds: 0,
+    embedBatches: [],
   };
 }
 
@@ -1108,6 +1124,9 @@ export const RuntimeStatusResponse: MessageFns<RuntimeStatusResponse> = {
     }
     if (message.uptimeSeconds !== 0) {
       writer.uint32(65).double(message.uptimeSeconds);
+    }
+    for (const v of message.embedBatches) {
+      EmbedBatchCount.encode(v!, writer.uint32(74).fork()).join();
     }
     return writer;
   },
@@ -1192,6 +1211,14 @@ export const RuntimeStatusResponse: MessageFns<RuntimeStatusResponse> = {
             message.uptimeSeconds = reader.double();
             continue;
           }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.embedBatches.push(EmbedBatchCount.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1260,6 +1287,11 @@ export const RuntimeStatusResponse: MessageFns<RuntimeStatusResponse> = {
         : isSet(object.uptime_seconds)
         ? globalThis.Number(object.uptime_seconds)
         : 0,
+      embedBatches: globalThis.Array.isArray(object?.embedBatches)
+        ? object.embedBatches.map((e: any) => EmbedBatchCount.fromJSON(e))
+        : globalThis.Array.isArray(object?.embed_batches)
+        ? object.embed_batches.map((e: any) => EmbedBatchCount.fromJSON(e))
+        : [],
     };
   },
 
@@ -1295,6 +1327,9 @@ export const RuntimeStatusResponse: MessageFns<RuntimeStatusResponse> = {
     if (message.uptimeSeconds !== 0) {
       obj.uptimeSeconds = floatToJson(message.uptimeSeconds);
     }
+    if (message.embedBatches?.length) {
+      obj.embedBatches = message.embedBatches.map((e) => EmbedBatchCount.toJSON(e));
+    }
     return obj;
   },
 
@@ -1319,6 +1354,7 @@ export const RuntimeStatusResponse: MessageFns<RuntimeStatusResponse> = {
     message.availableProviders = object.availableProviders?.map((e) => e) || [];
     message.pid = object.pid ?? 0;
     message.uptimeSeconds = object.uptimeSeconds ?? 0;
+    message.embedBatches = object.embedBatches?.map((e) => EmbedBatchCount.fromPartial(e)) || [];
     return message;
   },
 };
@@ -1408,6 +1444,107 @@ export const RuntimeStatusResponse_RuntimeVersionsEntry: MessageFns<RuntimeStatu
     const message = createBaseRuntimeStatusResponse_RuntimeVersionsEntry();
     message.key = object.key ?? "";
     message.value = object.value ?? "";
+    return message;
+  },
+};
+
+function createBaseEmbedBatchCount(): EmbedBatchCount {
+  return { model: "", size: 0, count: 0 };
+}
+
+export const EmbedBatchCount: MessageFns<EmbedBatchCount> = {
+  encode(message: EmbedBatchCount, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.model !== "") {
+      writer.uint32(10).string(message.model);
+    }
+    if (message.size !== 0) {
+      writer.uint32(16).uint32(message.size);
+    }
+    if (message.count !== 0) {
+      writer.uint32(24).uint64(message.count);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): EmbedBatchCount {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseEmbedBatchCount();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.model = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.size = reader.uint32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.count = longToNumber(reader.uint64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): EmbedBatchCount {
+    return {
+      model: isSet(object.model) ? globalThis.String(object.model) : "",
+      size: isSet(object.size) ? globalThis.Number(object.size) : 0,
+      count: isSet(object.count) ? globalThis.Number(object.count) : 0,
+    };
+  },
+
+  toJSON(message: EmbedBatchCount): unknown {
+    const obj: any = {};
+    if (message.model !== "") {
+      obj.model = message.model;
+    }
+    if (message.size !== 0) {
+      obj.size = Math.round(message.size);
+    }
+    if (message.count !== 0) {
+      obj.count = Math.round(message.count);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<EmbedBatchCount>, I>>(base?: I): EmbedBatchCount {
+    return EmbedBatchCount.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<EmbedBatchCount>, I>>(object: I): EmbedBatchCount {
+    const message = createBaseEmbedBatchCount();
+    message.model = object.model ?? "";
+    message.size = object.size ?? 0;
+    message.count = object.count ?? 0;
     return message;
   },
 };
