@@ -25,6 +25,7 @@ import { loadCatalog } from './registry/catalog-setup.js';
 import { InFlightCalls } from './drain.js';
 import { ModelStore } from './store/store.js';
 import { startHttpServer } from './http/server.js';
+import { inProcessUnary } from './http/core/in-process.js';
 import { Metrics } from './metrics/metrics.js';
 import { registerConverters } from './store/converter-adapter.js';
 
@@ -80,10 +81,11 @@ export async function startSupervisor(config: Config, log: Logger): Promise<Supe
   // A unary call carries only the region its frame names; a Track stream, every region.
   const vision = visionProxy({ ...deps, regions: (req) => sharedMemory.resolved(req === undefined ? undefined : scanFrameRegion(req)) });
   const text = textProxy(deps);
+  const textImpl = calls.wrap(text.impl);
   const pub: PublicServer = await startPublicServer(config.host, config.port, config.authToken, {
     modelManagement: calls.wrap(modelManagementService(registry, () => poolRuntimeStatus(nodes))),
     vision: { definition: vision.definition, impl: calls.wrap(vision.impl) },
-    text: { definition: text.definition, impl: calls.wrap(text.impl) },
+    text: { definition: text.definition, impl: textImpl },
     sharedMemory: sharedMemoryService(sharedMemory),
     // An attached ML service runs elsewhere: it reads model files here, guarded by the shared secret.
     extra: config.mode === 'supervisor' ? [{ definition: ModelFilesService, impl: files }] : [],
@@ -121,7 +123,7 @@ export async function startSupervisor(config: Config, log: Logger): Promise<Supe
   log.info({ host: config.host, port: pub.port, mode: config.mode, tls: config.tls !== undefined }, 'tabagent-server listening');
   const http = config.http ? await startHttpServer({
     host: config.httpHost, port: config.httpPort, authToken: config.authToken, grpcHost: config.host, grpcPort: pub.port, log, metrics,
-    grpcPrivateAddress: pub.privateAddress, tls: config.tls,
+    grpcPrivateAddress: pub.privateAddress, tls: config.tls, textUnary: inProcessUnary(textImpl),
     canonicalModel: (name) => (catalog.has(name) ? catalog.resolve(name) : undefined),
     readiness: { childReady: () => nodes.anyUp(), loadedModels: async () => (await registry.list(true)).map((m) => m.id), preload: config.preload },
   }) : undefined;

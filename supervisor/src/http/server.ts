@@ -5,6 +5,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { TabagentError, type Logger } from '@tabagent/common';
 import { toHttpError } from './core/errors.js';
 import { healthRoutes, OPEN_PATHS, type Readiness } from './health.js';
+import type { UnaryInvoker } from './core/in-process.js';
 import { LoopbackClients } from './core/loopback.js';
 import { chatRoutes } from './openai/chat.js';
 import { embeddingRoutes } from './openai/embeddings.js';
@@ -24,6 +25,8 @@ export interface HttpOptions {
   grpcPort: number;
   /** A plain-text address of the same gRPC server for the routes (its private socket when it uses TLS). */
   grpcPrivateAddress?: string;
+  /** The public Text service's unary methods, called in process (no loopback hop). */
+  textUnary: UnaryInvoker;
   /** Serve HTTPS with this certificate and key. */
   tls?: { cert: Buffer; key: Buffer };
   readiness: Readiness;
@@ -106,7 +109,7 @@ export async function startHttpServer(o: HttpOptions): Promise<HttpServer> {
     const m = await o.metrics.expose();
     return reply.type(m.contentType).send(m.text);
   });
-  embeddingRoutes(app, lb);
+  embeddingRoutes(app, o.textUnary);
   await visionRoutes(app, lb);
   await transcriptionRoutes(app, lb);
   await app.listen({ host: o.host, port: o.port });
