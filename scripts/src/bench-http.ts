@@ -87,17 +87,22 @@ async function main(): Promise<void> {
   try {
     const httpUrl = server.httpUrl;
     if (httpUrl === undefined) throw new Error('tabagent-server did not log its HTTP listener');
-    await loadModels(server.address, [EMBED_MODEL, TEXT_MODEL]);
-    const client = new TextClient(server.address, credentials.createInsecure(), grpcChannelOptions());
-    const want = await grpcChat(client, TEXT_MODEL, args.tokens, DEADLINE_MS).finally(() => client.close());
-    if (!(want.tokens >= 1)) throw new Error(`the reference Text.Chat reply has no tokens (${want.tokens})`);
-    process.stderr.write(`reference reply: ${want.tokens} tokens, ${JSON.stringify(want.text.slice(0, 60))}…\n`);
-    const grpcChatW = chatWorkload(server.address, TEXT_MODEL, args.tokens, want, DEADLINE_MS);
-    const pairs: Pair[] = [
-      { metric: 'embeddings/s', http: httpEmbedWorkload(httpUrl, EMBED_MODEL, EMBED_DIMENSIONS, DEADLINE_MS), grpc: embedWorkload(server.address, EMBED_MODEL, EMBED_DIMENSIONS, DEADLINE_MS), count: 'calls' },
-      { metric: 'chat tokens/s stream', http: httpChatWorkload(httpUrl, TEXT_MODEL, args.tokens, DEADLINE_MS, want), grpc: grpcChatW, count: 'tokens' },
-      { metric: 'chat tokens/s no stream', http: httpChatOnceWorkload(httpUrl, TEXT_MODEL, args.tokens, want, DEADLINE_MS), grpc: grpcChatW, count: 'tokens' },
-    ];
+    await loadModels(server.address, [...(args.only.includes('embeddings') ? [EMBED_MODEL] : []), ...(args.only.includes('chat') ? [TEXT_MODEL] : [])]);
+    const pairs: Pair[] = [];
+    if (args.only.includes('embeddings')) {
+      pairs.push({ metric: 'embeddings/s', http: httpEmbedWorkload(httpUrl, EMBED_MODEL, EMBED_DIMENSIONS, DEADLINE_MS, args.httpClient), grpc: embedWorkload(server.address, EMBED_MODEL, EMBED_DIMENSIONS, DEADLINE_MS), count: 'calls' });
+    }
+    if (args.only.includes('chat')) {
+      const client = new TextClient(server.address, credentials.createInsecure(), grpcChannelOptions());
+      const want = await grpcChat(client, TEXT_MODEL, args.tokens, DEADLINE_MS).finally(() => client.close());
+      if (!(want.tokens >= 1)) throw new Error(`the reference Text.Chat reply has no tokens (${want.tokens})`);
+      process.stderr.write(`reference reply: ${want.tokens} tokens, ${JSON.stringify(want.text.slice(0, 60))}…\n`);
+      const grpcChatW = chatWorkload(server.address, TEXT_MODEL, args.tokens, want, DEADLINE_MS);
+      pairs.push(
+        { metric: 'chat tokens/s stream', http: httpChatWorkload(httpUrl, TEXT_MODEL, args.tokens, DEADLINE_MS, want), grpc: grpcChatW, count: 'tokens' },
+        { metric: 'chat tokens/s no stream', http: httpChatOnceWorkload(httpUrl, TEXT_MODEL, args.tokens, want, DEADLINE_MS), grpc: grpcChatW, count: 'tokens' },
+      );
+    }
     const workloads = [...new Set(pairs.flatMap((p) => [p.http, p.grpc]))];
     try {
       const roundMs = (args.seconds * 1000) / args.rounds;
@@ -128,7 +133,8 @@ async function main(): Promise<void> {
   }
   console.log(lines.join('\n'));
   console.log(`\n${args.rounds} rounds of ${(args.seconds / args.rounds).toFixed(1)} s per workload and level (after a ${WARMUP_MS} ms warm-up each), `
-    + `HTTP and gRPC alternating; chat: ≤${args.tokens} greedy tokens of ${TEXT_MODEL}, embeddings: ${EMBED_MODEL}, one sentence per call.`);
+    + `HTTP and gRPC alternating; chat: ≤${args.tokens} greedy tokens of ${TEXT_MODEL} (HTTP by fetch), embeddings: ${EMBED_MODEL}, one sentence per call `
+    + `(HTTP by ${args.httpClient === 'keepalive' ? 'a node:http keep-alive Agent' : 'fetch'}, gRPC by one grpc-js channel).`);
   printSummary('http', figures);
 }
 
