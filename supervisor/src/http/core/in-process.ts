@@ -1,11 +1,12 @@
 // A public unary method called inside the process: an HTTP route hands its request bytes to the very
 // handler the public gRPC server runs for that method (model routing, queues, the drain count,
 // replay on child loss), without a second gRPC hop over loopback (a grpc-js client and server call
-// per request, about as much supervisor CPU as the forwarded call itself). The handler sees what it
+// per request, which added about half again the supervisor CPU of a gRPC call). The handler sees what it
 // reads of a grpc-js ServerUnaryCall: the request bytes, the deadline and cancellation. Failures
 // come back as grpc-js ServiceErrors, as they would over loopback, so the HTTP error mapping is the same.
 import { EventEmitter } from 'node:events';
 import { Metadata, status, type ServiceError, type StatusObject } from '@grpc/grpc-js';
+import { TabagentError, toGrpcStatus } from '@tabagent/common';
 
 /** Calls the unary method `method` (its key in the service definition, e.g. "embed") with serialized request bytes; resolves with the serialized answer. */
 export type UnaryInvoker = (method: string, request: Buffer, deadline: Date, signal?: AbortSignal) => Promise<Buffer>;
@@ -14,7 +15,7 @@ type Callback = (err: Partial<StatusObject> | null, res?: Buffer) => void;
 type UnaryHandler = (call: InProcessCall, cb: Callback) => void;
 
 /** A grpc-js ServiceError built from a status, as a loopback client would have received it. */
-export function serviceError(s: Partial<StatusObject>): ServiceError {
+function serviceError(s: Partial<StatusObject>): ServiceError {
   const code = s.code ?? status.UNKNOWN;
   const details = s.details ?? '';
   return Object.assign(new Error(`${code} ${status[code]}: ${details}`), { code, details, metadata: s.metadata ?? new Metadata() });
@@ -62,29 +63,42 @@ export class InProcessCall extends EventEmitter {
 }
 
 /**
- * An invoker of the unary handlers in `impl` (a grpc-js service implementation over serialized bytes).
- * An unknown method is UNIMPLEMENTED; the deadline and `signal` end the call as grpc-js would
- * (DEADLINE_EXCEEDED, CANCELLED) and cancel the handler's work.
+ * The unary handlers of one service (a grpc-js implementation over serialized bytes), called in
+ * process. An unknown method is UNIMPLEMENTED; the deadline and a call's signal end it as grpc-js
+ * would (DEADLINE_EXCEEDED, CANCELLED) and cancel the handler's work. close() does what the gRPC
+ * server's forced shutdown does to its calls: the calls still running end (503 TA_ERR_SHUTTING_DOWN
+ * over HTTP) and later ones are refused, so an HTTP request never outlives the drain.
  */
-export function inProcessUnary(impl: Readonly<Record<string, unknown>>): UnaryInvoker {
-  return (method, request, deadline, signal) => new Promise<Buffer>((resolve, reject) => {
-    const handler = impl[method] as UnaryHandler | undefined;
-    if (typeof handler !== 'function') {
-      reject(serviceError({ code: status.UNIMPLEMENTED, details: `method ${method} is not implemented` }));
-      return;
-    }
+export class InProcessUnary {
+  readonly #impl: Readonly<Record<string, unknown>>;
+  readonly #running = new Set<(s: Partial<StatusObject>) => void>();
+  readonly #idle: Array<() => void> = [];
+  #state: 'open' | 'closed' = 'open';
+
+  constructor(impl: Readonly<Record<string, unknown>>) {
+    this.#impl = impl;
+  }
+
+  /** The invoker the HTTP routes are given. */
+  readonly invoke: UnaryInvoker = (method, request, deadline, signal) => new Promise<Buffer>((resolve, reject) => {
+    if (this.#state === 'closed') return reject(shuttingDown());
+    const handler = this.#impl[method] as UnaryHandler | undefined;
+    if (typeof handler !== 'function') return reject(serviceError({ code: status.UNIMPLEMENTED, details: `method ${method} is not implemented` }));
     const call = new InProcessCall(request, deadline);
     const cleanup = (): void => {
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
+      this.#running.delete(end);
+      if (this.#running.size === 0) for (const r of this.#idle.splice(0)) r();
     };
-    const end = (code: status, details: string): void => {
+    const end = (s: Partial<StatusObject>): void => {
       if (!call.cancel()) return;
       cleanup();
-      reject(serviceError({ code, details }));
+      reject(serviceError(s));
     };
-    const onAbort = (): void => end(status.CANCELLED, 'cancelled by the caller');
-    const timer = setTimeout(() => end(status.DEADLINE_EXCEEDED, 'deadline exceeded'), Math.max(0, deadline.getTime() - Date.now()));
+    const onAbort = (): void => end({ code: status.CANCELLED, details: 'cancelled by the caller' });
+    const timer = setTimeout(() => end({ code: status.DEADLINE_EXCEEDED, details: 'deadline exceeded' }), Math.max(0, deadline.getTime() - Date.now()));
+    this.#running.add(end);
     signal?.addEventListener('abort', onAbort, { once: true });
     if (signal?.aborted) return onAbort();
     try {
@@ -101,4 +115,25 @@ export function inProcessUnary(impl: Readonly<Record<string, unknown>>): UnaryIn
       reject(err);
     }
   });
+
+  /** Calls running now. */
+  get running(): number {
+    return this.#running.size;
+  }
+
+  /** Resolves when no call is running (the drain waits for these as for the gRPC server's own calls). */
+  whenIdle(): Promise<void> {
+    if (this.#running.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#idle.push(resolve));
+  }
+
+  /** Ends the running calls (their handlers see "cancelled") and refuses new ones; idempotent. */
+  close(): void {
+    this.#state = 'closed';
+    for (const end of [...this.#running]) end(shuttingDownStatus());
+  }
 }
+
+const shuttingDownStatus = (): Partial<StatusObject> => toGrpcStatus(new TabagentError('TA_ERR_SHUTTING_DOWN', 'the server is shutting down'));
+
+const shuttingDown = (): ServiceError => serviceError(shuttingDownStatus());
