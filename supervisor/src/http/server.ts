@@ -65,6 +65,7 @@ export async function startHttpServer(o: HttpOptions): Promise<HttpServer> {
   const lb = new LoopbackClients(o.grpcHost, o.grpcPort, o.authToken, o.grpcPrivateAddress);
   // Every route, as "METHOD /url" (fastify's implicit HEAD routes aside), for the listening log line.
   const routes: string[] = [];
+  let closing = false;
   app.addHook('onRoute', (r) => {
     for (const m of [r.method].flat()) if (m !== 'HEAD') routes.push(`${m} ${r.url}`);
   });
@@ -82,6 +83,9 @@ export async function startHttpServer(o: HttpOptions): Promise<HttpServer> {
         model: typeof body?.model === 'string' && code !== 404 ? body.model : '',
         seconds: Number(process.hrtime.bigint() - started) / 1e9,
       });
+      // Closing waits for every connection: one kept alive after its last answer would hold it for
+      // the keep-alive timeout (72 s), so while closing, a connection ends with its answer.
+      if (closing) req.raw.socket.end();
     });
     if (o.authToken && !OPEN_PATHS.has(req.url.split('?')[0] ?? '') && !tokenOk(req.headers.authorization, o.authToken)) {
       throw new TabagentError('TA_ERR_UNAUTHENTICATED', 'missing or wrong bearer token in the Authorization header');
@@ -119,6 +123,7 @@ export async function startHttpServer(o: HttpOptions): Promise<HttpServer> {
   return {
     port,
     close: async () => {
+      closing = true;
       await app.close();
       lb.close();
     },
