@@ -85,7 +85,7 @@ export async function startHttpServer(o: HttpOptions): Promise<HttpServer> {
       });
       // Closing waits for every connection: one kept alive after its last answer would hold it for
       // the keep-alive timeout (72 s), so while closing, a connection ends with its answer.
-      if (closing) req.raw.socket.end();
+      if (closing) req.raw.socket?.end();
     });
     if (o.authToken && !OPEN_PATHS.has(req.url.split('?')[0] ?? '') && !tokenOk(req.headers.authorization, o.authToken)) {
       throw new TabagentError('TA_ERR_UNAUTHENTICATED', 'missing or wrong bearer token in the Authorization header');
