@@ -5,7 +5,7 @@ import { replyProblem } from './load/workloads/text.js';
 
 describe('bench:http flags', () => {
   it('defaults: 6 s in 3 rounds at concurrency 1 and 16, 64 tokens', () => {
-    assert.deepEqual(parseHttpBenchArgs([]), { seconds: 6, levels: [1, 16], rounds: 3, tokens: 64, help: false });
+    assert.deepEqual(parseHttpBenchArgs([]), { seconds: 6, levels: [1, 16], rounds: 3, tokens: 64, only: ['embeddings', 'chat'], httpClient: 'keepalive', help: false });
   });
 
   it('flags (spaced or with =) win over the environment, which wins over the defaults', () => {
@@ -14,6 +14,20 @@ describe('bench:http flags', () => {
     assert.deepEqual(a.levels, [4]);
     assert.equal(a.rounds, 5);
     assert.equal(parseHttpBenchArgs(['-h']).help, true);
+  });
+
+  it('--only picks the comparisons (in a fixed order), from the flag or the environment', () => {
+    assert.deepEqual(parseHttpBenchArgs(['--only', 'embeddings']).only, ['embeddings']);
+    assert.deepEqual(parseHttpBenchArgs([], { TABAGENT_BENCH_HTTP_ONLY: 'chat' }).only, ['chat']);
+    assert.deepEqual(parseHttpBenchArgs(['--only=chat,embeddings']).only, ['embeddings', 'chat']);
+    assert.throws(() => parseHttpBenchArgs(['--only', 'vision']), /--only takes embeddings and\/or chat, got "vision"/);
+    assert.throws(() => parseHttpBenchArgs(['--only', ',']), /--only needs at least one/);
+  });
+
+  it('--http-client is keepalive or fetch', () => {
+    assert.equal(parseHttpBenchArgs(['--http-client', 'fetch']).httpClient, 'fetch');
+    assert.equal(parseHttpBenchArgs([], { TABAGENT_BENCH_HTTP_CLIENT: 'fetch' }).httpClient, 'fetch');
+    assert.throws(() => parseHttpBenchArgs(['--http-client', 'axios']), /--http-client takes keepalive or fetch, got "axios"/);
   });
 
   it('refuses unknown flags and bad numbers, naming them', () => {

@@ -4,10 +4,13 @@
 // HTTP/gRPC for each (target ≥ 0.9). The measured time of every level is cut into rounds, and each
 // round runs every workload once in a rotating order, so drift (other load, thermal) hits HTTP and
 // gRPC alike. Every answer is checked (vector dimensions; chat text and token count equal to one
-// reference gRPC reply), and a pair with failed calls counts as missed.
+// reference gRPC reply), and a pair with failed calls counts as missed. Beside each rate it prints the
+// CPU per call of the supervisor process and of this client: the client shares the cores with the
+// server, so a ratio can come from either side, and the two columns tell which.
 import { credentials } from '@grpc/grpc-js';
 import { grpcChannelOptions } from '@tabagent/common';
 import { TextClient } from '@tabagent/protos/v1/text';
+import { cpuMs, ownCpuMs } from './bench-support/cpu.js';
 import { startBenchServer } from './bench-support/server.js';
 import { figure, printSummary, type Figure } from './bench-support/summary.js';
 import { parseHttpBenchArgs, HTTP_BENCH_HELP } from './bench-http-args.js';
@@ -35,6 +38,16 @@ interface Pair {
 class Tally {
   readonly samples: Sample[] = [];
   seconds = 0;
+  /** Every call made (warm-up included) and the CPU the supervisor process (not its ML child) and this client spent on them. */
+  calls = 0;
+  serverCpuMs = 0;
+  clientCpuMs = 0;
+
+  /** CPU ms per call of the supervisor and of this client, as "2.41 / 1.20" ("-" off Linux). */
+  cpuPerCall(): string {
+    if (this.calls === 0 || !Number.isFinite(this.serverCpuMs)) return '-';
+    return `${(this.serverCpuMs / this.calls).toFixed(2)} / ${(this.clientCpuMs / this.calls).toFixed(2)}`;
+  }
 
   rate(count: Pair['count']): number {
     const ok = this.samples.filter((s) => s.ok);
@@ -46,16 +59,24 @@ class Tally {
   }
 }
 
-/** Runs every workload at `concurrency` for `rounds` rounds of `roundMs`, rotating the order each round. */
-async function measureLevel(workloads: readonly Workload[], concurrency: number, rounds: number, roundMs: number): Promise<Map<Workload, Tally>> {
+/** Runs every workload at `concurrency` for `rounds` rounds of `roundMs`, rotating the order each round; `serverPid`'s CPU is counted. */
+async function measureLevel(workloads: readonly Workload[], concurrency: number, rounds: number, roundMs: number, serverPid: number): Promise<Map<Workload, Tally>> {
   const tallies = new Map(workloads.map((w) => [w, new Tally()]));
   const opened = await Promise.all(workloads.map((w) => w.open(concurrency)));
   try {
     for (let r = 0; r < rounds; r++) {
       for (let k = 0; k < workloads.length; k++) {
         const i = (k + r) % workloads.length;
-        const run = await runLevel(opened[i]!.call, { concurrency, windowMs: roundMs, maxWindows: 1, stableCount: 1, tolerance: 1, warmupMs: WARMUP_MS });
         const t = tallies.get(workloads[i]!)!;
+        const inner = opened[i]!.call;
+        const server0 = cpuMs(serverPid) ?? NaN;
+        const client0 = ownCpuMs();
+        const run = await runLevel((worker) => {
+          t.calls += 1;
+          return inner(worker);
+        }, { concurrency, windowMs: roundMs, maxWindows: 1, stableCount: 1, tolerance: 1, warmupMs: WARMUP_MS });
+        t.serverCpuMs += (cpuMs(serverPid) ?? NaN) - server0;
+        t.clientCpuMs += ownCpuMs() - client0;
         t.samples.push(...run.counted);
         t.seconds += run.countedSeconds;
       }
@@ -87,30 +108,35 @@ async function main(): Promise<void> {
   try {
     const httpUrl = server.httpUrl;
     if (httpUrl === undefined) throw new Error('tabagent-server did not log its HTTP listener');
-    await loadModels(server.address, [EMBED_MODEL, TEXT_MODEL]);
-    const client = new TextClient(server.address, credentials.createInsecure(), grpcChannelOptions());
-    const want = await grpcChat(client, TEXT_MODEL, args.tokens, DEADLINE_MS).finally(() => client.close());
-    if (!(want.tokens >= 1)) throw new Error(`the reference Text.Chat reply has no tokens (${want.tokens})`);
-    process.stderr.write(`reference reply: ${want.tokens} tokens, ${JSON.stringify(want.text.slice(0, 60))}…\n`);
-    const grpcChatW = chatWorkload(server.address, TEXT_MODEL, args.tokens, want, DEADLINE_MS);
-    const pairs: Pair[] = [
-      { metric: 'embeddings/s', http: httpEmbedWorkload(httpUrl, EMBED_MODEL, EMBED_DIMENSIONS, DEADLINE_MS), grpc: embedWorkload(server.address, EMBED_MODEL, EMBED_DIMENSIONS, DEADLINE_MS), count: 'calls' },
-      { metric: 'chat tokens/s stream', http: httpChatWorkload(httpUrl, TEXT_MODEL, args.tokens, DEADLINE_MS, want), grpc: grpcChatW, count: 'tokens' },
-      { metric: 'chat tokens/s no stream', http: httpChatOnceWorkload(httpUrl, TEXT_MODEL, args.tokens, want, DEADLINE_MS), grpc: grpcChatW, count: 'tokens' },
-    ];
+    await loadModels(server.address, [...(args.only.includes('embeddings') ? [EMBED_MODEL] : []), ...(args.only.includes('chat') ? [TEXT_MODEL] : [])]);
+    const pairs: Pair[] = [];
+    if (args.only.includes('embeddings')) {
+      pairs.push({ metric: 'embeddings/s', http: httpEmbedWorkload(httpUrl, EMBED_MODEL, EMBED_DIMENSIONS, DEADLINE_MS, args.httpClient), grpc: embedWorkload(server.address, EMBED_MODEL, EMBED_DIMENSIONS, DEADLINE_MS), count: 'calls' });
+    }
+    if (args.only.includes('chat')) {
+      const client = new TextClient(server.address, credentials.createInsecure(), grpcChannelOptions());
+      const want = await grpcChat(client, TEXT_MODEL, args.tokens, DEADLINE_MS).finally(() => client.close());
+      if (!(want.tokens >= 1)) throw new Error(`the reference Text.Chat reply has no tokens (${want.tokens})`);
+      process.stderr.write(`reference reply: ${want.tokens} tokens, ${JSON.stringify(want.text.slice(0, 60))}…\n`);
+      const grpcChatW = chatWorkload(server.address, TEXT_MODEL, args.tokens, want, DEADLINE_MS);
+      pairs.push(
+        { metric: 'chat tokens/s stream', http: httpChatWorkload(httpUrl, TEXT_MODEL, args.tokens, DEADLINE_MS, want), grpc: grpcChatW, count: 'tokens' },
+        { metric: 'chat tokens/s no stream', http: httpChatOnceWorkload(httpUrl, TEXT_MODEL, args.tokens, want, DEADLINE_MS), grpc: grpcChatW, count: 'tokens' },
+      );
+    }
     const workloads = [...new Set(pairs.flatMap((p) => [p.http, p.grpc]))];
     try {
       const roundMs = (args.seconds * 1000) / args.rounds;
-      lines.push(`${'metric'.padEnd(24)} ${'conc'.padStart(4)} ${'HTTP'.padStart(9)} ${'gRPC'.padStart(9)} ${'HTTP/gRPC'.padStart(9)}  target`);
+      lines.push(`${'metric'.padEnd(24)} ${'conc'.padStart(4)} ${'HTTP'.padStart(9)} ${'gRPC'.padStart(9)} ${'HTTP/gRPC'.padStart(9)}  target         CPU ms/call supervisor / client: HTTP, gRPC`);
       for (const concurrency of args.levels) {
-        const tallies = await measureLevel(workloads, concurrency, args.rounds, roundMs);
+        const tallies = await measureLevel(workloads, concurrency, args.rounds, roundMs, server.proc.pid!);
         for (const p of pairs) {
           const h = tallies.get(p.http)!;
           const g = tallies.get(p.grpc)!;
           const ratio = h.rate(p.count) / g.rate(p.count);
           const clean = h.failed() === 0 && g.failed() === 0;
           const met = clean && ratio >= TARGET;
-          lines.push(`${p.metric.padEnd(24)} ${String(concurrency).padStart(4)} ${h.rate(p.count).toFixed(1).padStart(9)} ${g.rate(p.count).toFixed(1).padStart(9)} ${ratio.toFixed(3).padStart(9)}  ≥ ${TARGET} ${met ? 'met' : 'MISSED'}`);
+          lines.push(`${p.metric.padEnd(24)} ${String(concurrency).padStart(4)} ${h.rate(p.count).toFixed(1).padStart(9)} ${g.rate(p.count).toFixed(1).padStart(9)} ${ratio.toFixed(3).padStart(9)}  ≥ ${TARGET} ${(met ? 'met' : 'MISSED').padEnd(6)}  ${h.cpuPerCall().padStart(11)}, ${g.cpuPerCall()}`);
           for (const [side, t] of [['HTTP', h], ['gRPC', g]] as const) {
             const f = failures(t);
             if (f !== '') lines.push(`    ${side} failed calls: ${f}`);
@@ -128,7 +154,8 @@ async function main(): Promise<void> {
   }
   console.log(lines.join('\n'));
   console.log(`\n${args.rounds} rounds of ${(args.seconds / args.rounds).toFixed(1)} s per workload and level (after a ${WARMUP_MS} ms warm-up each), `
-    + `HTTP and gRPC alternating; chat: ≤${args.tokens} greedy tokens of ${TEXT_MODEL}, embeddings: ${EMBED_MODEL}, one sentence per call.`);
+    + `HTTP and gRPC alternating; chat: ≤${args.tokens} greedy tokens of ${TEXT_MODEL} (HTTP by fetch), embeddings: ${EMBED_MODEL}, one sentence per call `
+    + `(HTTP by ${args.httpClient === 'keepalive' ? 'a node:http keep-alive Agent' : 'fetch'}, gRPC by one grpc-js channel).`);
   printSummary('http', figures);
 }
 

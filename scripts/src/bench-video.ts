@@ -11,19 +11,9 @@ import { resolveFfmpeg } from '@tabagent/common';
 import { benchDir, repoRoot, sharedDir } from './bench-support/paths.js';
 import { figure, printSummary, type Figure } from './bench-support/summary.js';
 import { startBenchServer } from './bench-support/server.js';
+import { cpuMs } from './bench-support/cpu.js';
 
 const cli = join(repoRoot, 'cli', 'dist', 'main.js');
-const TICK = 100; // clock ticks per second of /proc/<pid>/stat on Linux
-
-/** utime + stime of a process in ms, or undefined once it is gone. */
-function cpuMs(pid: number): number | undefined {
-  try {
-    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return ((Number(f[11]) + Number(f[12])) * 1000) / TICK;
-  } catch {
-    return undefined;
-  }
-}
 const childrenOf = (pid: number): number[] => readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map(Number).filter((p) => {
   try {
     return Number(readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]) === pid;

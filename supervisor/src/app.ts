@@ -27,6 +27,7 @@ import { loadCatalog } from './registry/catalog-setup.js';
 import { InFlightCalls } from './drain.js';
 import { ModelStore } from './store/store.js';
 import { startHttpServer } from './http/server.js';
+import { InProcessUnary } from './http/core/in-process.js';
 import { Metrics } from './metrics/metrics.js';
 import { registerConverters } from './store/converter-adapter.js';
 
@@ -101,10 +102,13 @@ export async function startSupervisor(config: Config, log: Logger): Promise<Supe
       },
     })),
   });
+  const textImpl = calls.wrap(text.impl);
+  // The HTTP routes that call the Text service in process rather than over loopback.
+  const textInProcess = new InProcessUnary(textImpl);
   const pub: PublicServer = await startPublicServer(config.host, config.port, config.authToken, {
     modelManagement: calls.wrap(modelManagementService(registry, () => poolRuntimeStatus(nodes))),
     vision: { definition: vision.definition, impl: calls.wrap(vision.impl) },
-    text: { definition: text.definition, impl: calls.wrap(text.impl) },
+    text: { definition: text.definition, impl: textImpl },
     sharedMemory: sharedMemoryService(sharedMemory),
     // An attached ML service runs elsewhere: it reads model files here, guarded by the shared secret.
     extra: config.mode === 'supervisor' ? [{ definition: ModelFilesService, impl: files }] : [],
@@ -142,7 +146,7 @@ export async function startSupervisor(config: Config, log: Logger): Promise<Supe
   log.info({ host: config.host, port: pub.port, mode: config.mode, tls: config.tls !== undefined }, 'tabagent-server listening');
   const http = config.http ? await startHttpServer({
     host: config.httpHost, port: config.httpPort, authToken: config.authToken, grpcHost: config.host, grpcPort: pub.port, log, metrics,
-    grpcPrivateAddress: pub.privateAddress, tls: config.tls,
+    grpcPrivateAddress: pub.privateAddress, tls: config.tls, textUnary: textInProcess.invoke,
     canonicalModel: (name) => (catalog.has(name) ? catalog.resolve(name) : undefined),
     readiness: { childReady: () => nodes.anyUp(), loadedModels: async () => (await registry.list(true)).map((m) => m.id), preload: config.preload },
   }) : undefined;
@@ -153,14 +157,15 @@ export async function startSupervisor(config: Config, log: Logger): Promise<Supe
     shutdown: () => (closing ??= (async () => {
       log.info({ graceMs: config.shutdownGraceMs, inFlight: calls.count }, 'shutting down: draining in-flight work');
       pub.health.setStatus(HEALTH_SERVICES.server, 'NOT_SERVING');
-      // The HTTP listener stops accepting now; its requests in progress end with their gRPC calls.
+      // The HTTP listener stops accepting now; its requests in progress end with their gRPC (or in-process) calls.
       const httpClosed = http?.close();
       // Stop accepting; let the calls in progress finish within the grace period; then close what
       // is left (health watches, streams past the grace period).
       const timers: NodeJS.Timeout[] = [];
       const after = <T>(ms: number, v: T): Promise<T> => new Promise((r) => timers.push(setTimeout(() => r(v), ms)));
       const drained = await Promise.race([
-        new Promise<boolean>((r) => pub.server.tryShutdown(() => r(true))),
+        // The gRPC server is idle, and so are the HTTP calls it does not see (made in process).
+        new Promise<void>((r) => pub.server.tryShutdown(() => r())).then(() => textInProcess.whenIdle()).then(() => true),
         // The last call's status is queued when it counts as done: give it a moment on the wire.
         calls.whenIdle().then(() => after(STATUS_FLUSH_MS, true)),
         after(config.shutdownGraceMs, false),
@@ -168,6 +173,7 @@ export async function startSupervisor(config: Config, log: Logger): Promise<Supe
       for (const t of timers) clearTimeout(t);
       if (!drained) log.warn({ inFlight: calls.count }, 'grace period over: cancelling the calls still in progress');
       pub.server.forceShutdown();
+      textInProcess.close();
       await httpClosed;
       resolver?.stop();
       await nodes.stop(Math.min(5_000, Math.max(1_000, config.shutdownGraceMs)));

@@ -5,6 +5,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type
 import { TabagentError, type Logger } from '@tabagent/common';
 import { toHttpError } from './core/errors.js';
 import { healthRoutes, OPEN_PATHS, type Readiness } from './health.js';
+import type { UnaryInvoker } from './core/in-process.js';
 import { LoopbackClients } from './core/loopback.js';
 import { chatRoutes } from './openai/chat.js';
 import { embeddingRoutes } from './openai/embeddings.js';
@@ -24,6 +25,8 @@ export interface HttpOptions {
   grpcPort: number;
   /** A plain-text address of the same gRPC server for the routes (its private socket when it uses TLS). */
   grpcPrivateAddress?: string;
+  /** The public Text service's unary methods, called in process (no loopback hop). */
+  textUnary: UnaryInvoker;
   /** Serve HTTPS with this certificate and key. */
   tls?: { cert: Buffer; key: Buffer };
   readiness: Readiness;
@@ -69,6 +72,7 @@ export async function startHttpServer(o: HttpOptions): Promise<HttpServer> {
   const lb = new LoopbackClients(o.grpcHost, o.grpcPort, o.authToken, o.grpcPrivateAddress);
   // Every route, as "METHOD /url" (fastify's implicit HEAD routes aside), for the listening log line.
   const routes: string[] = [];
+  let closing = false;
   app.addHook('onRoute', (r) => {
     for (const m of [r.method].flat()) if (m !== 'HEAD') routes.push(`${m} ${r.url}`);
   });
@@ -86,6 +90,9 @@ export async function startHttpServer(o: HttpOptions): Promise<HttpServer> {
         model: typeof body?.model === 'string' && code !== 404 ? body.model : '',
         seconds: Number(process.hrtime.bigint() - started) / 1e9,
       });
+      // Closing waits for every connection: one kept alive after its last answer would hold it for
+      // the keep-alive timeout (72 s), so while closing, a connection ends with its answer.
+      if (closing) req.raw.socket?.end();
     });
     if (o.authToken && !OPEN_PATHS.has(req.url.split('?')[0] ?? '') && !tokenOk(req.headers.authorization, o.authToken)) {
       throw new TabagentError('TA_ERR_UNAUTHENTICATED', 'missing or wrong bearer token in the Authorization header');
@@ -116,7 +123,7 @@ export async function startHttpServer(o: HttpOptions): Promise<HttpServer> {
     const m = await o.metrics.expose();
     return reply.type(m.contentType).send(m.text);
   });
-  embeddingRoutes(app, lb);
+  embeddingRoutes(app, o.textUnary);
   await visionRoutes(app, lb);
   await transcriptionRoutes(app, lb);
   await app.listen({ host: o.host, port: o.port });
@@ -126,6 +133,7 @@ export async function startHttpServer(o: HttpOptions): Promise<HttpServer> {
   return {
     port,
     close: async () => {
+      closing = true;
       await app.close();
       lb.close();
     },

@@ -1,9 +1,10 @@
 // End-to-end: the HTTP API of a real tabagent-server started with --auth-token: a wrong or missing
 // bearer token is a 401 in OpenAI's error shape (the openai SDK raises AuthenticationError), the
-// right one is served, and /healthz and /readyz stay open; request ids come back as x-request-id.
+// right one is served (embeddings too, whose route calls the Text service in process), and /healthz
+// and /readyz stay open; request ids come back as x-request-id.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import OpenAI, { AuthenticationError } from 'openai';
+import OpenAI, { AuthenticationError, BadRequestError, NotFoundError } from 'openai';
 import { startServer, type ServerUnderTest } from '../support/server-process.js';
 
 const TOKEN = 'http-test-token-3f1c';
@@ -49,6 +50,34 @@ describe('HTTP API with --auth-token', () => {
       assert.equal(body.error['code'], 'TA_ERR_UNAUTHENTICATED');
       assert.equal(typeof body.error['message'], 'string');
     }
+  });
+
+  it('serves embeddings only with the token, with typed refusals naming the model or the parameter', async () => {
+    const body = JSON.stringify({ model: 'google/universal-sentence-encoder-lite', input: ['a cat', 'a dog'] });
+    const post = (b: string, headers: Record<string, string>): Promise<Response> =>
+      fetch(`${base}/v1/embeddings`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: b });
+    for (const headers of [{}, { authorization: `Bearer ${TOKEN}x` }] as Array<Record<string, string>>) {
+      const res = await post(body, headers);
+      assert.equal(res.status, 401, JSON.stringify(headers));
+      assert.equal(((await res.json()) as { error: { code: string } }).error.code, 'TA_ERR_UNAUTHENTICATED');
+    }
+    const ok = await post(body, { authorization: `Bearer ${TOKEN}` });
+    assert.equal(ok.status, 200);
+    const got = (await ok.json()) as { data: Array<{ index: number; embedding: number[] }>; model: string };
+    assert.deepEqual(got.data.map((d) => [d.index, d.embedding.length]), [[0, 512], [1, 512]]);
+    assert.equal(got.model, 'google/universal-sentence-encoder-lite');
+
+    const right = new OpenAI({ baseURL: `${base}/v1`, apiKey: TOKEN });
+    const unknown = await right.embeddings.create({ model: 'nobody/no-such-embedder', input: 'x' }).then(() => undefined, (e: unknown) => e);
+    assert.ok(unknown instanceof NotFoundError, String(unknown));
+    assert.equal(unknown.code, 'TA_ERR_MODEL_NOT_FOUND');
+    assert.match(unknown.message, /nobody\/no-such-embedder/);
+    const short = await right.embeddings.create({ model: 'google/universal-sentence-encoder-lite', input: 'x', dimensions: 64 }).then(() => undefined, (e: unknown) => e);
+    assert.ok(short instanceof BadRequestError, String(short));
+    assert.equal(short.param, 'dimensions');
+    const notText = await post(JSON.stringify({ model: 'google/universal-sentence-encoder-lite', input: [1, 2] }), { authorization: `Bearer ${TOKEN}` });
+    assert.equal(notText.status, 400);
+    assert.equal(((await notText.json()) as { error: { param: string } }).error.param, 'input');
   });
 
   it('keeps /healthz and /readyz open: alive, and ready once the ML child serves', async () => {

@@ -1,7 +1,8 @@
 // End-to-end: the HTTP API of a real tabagent-server while its ML child is SIGKILLed. /readyz goes
 // not-ready during the restart and ready after it; a non-streamed chat and an embeddings call cut by
 // the kill answer what they answer without one (the call runs again on the next child) or a 503,
-// and never hang. The SDK's own retries are off, so what is seen is what the server did.
+// and never hang. The SDK's own retries are off, so what is seen is what the server did. A SIGTERM
+// while an embeddings call is stuck in a stopped child ends that call with a 503 after the grace period.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -101,5 +102,42 @@ describe('HTTP API when the ML child is killed', () => {
       r.value!.data.forEach((d, i) => d.embedding.forEach((v, j) => { worst = Math.max(worst, Math.abs(v - ref.data[i]!.embedding[j]!)); }));
       assert.ok(worst < 1e-4, `largest difference ${worst}`);
     }
+  });
+});
+
+describe('SIGTERM of the supervisor while an HTTP embeddings call is stuck in the child', () => {
+  const GRACE_MS = 1000;
+  let server: ServerUnderTest;
+  let stopped: number | undefined;
+  before(async () => {
+    server = await startServer({ args: ['--mode', 'all', '--shutdown-grace-ms', String(GRACE_MS), '--hang-timeout-ms', '30000', '--shared-models-dir', join(sharedDir(), 'models')] });
+  });
+  after(async () => {
+    if (stopped !== undefined) try { process.kill(stopped, 'SIGKILL'); } catch { /* gone */ }
+    if (server && server.proc.exitCode === null) await server.stop('SIGKILL');
+  });
+
+  it('answers 503 TA_ERR_SHUTTING_DOWN once the grace period is over, and the supervisor exits', async () => {
+    const base = `http://127.0.0.1:${server.httpPort}`;
+    const embed = (): Promise<Response> => fetch(`${base}/v1/embeddings`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: EMBEDDER, input: 'a stuck call' }),
+    });
+    assert.equal((await embed()).status, 200, 'the model loads and answers first');
+    [stopped] = server.childPids();
+    assert.ok(stopped !== undefined);
+    process.kill(stopped, 'SIGSTOP');
+    const stuck = embed();
+    await sleep(300);
+    const exited = new Promise<{ code: number | null; at: number }>((r) => server.proc.once('exit', (code) => r({ code, at: Date.now() })));
+    const signalledAt = Date.now();
+    server.proc.kill('SIGTERM');
+    const res = await Promise.race([stuck, sleep(20_000).then(() => { throw new Error('the HTTP call outlived the drain'); })]);
+    const answeredMs = Date.now() - signalledAt;
+    assert.equal(res.status, 503);
+    assert.equal(((await res.json()) as { error: { code: string } }).error.code, 'TA_ERR_SHUTTING_DOWN');
+    assert.ok(answeredMs >= GRACE_MS - 50, `answered ${answeredMs} ms after SIGTERM, before the ${GRACE_MS} ms grace period was over`);
+    const { code, at } = await exited;
+    assert.equal(code, 0);
+    assert.ok(at - signalledAt < GRACE_MS + 8000, `exit ${at - signalledAt} ms after SIGTERM`);
   });
 });

@@ -1,6 +1,7 @@
-// HTTP workloads with plain fetch: streamed chat completions (Server-Sent Events, timed per chunk
-// like vLLM's serving benchmark) and embeddings of one sentence.
+// HTTP workloads: streamed chat completions with plain fetch (Server-Sent Events, timed per chunk
+// like vLLM's serving benchmark) and embeddings of one sentence on a keep-alive node:http client.
 import type { Sample, Workload } from '../types.js';
+import { KeepAliveClient, type HttpAnswer } from './http-client.js';
 import { answered, fetchFailure, httpFailure } from './outcome.js';
 import { CHAT_PROMPT, replyProblem, sentence, TokenClock, type ChatReply } from './text.js';
 
@@ -78,24 +79,45 @@ export function httpChatWorkload(baseUrl: string, model: string, maxTokens: numb
   };
 }
 
-/** POST /v1/embeddings of one sentence; every answer must be one vector of `dimensions`. */
-export function httpEmbedWorkload(baseUrl: string, model: string, dimensions: number, timeoutMs: number): Workload {
+/** How an HTTP workload sends its requests: a keep-alive node:http Agent, or Node's global fetch. */
+export type HttpClientKind = 'keepalive' | 'fetch';
+
+/** POSTs a JSON body to `baseUrl` + path with one kind of client, for `concurrency` callers. */
+function jsonPoster(kind: HttpClientKind, baseUrl: string, concurrency: number): { post(path: string, body: unknown, timeoutMs: number): Promise<HttpAnswer>; close(): void } {
+  if (kind === 'keepalive') {
+    const client = new KeepAliveClient(baseUrl, concurrency);
+    return { post: (path, body, timeoutMs) => client.postJson(path, body, timeoutMs), close: () => client.close() };
+  }
+  return {
+    post: async (path, body, timeoutMs) => {
+      const res = await post(`${baseUrl}${path}`, body, timeoutMs);
+      return { status: res.status, headers: res.headers, text: await res.text() };
+    },
+    close: () => undefined,
+  };
+}
+
+/** POST /v1/embeddings of one sentence (kept-alive connections by default); every answer must be one vector of `dimensions`. */
+export function httpEmbedWorkload(baseUrl: string, model: string, dimensions: number, timeoutMs: number, client: HttpClientKind = 'keepalive'): Workload {
   let n = 0;
-  const call = async (): Promise<Sample> => {
-    const t0 = performance.now();
-    try {
-      const res = await post(`${baseUrl}/v1/embeddings`, { model, input: sentence(n++) }, timeoutMs);
-      const text = await res.text();
-      if (res.status !== 200) return httpFailure(t0, res, text);
-      const data = (JSON.parse(text) as { data?: Array<{ embedding?: number[] }> }).data ?? [];
-      return answered(t0, data.length === 1 && data[0]?.embedding?.length === dimensions ? undefined : `expected 1 vector of ${dimensions}`);
-    } catch (err) {
-      return fetchFailure(t0, err);
-    }
+  const open = (concurrency: number): Promise<{ call: () => Promise<Sample>; close: () => Promise<void> }> => {
+    const poster = jsonPoster(client, baseUrl, concurrency);
+    const call = async (): Promise<Sample> => {
+      const t0 = performance.now();
+      try {
+        const res = await poster.post('/v1/embeddings', { model, input: sentence(n++) }, timeoutMs);
+        if (res.status !== 200) return httpFailure(t0, res, res.text);
+        const data = (JSON.parse(res.text) as { data?: Array<{ embedding?: number[] }> }).data ?? [];
+        return answered(t0, data.length === 1 && data[0]?.embedding?.length === dimensions ? undefined : `expected 1 vector of ${dimensions}`);
+      } catch (err) {
+        return fetchFailure(t0, err);
+      }
+    };
+    return Promise.resolve({ call, close: () => Promise.resolve(poster.close()) });
   };
   return {
-    name: 'http-embed', describe: 'POST /v1/embeddings of one sentence', replaySafe: true,
-    open: () => Promise.resolve({ call, close: () => Promise.resolve() }),
+    name: 'http-embed', describe: `POST /v1/embeddings of one sentence (${client === 'keepalive' ? 'node:http keep-alive Agent' : 'fetch'})`, replaySafe: true,
+    open,
     close: () => Promise.resolve(),
   };
 }

@@ -30,7 +30,7 @@ export function grpcFailure(startMs: number, err: unknown): Sample {
 }
 
 /** The sample of an HTTP answer that was not a success. */
-export function httpFailure(startMs: number, res: Response, body: string): Sample {
+export function httpFailure(startMs: number, res: { readonly status: number; readonly headers: { get(name: string): string | null } }, body: string): Sample {
   const retry = res.headers.get('retry-after');
   const errorCode = res.headers.get('x-tabagent-error-code') ?? undefined;
   return {
@@ -43,7 +43,8 @@ export function httpFailure(startMs: number, res: Response, body: string): Sampl
 
 /** The sample of an HTTP request that got no answer (connection refused or reset). */
 export function fetchFailure(startMs: number, err: unknown): Sample {
-  const cause = (err as { cause?: { code?: string } }).cause?.code;
+  // fetch puts the system error in `cause`; node:http throws it itself.
+  const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as { code?: string }).code;
   return { startMs, endMs: performance.now(), ok: false, code: `FETCH ${cause ?? 'FAILED'}`, message: String((err as Error).message ?? err) };
 }
 

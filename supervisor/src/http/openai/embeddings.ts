@@ -1,9 +1,10 @@
 // POST /v1/embeddings: input as a string or an array of strings, encoding_format float or base64
-// (little-endian float32), through gRPC Embed (and so its dynamic batcher).
+// (little-endian float32), through the public Text.Embed handler called in process (and so its
+// dynamic batcher, queues and replay on child loss), without a loopback gRPC hop.
 import type { FastifyInstance } from 'fastify';
-import { Pooling } from '@tabagent/protos/v1/text';
+import { EmbedRequest, EmbedResponse, Pooling } from '@tabagent/protos/v1/text';
 import { badParam } from '../core/errors.js';
-import { unaryCall, type LoopbackClients } from '../core/loopback.js';
+import type { UnaryInvoker } from '../core/in-process.js';
 import { embeddingsResponse } from './response-schemas.js';
 
 const TIMEOUT_MS = 120_000;
@@ -16,8 +17,14 @@ function inputs(input: unknown): string[] {
   throw badParam('input', 'must be a string or a non-empty array of strings (token arrays are not supported)');
 }
 
-/** Registers /v1/embeddings. */
-export function embeddingRoutes(app: FastifyInstance, lb: LoopbackClients): void {
+/** The serialized EmbedRequest of `texts`. */
+function request(model: string, texts: string[]): Buffer {
+  const bytes = EmbedRequest.encode({ model, texts, pooling: Pooling.POOLING_UNSPECIFIED }).finish();
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+/** Registers /v1/embeddings on `text` (the public Text service's unary methods). */
+export function embeddingRoutes(app: FastifyInstance, text: UnaryInvoker): void {
   const body = {
     type: 'object', required: ['model', 'input'],
     properties: { model: { type: 'string' }, input: {}, encoding_format: { type: ['string', 'null'], enum: ['float', 'base64', null] }, dimensions: { type: ['integer', 'null'], minimum: 1 }, user: { type: 'string' } },
@@ -27,7 +34,7 @@ export function embeddingRoutes(app: FastifyInstance, lb: LoopbackClients): void
     const texts = inputs(b.input);
     const abort = new AbortController();
     reply.raw.once('close', () => { if (!reply.raw.writableFinished) abort.abort(); });
-    const res = await unaryCall(lb, lb.text, lb.text.embed, { model: b.model, texts, pooling: Pooling.POOLING_UNSPECIFIED }, TIMEOUT_MS, abort.signal);
+    const res = EmbedResponse.decode(await text('embed', request(b.model, texts), new Date(Date.now() + TIMEOUT_MS), abort.signal));
     if (b.dimensions != null && b.dimensions !== res.dimensions) throw badParam('dimensions', `the model gives ${res.dimensions}-dimensional vectors and cannot shorten them`);
     const base64 = b.encoding_format === 'base64';
     const data = res.embeddings.map((e, index) => ({
