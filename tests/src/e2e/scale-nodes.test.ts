@@ -1,9 +1,10 @@
-// End-to-end: one supervisor and three `--mode ml` nodes as separate processes on loopback ports
-// (endpoints given comma-separated and repeated; a fourth node joins later through the endpoints
-// file). A model placed on every node (replicas 0) serves calls spread over all of them, counted by
-// each node's own Runtime.Status; a node SIGKILLed under 8 concurrent clients costs no unary
-// request; the node that joins later receives work; the killed node, started again on its address,
-// gets its model back without a LoadModel call and serves again.
+// End-to-end: one supervisor and three `--mode ml` nodes as separate processes, each in its own
+// network namespace with its own address when the test runs as root (loopback ports otherwise; the
+// mode is logged). Endpoints are given comma-separated and repeated; a fourth node joins later
+// through the endpoints file. A model placed on every node (replicas 0) serves calls spread over all
+// of them, counted by each node's own Runtime.Status; a node SIGKILLed under 8 concurrent clients
+// costs no unary request; the node that joins later receives work; the killed node, started again on
+// its address, gets its model back without a LoadModel call and serves again.
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -16,6 +17,7 @@ import { PixelFormat, TrackTask, type DeepPartial, type Frame, type TrackRespons
 import sharp from 'sharp';
 import { call, connect, type PublicClients } from '../support/clients.js';
 import { freePort, nodeRequests, startMl } from '../support/ml-nodes.js';
+import { nodeNetwork, type NodeSlot } from '../support/node-network.js';
 import { sharedDir, testImage } from '../support/paths.js';
 import { startServer, tempDir, type ServerUnderTest } from '../support/server-process.js';
 import { openTrack, vision } from './vision-helpers.js';
@@ -66,27 +68,37 @@ describe('scale-out: one supervisor, several --mode ml nodes', () => {
   const ml = new Map<string, ChildProcess>();
   let server: ServerUnderTest | undefined;
   let c: PublicClients | undefined;
+  const net = nodeNetwork(4);
   after(async () => {
     c?.close();
     for (const p of ml.values()) p.kill('SIGKILL');
     if (server) await server.stop('SIGTERM');
+    net.cleanup();
   });
 
   it('spreads calls over every node holding the model, loses no request to a SIGKILLed node, feeds a node that joins, and reloads a node that returns', async () => {
     const t0 = Date.now();
     const phase = (name: string): void => void process.stdout.write(`${name}: ${Date.now() - t0} ms\n`);
     const port = await freePort();
-    const files = `127.0.0.1:${port}`;
+    const files = `${net.hostIp}:${port}`;
     // The fourth node starts now too (as a machine would boot), but joins only later.
-    const started = await Promise.all([0, 1, 2, 3].map(() => startMl('127.0.0.1:0', files, secret)));
+    const started = await Promise.all(net.slots.map((slot) => startMl(slot.listen, files, secret, [], slot.wrap)));
     const [a, b0, d, j] = started.map((s) => s.address) as [string, string, string, string];
     let b = b0;
-    for (const s of started) ml.set(s.address, s.proc);
+    const slotOf = new Map<string, NodeSlot>();
+    started.forEach((s, i) => {
+      ml.set(s.address, s.proc);
+      slotOf.set(s.address, net.slots[i]!);
+    });
+    if (net.mode === 'netns') {
+      assert.deepEqual(started.map((s) => s.address), net.slots.map((slot) => slot.listen), 'each node listens on its own namespace address');
+      assert.equal(new Set(started.map((s) => s.address.split(':')[0])).size, 4, 'four distinct node addresses');
+    }
     const endpointsFile = join(tempDir('tabagent-scale-'), 'endpoints');
     writeFileSync(endpointsFile, '# more ML nodes, one a line\n');
     server = await startServer({
       args: ['--mode', 'supervisor', '--ml-endpoint', `${a},${b}`, '--ml-endpoint', d, '--ml-endpoints-file', endpointsFile,
-        '--ml-resolve-interval-ms', '200', '--port', String(port), '--shared-models-dir', join(sharedDir(), 'models')],
+        '--ml-resolve-interval-ms', '200', '--host', net.bindHost, '--port', String(port), '--shared-models-dir', join(sharedDir(), 'models')],
       env: { TABAGENT_ML_SECRET: secret },
     });
     c = connect(server.address);
@@ -153,7 +165,7 @@ describe('scale-out: one supervisor, several --mode ml nodes', () => {
     phase('kill');
     // A node that joins later (through the endpoints file) gets the model and receives work.
     // Node b's process starts again meanwhile, on b's address (it joins once it listens).
-    const restarting = startMl(b, files, secret);
+    const restarting = startMl(b, files, secret, [], slotOf.get(b)?.wrap);
     restarting.then((r) => ml.set(b, r.proc), () => undefined);
     writeFileSync(endpointsFile, `# more ML nodes, one a line\n${j}\n`);
     await waitModel(c, (m) => readyOn(m, j), 'the model on the joined node');
