@@ -1,6 +1,7 @@
 // The supervisor's configuration: every flag has an env fallback and a help line (like TGI's
 // launcher); parsing yields one frozen, typed object.
 import { Command, Option, InvalidArgumentError } from 'commander';
+import { isIP } from 'node:net';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { LOG_LEVELS } from '@tabagent/common';
@@ -29,6 +30,8 @@ export interface Config {
   readonly mlEndpointsFile: string;
   /** Mode supervisor: how often DNS targets (and the endpoints file) are resolved again, in ms. */
   readonly mlResolveIntervalMs: number;
+  /** DNS server ("IP:PORT") that resolves dns:/// targets; "" = the system resolver. */
+  readonly mlDnsServer: string;
   readonly mlListen: string;
   readonly cacheDir: string;
   readonly catalogFile: string;
@@ -73,6 +76,17 @@ const int = (name: string, min: number) => (raw: string): number => {
   return n;
 };
 
+/** An "IP:PORT" or "[IPv6]:PORT" DNS server address (what dns.Resolver#setServers takes). */
+const dnsServer = (raw: string): string => {
+  const m = /^(?:\[([^\]]+)\]|([^:]+)):(\d+)$/.exec(raw.trim());
+  const host = m?.[1] ?? m?.[2] ?? '';
+  const port = Number(m?.[3]);
+  if (!m || isIP(host) === 0 || !Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new InvalidArgumentError('--ml-dns-server must be IP:PORT (e.g. 10.96.0.10:53 or [fd00::a]:53)');
+  }
+  return raw.trim();
+};
+
 /** Builds the commander program that defines every flag. */
 export function buildCommand(): Command {
   const cmd = new Command('tabagent-server')
@@ -95,6 +109,7 @@ export function buildCommand(): Command {
     (v: string, prev: unknown) => (prev ? `${String(prev)},${v}` : v));
   opt('--ml-endpoints-file <file>', 'mode supervisor: file of more ML node targets, one a line, read again every --ml-resolve-interval-ms', 'TABAGENT_ML_ENDPOINTS_FILE', '');
   opt('--ml-resolve-interval-ms <ms>', 'mode supervisor: interval of resolving dns:/// targets and reading the endpoints file again', 'TABAGENT_ML_RESOLVE_INTERVAL_MS', 5000, int('--ml-resolve-interval-ms', 100));
+  opt('--ml-dns-server <ip:port>', 'mode supervisor: DNS server that resolves dns:/// targets (default: the system resolver, /etc/hosts included)', 'TABAGENT_ML_DNS_SERVER', '', dnsServer);
   opt('--ml-listen <addr>', 'where the ML service listens (mode ml): unix:/path.sock or HOST:PORT', 'TABAGENT_ML_LISTEN', '127.0.0.1:0');
   opt('--files-endpoint <addr>', `mode ml: public address of the supervisor whose ModelFiles serves the model files (both sides share ${ML_SECRET_ENV})`, 'TABAGENT_FILES_ENDPOINT', '');
   opt('--cache-dir <dir>', 'model cache folder', 'TABAGENT_CACHE_DIR', join(homedir(), '.cache', 'tabagent', 'models'));
@@ -156,6 +171,7 @@ export function parseConfig(argv: readonly string[], repoRoot?: string, env: Nod
     mlEndpoints: Object.freeze(String(o['mlEndpoint'] ?? '').split(',').map((s) => s.trim()).filter(Boolean)),
     mlEndpointsFile: o['mlEndpointsFile'] as string,
     mlResolveIntervalMs: Number(o['mlResolveIntervalMs']),
+    mlDnsServer: o['mlDnsServer'] as string,
     mlListen: o['mlListen'] as string,
     cacheDir: resolve(o['cacheDir'] as string),
     catalogFile: o['catalog'] as string,
