@@ -110,6 +110,13 @@ describe('scale-out: one supervisor, several --mode ml nodes', () => {
     const placed = await waitModel(c, (m) => [a, b, d].every((n) => readyOn(m, n)), 'the model on all three nodes');
     assert.deepEqual(placed.nodes.map((n) => n.node).sort(), [a, b, d].sort());
 
+    // GetRuntimeStatus reports every node, each with its own Runtime.Status.
+    const rt = await call(c.models, c.models.getRuntimeStatus, {});
+    assert.equal(rt.state, 'ready');
+    assert.deepEqual(rt.nodes.map((n) => [n.node, n.nodeState, n.state]), [a, b, d].sort().map((n) => [n, 'up', 'ready']));
+    for (const n of rt.nodes) assert.ok(n.runtime?.models.some((m) => m.model === FACE) && n.runtime.pid > 0, `${n.node} reports its own models`);
+    assert.equal(new Set(rt.nodes.map((n) => n.runtime?.pid)).size, 3, 'three node processes');
+
     phase('model on three nodes');
     // Spread: each node's own count of requests it ran.
     const total = 60;
@@ -161,6 +168,12 @@ describe('scale-out: one supervisor, several --mode ml nodes', () => {
     const lostView = await waitModel(c, (m) => !readyOn(m, b), 'node b shown not ready');
     assert.equal(lostView.state, ModelState.MODEL_STATE_READY, 'the model stays READY on the other nodes');
     assert.equal(lostView.nodes.find((n) => n.node === b)?.state, ModelState.MODEL_STATE_LOADING, 'b waits for its node to return');
+    const rtLost = await call(c.models, c.models.getRuntimeStatus, {});
+    const lostNode = rtLost.nodes.find((n) => n.node === b);
+    assert.equal(lostNode?.nodeState, 'down', 'the killed node is reported down');
+    assert.equal(lostNode?.runtime, undefined);
+    assert.equal(rtLost.state, 'ready', 'the server is ready while other nodes are up');
+    assert.equal(rtLost.nodes.filter((n) => n.nodeState === 'up').length, 2);
 
     phase('kill');
     // A node that joins later (through the endpoints file) gets the model and receives work.
