@@ -124,8 +124,8 @@ export function buildCommand(): Command {
   opt('--tls-cert <file>', 'PEM certificate chain: the public gRPC and HTTP listeners speak TLS (needs --tls-key)', 'TABAGENT_TLS_CERT', '');
   opt('--tls-key <file>', 'PEM private key of --tls-cert', 'TABAGENT_TLS_KEY', '');
   opt('--keep-alive <seconds>', 'default keep-alive of loaded models (-1 = forever, 0 = unload when idle)', 'TABAGENT_KEEP_ALIVE', 300, int('--keep-alive', -1));
-  opt('--max-loaded-models <n>', 'most models loaded at once (0 = no limit); least recently used idle models are evicted', 'TABAGENT_MAX_LOADED_MODELS', 0, int('--max-loaded-models', 0));
-  opt('--memory-budget-mb <mb>', 'memory budget for loaded models in MiB (0 = no limit)', 'TABAGENT_MEMORY_BUDGET_MB', 0, int('--memory-budget-mb', 0));
+  opt('--max-loaded-models <n>', 'most models loaded at once on each ML node (0 = no limit); least recently used idle models on that node are evicted', 'TABAGENT_MAX_LOADED_MODELS', 0, int('--max-loaded-models', 0));
+  opt('--memory-budget-mb <mb>', 'memory budget for the models loaded on each ML node, in MiB (0 = no limit)', 'TABAGENT_MEMORY_BUDGET_MB', 0, int('--memory-budget-mb', 0));
   opt('--preload <ids>', 'comma-separated model ids to load at start', 'TABAGENT_PRELOAD', '');
   opt('--max-restarts <n>', 'crash-loop limit: this many child failures within --restart-window mean FAILED', 'TABAGENT_MAX_RESTARTS', 5, int('--max-restarts', 1));
   opt('--restart-window <seconds>', 'window of the crash-loop limit', 'TABAGENT_RESTART_WINDOW', 60, int('--restart-window', 1));
@@ -135,7 +135,7 @@ export function buildCommand(): Command {
   opt('--health-interval-ms <ms>', 'interval of the liveness Check on the child', 'TABAGENT_HEALTH_INTERVAL_MS', 1000, int('--health-interval-ms', 50));
   opt('--shutdown-grace-ms <ms>', 'on SIGTERM, drain in-flight work this long', 'TABAGENT_SHUTDOWN_GRACE_MS', 10_000, int('--shutdown-grace-ms', 0));
   opt('--start-timeout-ms <ms>', 'a child that does not report its address this long is killed', 'TABAGENT_START_TIMEOUT_MS', 20_000, int('--start-timeout-ms', 100));
-  opt('--queue-size <n>', 'per-model queue of waiting requests; more are rejected with RESOURCE_EXHAUSTED', 'TABAGENT_QUEUE_SIZE', 64, int('--queue-size', 1));
+  opt('--queue-size <n>', 'per-model queue of outstanding requests, per ML node holding the model; more are rejected with RESOURCE_EXHAUSTED', 'TABAGENT_QUEUE_SIZE', 64, int('--queue-size', 1));
   opt('--ml-entry <file>', 'script run as the ML child (debugging; default the bundled ML service)', 'TABAGENT_ML_ENTRY', '');
   return cmd;
 }

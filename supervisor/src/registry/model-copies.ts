@@ -5,7 +5,7 @@ import type { Logger } from '@tabagent/common';
 import type { ModelManifest } from '@tabagent/protos/v1/runtime';
 import type { ChildRuntime, ChildRuntimeAccess } from '../child/child-runtime.js';
 import type { ModelRecord, ModelStatus } from './model-record.js';
-import { active, aggregate, newPlacement, placementTargets, type NodeLoad, type Placement } from './placements.js';
+import { active, aggregate, newPlacement, placementTargets, surplusCopies, type NodeLoad, type Placement } from './placements.js';
 
 /** A call's hold on its models on one node. */
 export interface Lease {
@@ -72,6 +72,27 @@ export class ModelCopies {
   targets(r: ModelRecord): string[] {
     const up = this.#d.child.ready().map((c) => c.node);
     return placementTargets(up, r.placements, this.#d.replicas(r), this.load);
+  }
+
+  /** Up nodes holding a ready copy of the model. */
+  readyCopies(r: ModelRecord): number {
+    return this.#d.child.ready().filter((c) => r.placements.get(c.node)?.state === 'ready').length;
+  }
+
+  /** Nodes holding a surplus copy (more ready copies than the replicas), idle copies only. */
+  surplus(r: ModelRecord): string[] {
+    return surplusCopies(this.#d.child.ready().map((c) => c.node), r.placements, this.#d.replicas(r), this.load);
+  }
+
+  /**
+   * Unloads one copy: it leaves the routing at once (no new call is leased to it; the caller picks
+   * only idle copies, so none is running), then its node unloads it. The model keeps its other copies.
+   */
+  async drop(r: ModelRecord, node: string, why: string): Promise<void> {
+    if (!r.placements.delete(node)) return;
+    this.settle(r);
+    this.#d.log.info({ model: r.id, node, why }, 'unloading one copy');
+    await this.#d.child.ready().find((c) => c.node === node)?.unload(r.id, this.#d.deadline());
   }
 
   async loadOn(child: ChildRuntime, r: ModelRecord, manifest: ModelManifest, errorPrefix = ''): Promise<void> {

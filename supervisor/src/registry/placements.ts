@@ -110,3 +110,19 @@ export function loadTarget(up: readonly string[], copies: ReadonlyArray<Readonly
   const held = (n: string): number => copies.filter((ps) => ps.get(n)?.state === 'ready').length;
   return [...pool].sort((a, b) => held(b) - held(a) || load.busy(a) - load.busy(b) || load.models(a) - load.models(b) || a.localeCompare(b))[0];
 }
+
+/**
+ * Nodes whose copy of a model is surplus: when more up nodes hold it ready than its replicas ask for
+ * (never for replicas 0, every node), the extra copies to unload, least busy node first, then the
+ * newest copy first. Only idle copies (no call in flight) are picked, so no call is dropped; a busy
+ * surplus copy is picked on a later pass. Copies still loading are never counted as surplus.
+ */
+export function surplusCopies(up: readonly string[], placements: ReadonlyMap<string, Placement>, replicas: number, load: NodeLoad): string[] {
+  if (replicas === 0) return [];
+  const ready = up.map((n) => placements.get(n)).filter((p): p is Placement => p?.state === 'ready');
+  const extra = ready.length - replicas;
+  if (extra <= 0) return [];
+  return ready.filter((p) => p.inFlight === 0)
+    .sort((a, b) => load.busy(a.node) - load.busy(b.node) || b.loadedAtMs - a.loadedAtMs || b.node.localeCompare(a.node))
+    .slice(0, extra).map((p) => p.node);
+}
