@@ -1,7 +1,8 @@
 // Unit tests of the per-node side of the registry over fake nodes: max-loaded, memory budget and
 // queue size hold per ML node; eviction for room unloads only the full node's copy of a model that
 // has others; a ready model does not evict to top up its replicas; and copies past a model's
-// replicas (a node came back) are trimmed, idle ones only, least busy node first, newest copy first.
+// replicas (a node came back, or the replicas went down) are retired, least busy node first, newest
+// copy first: a retired copy takes no new call and is unloaded once its running calls end.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { TabagentError } from '@tabagent/common';
@@ -130,7 +131,7 @@ describe('trimming copies past the replicas', () => {
     l.release();
   });
 
-  it('with both copies idle, unloads the newest; with both busy, waits for one to be idle (the sweeper trims it)', async () => {
+  it('with both copies idle, unloads the newest; a busy one takes no new call and is unloaded when its call ends', async () => {
     const a = await returned();
     a.models.trimSurplus();
     await flush();
@@ -138,15 +139,33 @@ describe('trimming copies past the replicas', () => {
     const b = await returned();
     const l1 = await b.models.lease({ detector: 'face' });
     const l2 = await b.models.lease({ detector: 'face' });
-    assert.notEqual(l1.node, l2.node);
+    assert.deepEqual([l1.node, l2.node].sort(), ['n1', 'n2']);
     b.models.trimSurplus();
     await flush();
     assert.deepEqual(b.nodes.nodes.map((n) => n.unloads), [[], []], 'no call is dropped');
-    l2.release();
-    await b.clock.advance(1000);
-    assert.deepEqual(b.nodes.node(l2.node).unloads, ['face'], 'the sweeper trims the copy that became idle');
-    assert.deepEqual(await on(b.models, 'face'), [l1.node]);
-    l1.release();
+    assert.deepEqual((await b.models.get('face')).nodes.map((p) => [p.node, p.state, p.inFlight]), [['n1', ModelState.MODEL_STATE_UNLOADED, 1], ['n2', READY, 1]], 'n1 (newest) drains');
+    for (let i = 0; i < 4; i++) {
+      const l = await b.models.lease({ detector: 'face' });
+      assert.equal(l.node, 'n2', 'a draining copy takes no new call, though n2 is busier');
+      l.release();
+    }
+    const onN1 = l1.node === 'n1' ? l1 : l2;
+    onN1.release();
+    await flush();
+    assert.deepEqual(b.nodes.node('n1').unloads, ['face'], 'unloaded when its last call ended');
+    assert.deepEqual(await on(b.models, 'face'), ['n2']);
+    assert.equal((await b.models.get('face')).state, 'ready');
+    (onN1 === l1 ? l2 : l1).release();
+  });
+
+  it('lowering the replicas of a loaded model retires the extra copies', async () => {
+    const { models, nodes } = setup(3);
+    await models.load('face', EVERY);
+    await models.load('face', { ...EVERY, replicas: 1 });
+    models.trimSurplus();
+    await flush();
+    assert.deepEqual(await on(models, 'face'), ['n1']);
+    assert.deepEqual(nodes.nodes.map((n) => n.unloads), [[], ['face'], ['face']]);
   });
 
   it('never trims a model on every node (replicas 0)', async () => {

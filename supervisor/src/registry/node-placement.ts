@@ -80,18 +80,19 @@ export class NodePlacement {
   }
 
   /**
-   * Unloads the copies a model has past its replicas (a node came back and got its models while
-   * their copies had moved elsewhere): idle copies only, least busy node first, newest copy first.
-   * A busy surplus copy is trimmed on a later pass, so no call is dropped.
+   * Retires the copies a model has past its replicas (a node came back and got its models while
+   * their copies had moved elsewhere, or the replicas went down): least busy node first, newest copy
+   * first. A retired copy takes no new call and is unloaded once its running calls have finished.
    */
   trimSurplus(): void {
     for (const r of this.#d.records()) {
       if (!r.wanted || r.state !== 'ready' || this.#d.loading(r.id)) continue;
       for (const node of this.#d.copies.surplus(r)) {
-        void this.#d.copies.drop(r, node, `more copies than its replicas (${this.#d.replicas(r)})`)
+        void this.#d.copies.drain(r, node, `more copies than its replicas (${this.#d.replicas(r)})`)
           .catch((err: unknown) => this.#d.log.warn({ model: r.id, node, err: (err as Error).message }, 'unloading a surplus copy failed'));
       }
     }
+    this.#d.copies.finishDrains();
   }
 
   /**

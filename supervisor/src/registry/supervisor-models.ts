@@ -217,7 +217,7 @@ export class SupervisorModels {
     r.wanted = false;
     if (r.state === 'ready' || r.state === 'loading') {
       const up = new Map(this.#o.child.ready().map((c) => [c.node, c]));
-      const held = [...r.placements.values()].filter((p) => active(p)).map((p) => up.get(p.node)).filter((c) => c !== undefined);
+      const held = [...r.placements.values()].filter((p) => active(p) || p.state === 'draining').map((p) => up.get(p.node)).filter((c) => c !== undefined);
       if (held.length === 0 && up.size === 0) await this.#o.child.whenReady(this.#o.childWaitMs).catch(() => undefined);
       await Promise.all(held.map((c) => c.unload(id, this.#deadline())));
       r.placements.clear();
@@ -245,7 +245,7 @@ export class SupervisorModels {
     this.trimSurplus();
   }
 
-  /** Unloads copies past a model's replicas (idle ones; busy ones on a later pass, every second). */
+  /** Retires copies past a model's replicas (unloaded once their running calls finish). Runs every second too. */
   trimSurplus(): void {
     this.#nodes.trimSurplus();
   }

@@ -4,7 +4,8 @@
 // through the endpoints file. A model placed on every node (replicas 0) serves calls spread over all
 // of them, counted by each node's own Runtime.Status; a node SIGKILLed under 8 concurrent clients
 // costs no unary request; the node that joins later receives work; the killed node, started again on
-// its address, gets its model back without a LoadModel call and serves again.
+// its address, gets its model back without a LoadModel call and serves again; lowering the replicas
+// under load retires the extra copies without failing a call. GetRuntimeStatus lists every node.
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -16,7 +17,7 @@ import { ModelState, type ModelInfo } from '@tabagent/protos/v1/model_management
 import { PixelFormat, TrackTask, type DeepPartial, type Frame, type TrackResponse } from '@tabagent/protos/v1/vision';
 import sharp from 'sharp';
 import { call, connect, type PublicClients } from '../support/clients.js';
-import { freePort, nodeRequests, startMl } from '../support/ml-nodes.js';
+import { freePort, nodeRequests, nodeStatus, startMl } from '../support/ml-nodes.js';
 import { nodeNetwork, type NodeSlot } from '../support/node-network.js';
 import { sharedDir, testImage } from '../support/paths.js';
 import { startServer, tempDir, type ServerUnderTest } from '../support/server-process.js';
@@ -194,6 +195,22 @@ describe('scale-out: one supervisor, several --mode ml nodes', () => {
     const afterReturn = await load(c, CLIENTS, (done) => done >= 48);
     assert.deepEqual(afterReturn.errors, []);
     assert.ok(await nodeRequests(b, secret, FACE) > 0, 'the returned node ran requests');
+
+    phase('return');
+    // Fewer replicas under load: the copies past the new count are retired (no new calls, unloaded
+    // once their running calls end) and no call fails.
+    const all = [a, b, d, j];
+    let trimmedAt = 0;
+    const busy = load(c, CLIENTS, () => trimmedAt > 0 && Date.now() - trimmedAt > 300);
+    await call(c.models, c.models.loadModel, { model: FACE, options: { devices: [], threads: 1, keepAliveSeconds: -1, replicas: 1 } });
+    const one = await waitModel(c, (m) => m.nodes.length === 1 && readyOn(m, m.nodes[0]?.node ?? ''), 'one copy left');
+    trimmedAt = Date.now();
+    const trimmed = await busy;
+    assert.deepEqual(trimmed.errors, [], 'no call failed while copies were retired');
+    assert.ok(trimmed.ok > CLIENTS, `${trimmed.ok} requests answered`);
+    const kept = one.nodes[0]?.node ?? '';
+    const loadedOn = await Promise.all(all.map(async (n) => (await nodeStatus(n, secret)).models.some((m) => m.model === FACE)));
+    assert.deepEqual(loadedOn, all.map((n) => n === kept), `only ${kept} still has the model loaded`);
     process.stdout.write(`scale-out scenario took ${Date.now() - t0} ms\n`);
   });
 });

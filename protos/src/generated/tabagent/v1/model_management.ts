@@ -290,7 +290,10 @@ export interface ModelInfo {
 export interface ModelPlacement {
   /** The node: its address, or "local" for the ML child the supervisor spawned. */
   node: string;
-  /** State of the copy: LOADING (also while its node is away), READY or FAILED. */
+  /**
+   * State of the copy: LOADING (also while its node is away), READY, FAILED, or UNLOADED while a
+   * copy past the model's replicas finishes its running calls before it is unloaded.
+   */
   state: ModelState;
   /** Device the copy runs on. */
   device: Device;
