@@ -69,24 +69,34 @@ describe('scale-out: ML nodes found through DNS', () => {
 
   it('spreads calls over the addresses a name resolves to; a record removed makes its node leave, one added makes it join', async () => {
     const t0 = Date.now();
+    const phase = (name: string): void => void process.stdout.write(`${name}: ${Date.now() - t0} ms\n`);
     dns = await startDnsResponder();
     const [mlPort, port] = await Promise.all([freePort(), freePort()]);
     const nodes = IPS.map((ip) => `${ip}:${mlPort}`);
-    const started = await Promise.all(nodes.map((n) => startMl(n, `127.0.0.1:${port}`, secret)));
-    ml.push(...started.map((s) => s.proc));
-    assert.deepEqual(started.map((s) => s.address), nodes, 'three nodes, one port, three loopback addresses');
     dns.set(NAME, IPS);
-    server = await startServer({
-      args: ['--mode', 'supervisor', '--ml-endpoint', `dns:///${NAME}:${mlPort}`, '--ml-dns-server', dns.address,
-        '--ml-resolve-interval-ms', '200', '--port', String(port)],
-      env: { TABAGENT_ML_SECRET: secret },
-    });
+    // The supervisor starts with the nodes (it attaches to each as soon as it listens).
+    const [started, srv] = await Promise.all([
+      Promise.all(nodes.map(async (n) => {
+        const s = await startMl(n, `127.0.0.1:${port}`, secret);
+        ml.push(s.proc);
+        return s;
+      })),
+      startServer({
+        args: ['--mode', 'supervisor', '--ml-endpoint', `dns:///${NAME}:${mlPort}`, '--ml-dns-server', dns.address,
+          '--ml-resolve-interval-ms', '200', '--port', String(port)],
+        env: { TABAGENT_ML_SECRET: secret },
+      }),
+    ]);
+    server = srv;
+    assert.deepEqual(started.map((s) => s.address), nodes, 'three nodes, one port, three loopback addresses');
     c = connect(server.address);
+    phase('nodes and supervisor up');
     assert.ok(dns.queries(NAME) > 0, 'the supervisor asked the DNS server');
     await call(c.models, c.models.loadModel, { model: FACE, options: { devices: [], threads: 1, keepAliveSeconds: -1, replicas: 0 } }, { timeoutMs: 120_000 });
     await waitModel(c, (m) => readyNodes(m).length === 3, 'the model on the three resolved nodes');
     assert.deepEqual(readyNodes(await call(c.models, c.models.getModel, { model: FACE })), [...nodes].sort());
 
+    phase('model on the three nodes');
     // Spread over the three, counted by each node.
     const n1 = await calls(c, 45);
     const spread = await Promise.all(nodes.map((n) => nodeRequests(n, secret, FACE)));
@@ -94,6 +104,7 @@ describe('scale-out: ML nodes found through DNS', () => {
     assert.equal(spread.reduce((x, y) => x + y, 0), n1);
     for (const k of spread) assert.ok(k >= n1 / 10, `every node took a share: ${spread.join(' / ')}`);
 
+    phase('spread');
     // The third record leaves the answer: its node leaves, and no call reaches it.
     const [, , gone] = nodes as unknown as [string, string, string];
     dns.set(NAME, IPS.slice(0, 2));
@@ -103,6 +114,7 @@ describe('scale-out: ML nodes found through DNS', () => {
     await calls(c, 24);
     assert.equal(await nodeRequests(gone, secret, FACE), before, 'a node whose record is gone runs no call');
 
+    phase('left');
     // The record comes back: the node joins, gets the model and runs calls again.
     dns.set(NAME, IPS);
     await waitModel(c, (m) => readyNodes(m).includes(gone), 'the node whose record came back');
