@@ -46,10 +46,12 @@ export class NodePlacement {
 
   /**
    * Unloads the least recently used idle models on `node` so one more of `bytes` fits there. A model
-   * with copies on other nodes loses only this copy; the models of `keep` (the call's) stay.
+   * with copies on other nodes loses only this copy; the models of `keep` (the call's) stay, and so do
+   * models with a load in progress (two loads never wait for each other's eviction).
    */
   async makeRoom(r: ModelRecord, node: string, bytes: number, keep: ReadonlySet<string> = new Set()): Promise<void> {
-    const held = nodeCopies(this.#d.records(), node).map((c) => (keep.has(c.id) ? { ...c, inFlight: c.inFlight + 1 } : c));
+    const pinned = (id: string): boolean => keep.has(id) || (id !== r.id && this.#d.loading(id));
+    const held = nodeCopies(this.#d.records(), node).map((c) => (pinned(c.id) ? { ...c, inFlight: c.inFlight + 1 } : c));
     const byId = new Map([...this.#d.records()].map((x) => [x.id, x]));
     for (const id of pickEvictions(held, r.id, bytes, this.#d.limits)) {
       const victim = byId.get(id);
