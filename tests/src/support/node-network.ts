@@ -80,21 +80,37 @@ export function sweepLeftovers(): string[] {
   return removed;
 }
 
+/** A 10.77.N.0/24 no interface here uses yet (N starts from the process id). */
+function freeSubnet(pid: number): string {
+  const used = ip(['-o', '-4', 'addr', 'show']);
+  for (let k = 0; k < 250; k++) {
+    const subnet = `10.77.${(pid + k) % 250}`;
+    if (!used.includes(` ${subnet}.`)) return subnet;
+  }
+  throw new Error('no free 10.77.N.0/24 subnet');
+}
+
 /** Loopback slots: every node on 127.0.0.1, any free port. */
 function loopback(count: number): NodeNetwork {
   const slots = Array.from({ length: count }, () => ({ ip: '127.0.0.1', listen: '127.0.0.1:0', wrap: [] }));
   return { mode: 'loopback', hostIp: '127.0.0.1', bindHost: '127.0.0.1', slots, cleanup: () => undefined };
 }
 
-/** Whether this process may make network namespaces (root, and `ip netns add` works). */
+/** Whether this process may make network namespaces and run node in one (root, `ip netns` works). */
 function canUseNamespaces(probe: string): boolean {
   if (process.getuid?.() !== 0) return false;
   try {
     ip(['netns', 'add', probe]);
-    ip(['netns', 'del', probe]);
+  } catch {
+    return false;
+  }
+  try {
+    execFileSync('ip', ['netns', 'exec', probe, process.execPath, '-e', '0'], { stdio: 'ignore', timeout: 10_000 });
     return true;
   } catch {
     return false;
+  } finally {
+    quietly(() => ip(['netns', 'del', probe]));
   }
 }
 
@@ -107,17 +123,21 @@ export function nodeNetwork(count: number, log: (line: string) => void = (l) => 
   }
   const swept = sweepLeftovers();
   if (swept.length > 0) log(`node network: removed leftovers of an earlier run: ${swept.join(', ')}`);
-  const subnet = `10.77.${pid % 250}`;
+  const subnet = freeSubnet(pid);
   const bridge = `${BRIDGE_PREFIX}${pid}`;
+  // Only what this call made is removed (names and the bridge).
   const names: string[] = [];
+  const made = { bridge: false };
   const cleanup = (): void => {
     for (const n of names.splice(0)) quietly(() => ip(['netns', 'del', n]));
-    quietly(() => ip(['link', 'del', bridge]));
+    if (made.bridge) quietly(() => ip(['link', 'del', bridge]));
+    made.bridge = false;
     process.off('exit', cleanup);
   };
   process.on('exit', cleanup);
   try {
     ip(['link', 'add', bridge, 'type', 'bridge']);
+    made.bridge = true;
     ip(['addr', 'add', `${subnet}.1/24`, 'dev', bridge]);
     ip(['link', 'set', bridge, 'up']);
     const slots = Array.from({ length: count }, (_, i): NodeSlot => {
