@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { MODEL_IDS } from '@tabagent/common';
@@ -94,6 +94,10 @@ describe('scale-out: one supervisor, several --mode ml nodes', () => {
     if (net.mode === 'netns') {
       assert.deepEqual(started.map((s) => s.address), net.slots.map((slot) => slot.listen), 'each node listens on its own namespace address');
       assert.equal(new Set(started.map((s) => s.address.split(':')[0])).size, 4, 'four distinct node addresses');
+      // The process a kill hits is node itself (ip netns exec execs it), each in a network namespace of its own.
+      const netns = (pid: number | string): string => readlinkSync(`/proc/${pid}/ns/net`);
+      for (const s of started) assert.equal(readFileSync(`/proc/${s.proc.pid}/comm`, 'utf8').trim(), 'node');
+      assert.equal(new Set([netns('self'), ...started.map((s) => netns(s.proc.pid ?? 0))]).size, 5, 'five network namespaces: the supervisor\'s and one per node');
     }
     const endpointsFile = join(tempDir('tabagent-scale-'), 'endpoints');
     writeFileSync(endpointsFile, '# more ML nodes, one a line\n');
