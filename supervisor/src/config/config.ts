@@ -105,7 +105,7 @@ export function buildCommand(): Command {
   opt('--http-host <host>', 'address of the HTTP API (OpenAI-compatible routes, /healthz, /readyz)', 'TABAGENT_HTTP_HOST', '127.0.0.1');
   opt('--http-port <port>', 'port of the HTTP API (0 = any free port)', 'TABAGENT_HTTP_PORT', 8080, int('--http-port', 0));
   cmd.addOption(new Option('--no-http', 'turn the HTTP API off').env('TABAGENT_NO_HTTP'));
-  opt('--ml-endpoint <addr>', 'mode supervisor: ML node(s) to attach to: HOST:PORT, dns:///NAME:PORT (every address the name resolves to, e.g. a headless Service), comma-separated and/or repeated', 'TABAGENT_ML_ENDPOINT', '',
+  opt('--ml-endpoint <addr>', 'mode supervisor: ML node(s) to attach to: HOST:PORT, dns:///NAME:PORT (every address the name resolves to, e.g. a headless Service; dns://IP[:PORT]/NAME:PORT asks that DNS server), comma-separated and/or repeated', 'TABAGENT_ML_ENDPOINT', '',
     (v: string, prev: unknown) => (prev ? `${String(prev)},${v}` : v));
   opt('--ml-endpoints-file <file>', 'mode supervisor: file of more ML node targets, one a line, read again every --ml-resolve-interval-ms', 'TABAGENT_ML_ENDPOINTS_FILE', '');
   opt('--ml-resolve-interval-ms <ms>', 'mode supervisor: interval of resolving dns:/// targets and reading the endpoints file again', 'TABAGENT_ML_RESOLVE_INTERVAL_MS', 5000, int('--ml-resolve-interval-ms', 100));

@@ -41,7 +41,10 @@ export interface EndpointResolverOptions {
   /** A file of more endpoints, read again at every refresh ("" = none). */
   readonly file: string;
   readonly intervalMs: number;
+  /** Resolver of names without a DNS server of their own (default: the system resolver). */
   readonly resolve?: HostResolver;
+  /** Resolver asking one DNS server, for `dns://SERVER/name:port` (default: dnsServerResolver). */
+  readonly serverResolver?: (server: string) => HostResolver;
   readonly log: Logger;
   /** Runs with the sorted address list whenever it changes. */
   readonly onChange: (addresses: readonly string[]) => void;
@@ -56,6 +59,8 @@ export class EndpointResolver {
   readonly #known = new Map<string, string[]>();
   /** The targets of the last good read of the file. */
   #lastFile: EndpointTarget[] = [];
+  /** One resolver per DNS server named in a target. */
+  readonly #servers = new Map<string, HostResolver>();
   #current = '';
   #stop: () => void = () => undefined;
   #refreshing: Promise<void> | undefined;
@@ -116,11 +121,21 @@ export class EndpointResolver {
     }
   }
 
+  #resolverOf(server: string): HostResolver {
+    if (!server) return this.#o.resolve ?? systemResolver;
+    let r = this.#servers.get(server);
+    if (!r) {
+      r = (this.#o.serverResolver ?? dnsServerResolver)(server);
+      this.#servers.set(server, r);
+    }
+    return r;
+  }
+
   async #addressesOf(t: EndpointTarget): Promise<string[]> {
     if (t.kind === 'address') return [t.address];
-    const key = `dns:${t.host}:${t.port}`;
+    const key = `dns:${t.server}/${t.host}:${t.port}`;
     try {
-      const ips = await (this.#o.resolve ?? systemResolver)(t.host);
+      const ips = await this.#resolverOf(t.server)(t.host);
       const out = ips.map((ip) => joinHostPort(ip, t.port));
       this.#known.set(key, out);
       return out;
