@@ -100,7 +100,9 @@ export class ModelCopies {
   finishDrains(): void {
     for (const r of this.#d.records()) {
       for (const p of [...r.placements.values()]) {
-        if (p.state === 'draining' && p.inFlight === 0) void this.drop(r, p.node, 'its last call finished').catch((err: unknown) => this.#d.log.warn({ model: r.id, node: p.node, err: (err as Error).message }, 'unloading a retired copy failed'));
+        if (p.state !== 'draining' || p.inFlight > 0) continue;
+        void this.drop(r, p.node, 'its last call finished')
+          .catch((err: unknown) => this.#d.log.warn({ model: r.id, node: p.node, err: (err as Error).message }, 'unloading a retired copy failed'));
       }
     }
   }

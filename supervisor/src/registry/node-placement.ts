@@ -64,7 +64,7 @@ export class NodePlacement {
 
   /**
    * A node (re)started and is about to count as ready: loads on it every wanted model that it held
-   * before, that asks for every node, or whose replicas are short.
+   * before (a copy being retired excepted), that asks for every node, or whose replicas are short.
    */
   async reloadAll(child: ChildRuntime): Promise<void> {
     for (const r of this.#d.records()) {
@@ -72,7 +72,8 @@ export class NodePlacement {
       if (!r.wanted || !manifest) continue;
       const replicas = this.#d.replicas(r);
       const others = [...r.placements.values()].filter((p) => p.node !== child.node && active(p)).length;
-      if (!r.placements.has(child.node) && replicas !== 0 && others >= replicas) continue;
+      const held = r.placements.get(child.node);
+      if ((!held || held.state === 'draining') && replicas !== 0 && others >= replicas) continue;
       try {
         await this.#d.copies.loadOn(child, r, manifest, 'reload after child restart failed: ');
       } catch {
