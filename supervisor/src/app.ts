@@ -22,7 +22,7 @@ import { SupervisorModels, type AcquireKind } from './registry/supervisor-models
 import { realClock } from './child/clock.js';
 import { NodePool } from './nodes/node-pool.js';
 import { poolRuntimeStatus } from './nodes/pool-status.js';
-import { EndpointResolver } from './nodes/resolver.js';
+import { EndpointResolver, dnsServerResolver } from './nodes/resolver.js';
 import { loadCatalog } from './registry/catalog-setup.js';
 import { InFlightCalls } from './drain.js';
 import { ModelStore } from './store/store.js';
@@ -138,6 +138,7 @@ export async function startSupervisor(config: Config, log: Logger): Promise<Supe
   });
   const resolver = config.mode === 'supervisor' ? new EndpointResolver({
     endpoints: config.mlEndpoints, file: config.mlEndpointsFile, intervalMs: config.mlResolveIntervalMs, log,
+    ...(config.mlDnsServer ? { resolve: dnsServerResolver(config.mlDnsServer) } : {}),
     onChange: (addresses) => nodes.setAddresses(addresses),
   }) : undefined;
   if (resolver) await resolver.start();

@@ -5,7 +5,7 @@ import type { GrpcChildLink } from './child-link.js';
 import type { ChildSupervisor } from './child-supervisor.js';
 
 /** Asks the ready child for its status (short deadline); lifecycle fields are always filled. */
-export async function runtimeStatus(child: ChildSupervisor<GrpcChildLink>): Promise<GetRuntimeStatusResponse> {
+export async function runtimeStatus(child: ChildSupervisor<GrpcChildLink>): Promise<Omit<GetRuntimeStatusResponse, 'nodes'>> {
   const link = child.link;
   const base = { state: child.state, restarts: Math.max(0, child.generation - 1), lastError: child.lastError };
   if (!link) return { ...base, runtime: undefined };

@@ -1,6 +1,7 @@
 // The supervisor's configuration: every flag has an env fallback and a help line (like TGI's
 // launcher); parsing yields one frozen, typed object.
 import { Command, Option, InvalidArgumentError } from 'commander';
+import { isIP } from 'node:net';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { LOG_FORMATS, LOG_LEVELS, type LogFormatChoice } from '@tabagent/common';
@@ -29,6 +30,8 @@ export interface Config {
   readonly mlEndpointsFile: string;
   /** Mode supervisor: how often DNS targets (and the endpoints file) are resolved again, in ms. */
   readonly mlResolveIntervalMs: number;
+  /** DNS server ("IP:PORT") that resolves dns:/// targets; "" = the system resolver. */
+  readonly mlDnsServer: string;
   readonly mlListen: string;
   readonly cacheDir: string;
   readonly catalogFile: string;
@@ -75,6 +78,17 @@ const int = (name: string, min: number) => (raw: string): number => {
   return n;
 };
 
+/** An "IP:PORT" or "[IPv6]:PORT" DNS server address (what dns.Resolver#setServers takes). */
+const dnsServer = (raw: string): string => {
+  const m = /^(?:\[([^\]]+)\]|([^:]+)):(\d+)$/.exec(raw.trim());
+  const host = m?.[1] ?? m?.[2] ?? '';
+  const port = Number(m?.[3]);
+  if (!m || isIP(host) === 0 || !Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new InvalidArgumentError('--ml-dns-server must be IP:PORT (e.g. 10.96.0.10:53 or [fd00::a]:53)');
+  }
+  return raw.trim();
+};
+
 /** Builds the commander program that defines every flag. */
 export function buildCommand(): Command {
   const cmd = new Command('tabagent-server')
@@ -93,10 +107,11 @@ export function buildCommand(): Command {
   opt('--http-host <host>', 'address of the HTTP API (OpenAI-compatible routes, /healthz, /readyz)', 'TABAGENT_HTTP_HOST', '127.0.0.1');
   opt('--http-port <port>', 'port of the HTTP API (0 = any free port)', 'TABAGENT_HTTP_PORT', 8080, int('--http-port', 0));
   cmd.addOption(new Option('--no-http', 'turn the HTTP API off').env('TABAGENT_NO_HTTP'));
-  opt('--ml-endpoint <addr>', 'mode supervisor: ML node(s) to attach to: HOST:PORT, dns:///NAME:PORT (every address the name resolves to, e.g. a headless Service), comma-separated and/or repeated', 'TABAGENT_ML_ENDPOINT', '',
+  opt('--ml-endpoint <addr>', 'mode supervisor: ML node(s) to attach to: HOST:PORT, dns:///NAME:PORT (every address the name resolves to, e.g. a headless Service; dns://IP[:PORT]/NAME:PORT asks that DNS server), comma-separated and/or repeated', 'TABAGENT_ML_ENDPOINT', '',
     (v: string, prev: unknown) => (prev ? `${String(prev)},${v}` : v));
   opt('--ml-endpoints-file <file>', 'mode supervisor: file of more ML node targets, one a line, read again every --ml-resolve-interval-ms', 'TABAGENT_ML_ENDPOINTS_FILE', '');
   opt('--ml-resolve-interval-ms <ms>', 'mode supervisor: interval of resolving dns:/// targets and reading the endpoints file again', 'TABAGENT_ML_RESOLVE_INTERVAL_MS', 5000, int('--ml-resolve-interval-ms', 100));
+  opt('--ml-dns-server <ip:port>', 'mode supervisor: DNS server that resolves dns:/// targets (default: the system resolver, /etc/hosts included)', 'TABAGENT_ML_DNS_SERVER', '', dnsServer);
   opt('--ml-listen <addr>', 'where the ML service listens (mode ml): unix:/path.sock or HOST:PORT', 'TABAGENT_ML_LISTEN', '127.0.0.1:0');
   opt('--files-endpoint <addr>', `mode ml: public address of the supervisor whose ModelFiles serves the model files (both sides share ${ML_SECRET_ENV})`, 'TABAGENT_FILES_ENDPOINT', '');
   opt('--cache-dir <dir>', 'model cache folder', 'TABAGENT_CACHE_DIR', join(homedir(), '.cache', 'tabagent', 'models'));
@@ -112,8 +127,8 @@ export function buildCommand(): Command {
   opt('--tls-cert <file>', 'PEM certificate chain: the public gRPC and HTTP listeners speak TLS (needs --tls-key)', 'TABAGENT_TLS_CERT', '');
   opt('--tls-key <file>', 'PEM private key of --tls-cert', 'TABAGENT_TLS_KEY', '');
   opt('--keep-alive <seconds>', 'default keep-alive of loaded models (-1 = forever, 0 = unload when idle)', 'TABAGENT_KEEP_ALIVE', 300, int('--keep-alive', -1));
-  opt('--max-loaded-models <n>', 'most models loaded at once (0 = no limit); least recently used idle models are evicted', 'TABAGENT_MAX_LOADED_MODELS', 0, int('--max-loaded-models', 0));
-  opt('--memory-budget-mb <mb>', 'memory budget for loaded models in MiB (0 = no limit)', 'TABAGENT_MEMORY_BUDGET_MB', 0, int('--memory-budget-mb', 0));
+  opt('--max-loaded-models <n>', 'most models loaded at once on each ML node (0 = no limit); least recently used idle models on that node are evicted', 'TABAGENT_MAX_LOADED_MODELS', 0, int('--max-loaded-models', 0));
+  opt('--memory-budget-mb <mb>', 'memory budget for the models loaded on each ML node, in MiB (0 = no limit)', 'TABAGENT_MEMORY_BUDGET_MB', 0, int('--memory-budget-mb', 0));
   opt('--preload <ids>', 'comma-separated model ids to load at start', 'TABAGENT_PRELOAD', '');
   opt('--max-restarts <n>', 'crash-loop limit: this many child failures within --restart-window mean FAILED', 'TABAGENT_MAX_RESTARTS', 5, int('--max-restarts', 1));
   opt('--restart-window <seconds>', 'window of the crash-loop limit', 'TABAGENT_RESTART_WINDOW', 60, int('--restart-window', 1));
@@ -123,7 +138,7 @@ export function buildCommand(): Command {
   opt('--health-interval-ms <ms>', 'interval of the liveness Check on the child', 'TABAGENT_HEALTH_INTERVAL_MS', 1000, int('--health-interval-ms', 50));
   opt('--shutdown-grace-ms <ms>', 'on SIGTERM, drain in-flight work this long', 'TABAGENT_SHUTDOWN_GRACE_MS', 10_000, int('--shutdown-grace-ms', 0));
   opt('--start-timeout-ms <ms>', 'a child that does not report its address this long is killed', 'TABAGENT_START_TIMEOUT_MS', 20_000, int('--start-timeout-ms', 100));
-  opt('--queue-size <n>', 'per-model queue of waiting requests; more are rejected with RESOURCE_EXHAUSTED', 'TABAGENT_QUEUE_SIZE', 64, int('--queue-size', 1));
+  opt('--queue-size <n>', 'per-model queue of outstanding requests, per ML node holding the model; more are rejected with RESOURCE_EXHAUSTED', 'TABAGENT_QUEUE_SIZE', 64, int('--queue-size', 1));
   opt('--ml-entry <file>', 'script run as the ML child (debugging; default the bundled ML service)', 'TABAGENT_ML_ENTRY', '');
   return cmd;
 }
@@ -159,6 +174,7 @@ export function parseConfig(argv: readonly string[], repoRoot?: string, env: Nod
     mlEndpoints: Object.freeze(String(o['mlEndpoint'] ?? '').split(',').map((s) => s.trim()).filter(Boolean)),
     mlEndpointsFile: o['mlEndpointsFile'] as string,
     mlResolveIntervalMs: Number(o['mlResolveIntervalMs']),
+    mlDnsServer: o['mlDnsServer'] as string,
     mlListen: o['mlListen'] as string,
     cacheDir: resolve(o['cacheDir'] as string),
     catalogFile: o['catalog'] as string,

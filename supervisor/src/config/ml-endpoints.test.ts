@@ -33,4 +33,20 @@ describe('--ml-endpoint', () => {
       process.stderr.write = stderr;
     }
   });
+
+  it('--ml-dns-server takes IP:PORT (env TABAGENT_ML_DNS_SERVER) and refuses anything else, naming the flag', () => {
+    const base = ['--mode', 'supervisor', '--ml-endpoint', 'dns:///tabagent-ml:50052'];
+    assert.equal(parseConfig(base, undefined, secret).mlDnsServer, '');
+    assert.equal(parseConfig([...base, '--ml-dns-server', '10.96.0.10:53'], undefined, secret).mlDnsServer, '10.96.0.10:53');
+    assert.equal(parseConfig([...base, '--ml-dns-server', '[fd00::a]:5353'], undefined, secret).mlDnsServer, '[fd00::a]:5353');
+    const stderr = process.stderr.write;
+    process.stderr.write = () => true;
+    try {
+      for (const bad of ['kube-dns:53', '10.96.0.10', '10.96.0.10:0', '10.96.0.10:70000']) {
+        assert.throws(() => parseConfig([...base, '--ml-dns-server', bad], undefined, secret), /--ml-dns-server must be IP:PORT/, bad);
+      }
+    } finally {
+      process.stderr.write = stderr;
+    }
+  });
 });

@@ -17,15 +17,17 @@ describe('endpoint targets', () => {
     assert.deepEqual(splitEndpoints(['a:1, b:2', ' ', 'c:3']), ['a:1', 'b:2', 'c:3']);
     assert.deepEqual(parseEndpoint('10.0.0.5:50052'), { kind: 'address', address: '10.0.0.5:50052' });
     assert.deepEqual(parseEndpoint('unix:/run/ml.sock'), { kind: 'address', address: 'unix:/run/ml.sock' });
-    assert.deepEqual(parseEndpoint('dns:///tabagent-ml:50052'), { kind: 'dns', host: 'tabagent-ml', port: 50052 });
-    assert.deepEqual(parseEndpoint('dns://8.8.8.8/ml.default.svc:7'), { kind: 'dns', host: 'ml.default.svc', port: 7 });
-    assert.deepEqual(parseEndpoint('dns:[::1]:9'), { kind: 'dns', host: '::1', port: 9 });
+    assert.deepEqual(parseEndpoint('dns:///tabagent-ml:50052'), { kind: 'dns', host: 'tabagent-ml', port: 50052, server: '' });
+    assert.deepEqual(parseEndpoint('dns://8.8.8.8/ml.default.svc:7'), { kind: 'dns', host: 'ml.default.svc', port: 7, server: '8.8.8.8:53' });
+    assert.deepEqual(parseEndpoint('dns://10.96.0.10:5353/ml:7'), { kind: 'dns', host: 'ml', port: 7, server: '10.96.0.10:5353' });
+    assert.deepEqual(parseEndpoint('dns://[fd00::a]/ml:7'), { kind: 'dns', host: 'ml', port: 7, server: '[fd00::a]:53' });
+    assert.deepEqual(parseEndpoint('dns:[::1]:9'), { kind: 'dns', host: '::1', port: 9, server: '' });
     assert.equal(joinHostPort('fd00::3', 50052), '[fd00::3]:50052');
     assert.equal(joinHostPort('10.1.2.3', 50052), '10.1.2.3:50052');
   });
 
   it('refuses a target without a port, naming the flag', () => {
-    for (const bad of ['tabagent-ml', 'dns:///tabagent-ml', 'dns:///ml:0', 'dns:///ml:99999']) {
+    for (const bad of ['tabagent-ml', 'dns:///tabagent-ml', 'dns:///ml:0', 'dns:///ml:99999', 'dns://kube-dns/ml:7', 'dns://10.0.0.1:0/ml:7']) {
       assert.throws(() => parseEndpoint(bad), (e: Error & { field?: string }) => e.field === 'ml-endpoint' && e.message.includes(bad), bad);
     }
   });
@@ -68,6 +70,21 @@ describe('EndpointResolver', () => {
     answers.set('tabagent-ml', ['10.0.0.2']);
     await tick();
     assert.deepEqual(seen.at(-1), ['10.0.0.2:50052', '10.9.9.9:50052']);
+    r.stop();
+  });
+
+  it('asks the DNS server a dns://SERVER/ target names, and the default resolver for the others', async () => {
+    const asked: string[] = [];
+    const seen: string[][] = [];
+    const r = new EndpointResolver({
+      endpoints: ['dns://10.96.0.10/ml:7', 'dns:///ml:8'], file: '', intervalMs: 1000, log, onChange: (a) => seen.push([...a]),
+      resolve: async (host) => (asked.push(`default ${host}`), ['10.0.0.1']),
+      serverResolver: (server) => async (host) => (asked.push(`${server} ${host}`), ['10.0.0.2']),
+      every: () => () => undefined,
+    });
+    await r.start();
+    assert.deepEqual(asked.sort(), ['10.96.0.10:53 ml', 'default ml']);
+    assert.deepEqual(seen, [['10.0.0.1:8', '10.0.0.2:7']]);
     r.stop();
   });
 

@@ -3,7 +3,7 @@
 // go behind a headless Service) and the file is read again, so nodes can be added and removed while
 // running. A failed lookup keeps the addresses that name had: a DNS blip never drops live nodes.
 import { readFile } from 'node:fs/promises';
-import { lookup } from 'node:dns/promises';
+import { lookup, Resolver } from 'node:dns/promises';
 import type { Logger } from '@tabagent/common';
 import { joinHostPort, parseEndpoint, splitEndpoints, type EndpointTarget } from './endpoints.js';
 
@@ -13,13 +13,38 @@ export type HostResolver = (host: string) => Promise<string[]>;
 /** Every address of a name (A and AAAA, /etc/hosts included), like gRPC's dns resolver. */
 export const systemResolver: HostResolver = async (host) => (await lookup(host, { all: true })).map((a) => a.address);
 
+/** Lookup timeout and tries of a dedicated DNS server (a blip keeps the last addresses anyway). */
+const DNS_TIMEOUT_MS = 1_000;
+const DNS_TRIES = 2;
+
+/**
+ * Every A and AAAA record of a name, asked of one DNS server ("IP:PORT"), as gRPC's dns resolver
+ * asks the authority of `dns://SERVER/name:port`. A name that exists with no address record
+ * (NODATA) has no nodes; any other failure is an error (the caller keeps the last addresses).
+ */
+export function dnsServerResolver(server: string): HostResolver {
+  const r = new Resolver({ timeout: DNS_TIMEOUT_MS, tries: DNS_TRIES });
+  r.setServers([server]);
+  return async (host) => {
+    const [v4, v6] = await Promise.allSettled([r.resolve4(host), r.resolve6(host)]);
+    const ips = [v4, v6].flatMap((x) => (x.status === 'fulfilled' ? x.value : []));
+    const failed = [v4, v6].filter((x): x is PromiseRejectedResult => x.status === 'rejected');
+    if (ips.length > 0 || failed.every((x) => (x.reason as { code?: string }).code === 'ENODATA')) return ips;
+    const err = failed.find((x) => (x.reason as { code?: string }).code !== 'ENODATA')?.reason as unknown;
+    throw err instanceof Error ? err : new Error(`no address for ${host}`);
+  };
+}
+
 /** Options of EndpointResolver. */
 export interface EndpointResolverOptions {
   readonly endpoints: readonly string[];
   /** A file of more endpoints, read again at every refresh ("" = none). */
   readonly file: string;
   readonly intervalMs: number;
+  /** Resolver of names without a DNS server of their own (default: the system resolver). */
   readonly resolve?: HostResolver;
+  /** Resolver asking one DNS server, for `dns://SERVER/name:port` (default: dnsServerResolver). */
+  readonly serverResolver?: (server: string) => HostResolver;
   readonly log: Logger;
   /** Runs with the sorted address list whenever it changes. */
   readonly onChange: (addresses: readonly string[]) => void;
@@ -34,6 +59,8 @@ export class EndpointResolver {
   readonly #known = new Map<string, string[]>();
   /** The targets of the last good read of the file. */
   #lastFile: EndpointTarget[] = [];
+  /** One resolver per DNS server named in a target. */
+  readonly #servers = new Map<string, HostResolver>();
   #current = '';
   #stop: () => void = () => undefined;
   #refreshing: Promise<void> | undefined;
@@ -94,11 +121,21 @@ export class EndpointResolver {
     }
   }
 
+  #resolverOf(server: string): HostResolver {
+    if (!server) return this.#o.resolve ?? systemResolver;
+    let r = this.#servers.get(server);
+    if (!r) {
+      r = (this.#o.serverResolver ?? dnsServerResolver)(server);
+      this.#servers.set(server, r);
+    }
+    return r;
+  }
+
   async #addressesOf(t: EndpointTarget): Promise<string[]> {
     if (t.kind === 'address') return [t.address];
-    const key = `dns:${t.host}:${t.port}`;
+    const key = `dns:${t.server}/${t.host}:${t.port}`;
     try {
-      const ips = await (this.#o.resolve ?? systemResolver)(t.host);
+      const ips = await this.#resolverOf(t.server)(t.host);
       const out = ips.map((ip) => joinHostPort(ip, t.port));
       this.#known.set(key, out);
       return out;

@@ -107,3 +107,24 @@ export class FakeRuntime implements ChildRuntime, ChildRuntimeAccess {
     return { models: [], rssBytes: 0, heapUsedBytes: 0, gpuMemoryBytes: undefined, runtimeVersions: {}, availableProviders: ['cpu'], pid: this.pid, uptimeSeconds: 0, embedBatches: [] };
   }
 }
+
+/** Nodes n1..nN, each a FakeRuntime; the ones not `available` are not ready. */
+export class FakeNodes implements ChildRuntimeAccess {
+  readonly nodes: FakeRuntime[];
+  constructor(n: number) {
+    this.nodes = Array.from({ length: n }, (_, i) => new FakeRuntime(100 + i, `n${i + 1}`));
+  }
+  node(id: string): FakeRuntime {
+    const n = this.nodes.find((x) => x.node === id);
+    if (!n) throw new Error(`no node ${id}`);
+    return n;
+  }
+  ready(): ChildRuntime[] {
+    return this.nodes.filter((n) => n.available);
+  }
+  async whenReady(): Promise<ChildRuntime> {
+    const n = this.ready()[0];
+    if (!n) throw Object.assign(new Error('no ML node ready'), { code: 'TA_ERR_CHILD_UNAVAILABLE' });
+    return n;
+  }
+}

@@ -5,7 +5,7 @@ import type { Logger } from '@tabagent/common';
 import type { ModelManifest } from '@tabagent/protos/v1/runtime';
 import type { ChildRuntime, ChildRuntimeAccess } from '../child/child-runtime.js';
 import type { ModelRecord, ModelStatus } from './model-record.js';
-import { active, aggregate, newPlacement, placementTargets, type NodeLoad, type Placement } from './placements.js';
+import { active, aggregate, newPlacement, placementTargets, surplusCopies, type NodeLoad, type Placement } from './placements.js';
 
 /** A call's hold on its models on one node. */
 export interface Lease {
@@ -74,6 +74,50 @@ export class ModelCopies {
     return placementTargets(up, r.placements, this.#d.replicas(r), this.load);
   }
 
+  /** Up nodes holding a ready copy of the model. */
+  readyCopies(r: ModelRecord): number {
+    return this.#d.child.ready().filter((c) => r.placements.get(c.node)?.state === 'ready').length;
+  }
+
+  /** Nodes holding a surplus copy (more ready copies than the replicas), least busy then newest first. */
+  surplus(r: ModelRecord): string[] {
+    return surplusCopies(this.#d.child.ready().map((c) => c.node), r.placements, this.#d.replicas(r), this.load);
+  }
+
+  /**
+   * Retires a surplus copy without dropping a call: it takes no new call from now on (DRAINING) and
+   * is unloaded as soon as the calls running on it have finished (at once when there are none).
+   */
+  async drain(r: ModelRecord, node: string, why: string): Promise<void> {
+    const p = r.placements.get(node);
+    if (p?.state !== 'ready') return;
+    this.place(r, node, { state: 'draining' });
+    this.#d.log.info({ model: r.id, node, why, inFlight: p.inFlight }, 'retiring one copy');
+    if (p.inFlight === 0) await this.drop(r, node, why);
+  }
+
+  /** Unloads the draining copies whose calls have all finished. */
+  finishDrains(): void {
+    for (const r of this.#d.records()) {
+      for (const p of [...r.placements.values()]) {
+        if (p.state !== 'draining' || p.inFlight > 0) continue;
+        void this.drop(r, p.node, 'its last call finished')
+          .catch((err: unknown) => this.#d.log.warn({ model: r.id, node: p.node, err: (err as Error).message }, 'unloading a retired copy failed'));
+      }
+    }
+  }
+
+  /**
+   * Unloads one copy: it leaves the routing at once (no new call is leased to it; callers pick only
+   * copies with no call running), then its node unloads it. The model keeps its other copies.
+   */
+  async drop(r: ModelRecord, node: string, why: string): Promise<void> {
+    if (!r.placements.delete(node)) return;
+    this.settle(r);
+    this.#d.log.info({ model: r.id, node, why }, 'unloading one copy');
+    await this.#d.child.ready().find((c) => c.node === node)?.unload(r.id, this.#d.deadline());
+  }
+
   async loadOn(child: ChildRuntime, r: ModelRecord, manifest: ModelManifest, errorPrefix = ''): Promise<void> {
     this.place(r, child.node, { state: 'loading', lastError: '' });
     let res;
@@ -136,6 +180,7 @@ export class ModelCopies {
         released = true;
         this.#busy.set(node, (this.#busy.get(node) ?? 1) - 1);
         for (const p of copies) p.inFlight = Math.max(0, p.inFlight - 1);
+        if (copies.some((p) => p.state === 'draining' && p.inFlight === 0)) this.finishDrains();
         releaseModels();
       },
     };

@@ -7,33 +7,11 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ModelState } from '@tabagent/protos/v1/model_management';
 import { pino } from 'pino';
-import type { ChildRuntime, ChildRuntimeAccess } from '../child/child-runtime.js';
 import { FakeClock } from '../child/fakes.test-support.js';
-import { FakeCache, FakeRuntime } from './fakes.test-support.js';
+import { FakeCache, FakeNodes, FakeRuntime } from './fakes.test-support.js';
 import { SupervisorModels } from './supervisor-models.js';
 
 const { MODEL_STATE_LOADING: LOADING, MODEL_STATE_READY: READY } = ModelState;
-
-/** Nodes n1..nN, each a FakeRuntime; `down` ones are not ready. */
-class FakeNodes implements ChildRuntimeAccess {
-  readonly nodes: FakeRuntime[];
-  constructor(n: number) {
-    this.nodes = Array.from({ length: n }, (_, i) => new FakeRuntime(100 + i, `n${i + 1}`));
-  }
-  node(id: string): FakeRuntime {
-    const n = this.nodes.find((x) => x.node === id);
-    assert.ok(n);
-    return n;
-  }
-  ready(): ChildRuntime[] {
-    return this.nodes.filter((n) => n.available);
-  }
-  async whenReady(): Promise<ChildRuntime> {
-    const n = this.ready()[0];
-    if (!n) throw Object.assign(new Error('no ML node ready'), { code: 'TA_ERR_CHILD_UNAVAILABLE' });
-    return n;
-  }
-}
 
 function setup(n: number) {
   const cache = new FakeCache().add('face', 'face-detection', 1024).add('mesh', 'face-mesh', 2048).add('pose', 'pose-detection', 4096);

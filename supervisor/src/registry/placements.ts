@@ -5,8 +5,11 @@
 import { Device } from '@tabagent/protos/v1/common';
 import { ModelState, type ModelPlacement } from '@tabagent/protos/v1/model_management';
 
-/** States of one copy. "lost": its node went away; the copy is reloaded when the node returns. */
-export type PlacementState = 'loading' | 'ready' | 'lost' | 'failed';
+/**
+ * States of one copy. "lost": its node went away; the copy is reloaded when the node returns.
+ * "draining": a surplus copy that takes no new call and is unloaded once its calls have finished.
+ */
+export type PlacementState = 'loading' | 'ready' | 'lost' | 'failed' | 'draining';
 
 /** One model's copy on one node (mutable, owned by SupervisorModels). */
 /** What a load reported (a copy's, and the model's from its oldest ready copy), and the last error. */
@@ -43,6 +46,7 @@ const WIRE: Readonly<Record<PlacementState, ModelState>> = {
   lost: ModelState.MODEL_STATE_LOADING,
   ready: ModelState.MODEL_STATE_READY,
   failed: ModelState.MODEL_STATE_FAILED,
+  draining: ModelState.MODEL_STATE_UNLOADED,
 };
 
 /** Views of the copies, in node order. */
@@ -109,4 +113,19 @@ export function loadTarget(up: readonly string[], copies: ReadonlyArray<Readonly
   const pool = others.length > 0 ? others : up;
   const held = (n: string): number => copies.filter((ps) => ps.get(n)?.state === 'ready').length;
   return [...pool].sort((a, b) => held(b) - held(a) || load.busy(a) - load.busy(b) || load.models(a) - load.models(b) || a.localeCompare(b))[0];
+}
+
+/**
+ * Nodes whose copy of a model is surplus: when more up nodes hold it ready than its replicas ask for
+ * (never for replicas 0, every node), the extra copies to retire, least busy node first, then the
+ * newest copy first. Copies still loading are never counted as surplus.
+ */
+export function surplusCopies(up: readonly string[], placements: ReadonlyMap<string, Placement>, replicas: number, load: NodeLoad): string[] {
+  if (replicas === 0) return [];
+  const ready = up.map((n) => placements.get(n)).filter((p): p is Placement => p?.state === 'ready');
+  const extra = ready.length - replicas;
+  if (extra <= 0) return [];
+  return [...ready]
+    .sort((a, b) => load.busy(a.node) - load.busy(b.node) || b.loadedAtMs - a.loadedAtMs || b.node.localeCompare(a.node))
+    .slice(0, extra).map((p) => p.node);
 }

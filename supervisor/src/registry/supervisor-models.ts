@@ -10,10 +10,10 @@ import type { Clock } from '../child/clock.js';
 import type { IssuedFiles } from '../files/issued-files.js';
 import type { ModelStore } from '../store/store.js';
 import type { CatalogEntry, LocalManifest, PullProgress, Task } from '../store/core/types.js';
-import { pickEvictions } from './eviction.js';
 import { keepAliveOf, newRecord, replicasOf, toModelView, type CacheFacts, type ModelRecord, type ModelStatus, type ModelView } from './model-record.js';
 import { ModelCopies, type Lease } from './model-copies.js';
-import { active, loadTarget, pickNode } from './placements.js';
+import { active } from './placements.js';
+import { NodePlacement } from './node-placement.js';
 import { buildRuntimeManifest } from './runtime-manifest.js';
 import { toStoreError } from './store-errors.js';
 
@@ -28,7 +28,9 @@ export interface SupervisorModelsOptions {
   log: Logger;
   clock: Pick<Clock, 'now' | 'every'>;
   defaultKeepAliveSeconds: number;
+  /** Most models loaded at once on one ML node (0 = no limit). */
   maxLoaded: number;
+  /** Memory budget of the models loaded on one ML node (0 = no limit). */
   budgetBytes: number;
   /** How long a load waits for a ready child. */
   childWaitMs: number;
@@ -36,7 +38,10 @@ export interface SupervisorModelsOptions {
   callDeadlineMs?: number;
   /** Runs after every state change (health statuses follow it). */
   onChange?: () => void;
-  /** Outstanding requests per model past which a new one is refused at once (default: no bound). */
+  /**
+   * Outstanding requests per model and per node holding it ready, past which a new one is refused at
+   * once (default: no bound): a model on three nodes queues three times as many.
+   */
   queueSize?: number;
 }
 
@@ -44,9 +49,6 @@ export interface SupervisorModelsOptions {
 export type AcquireKind = 'request' | 'stream';
 
 export type { Lease } from './model-copies.js';
-
-/** Attempts of a lease to find or make a node that holds all of a call's models. */
-const LEASE_ATTEMPTS = 3;
 
 /** Retry hint of a request refused because its model's queue is full. */
 const QUEUE_FULL_RETRY_MS = 200;
@@ -64,8 +66,11 @@ export class SupervisorModels {
   readonly #records = new Map<string, ModelRecord>();
   readonly #loads = new Map<string, Promise<ModelView>>();
   readonly #manifests = new Map<string, ModelManifest>();
+  /** Size in the cache of each model, counted against the per-node memory budget before it loads. */
+  readonly #sizes = new Map<string, number>();
   readonly #stopSweeper: () => void;
   readonly #copies: ModelCopies;
+  readonly #nodes: NodePlacement;
 
   constructor(opts: SupervisorModelsOptions) {
     this.#o = opts;
@@ -74,6 +79,12 @@ export class SupervisorModels {
       child: opts.child, log: opts.log, now: () => opts.clock.now(), deadline: () => this.#deadline(),
       records: () => this.#records.values(), replicas: (r) => replicasOf(r, opts.store.entry(r.id)),
       transition: (r, to, patch) => this.#transition(r, to, patch),
+    });
+    this.#nodes = new NodePlacement({
+      child: opts.child, copies: this.#copies, log: opts.log, childWaitMs: opts.childWaitMs,
+      limits: { maxLoaded: opts.maxLoaded, budgetBytes: opts.budgetBytes },
+      records: () => this.#records.values(), manifest: (id) => this.#manifests.get(id), size: (id) => this.#sizes.get(id) ?? 0,
+      replicas: (r) => replicasOf(r, opts.store.entry(r.id)), loading: (id) => this.#loads.has(id), unload: (id) => this.unload(id),
     });
   }
 
@@ -158,15 +169,20 @@ export class SupervisorModels {
   load(name: string, options?: LoadOptions): Promise<ModelView> {
     const r = this.#record(name);
     if (options) r.options = options;
+    return this.#start(r, true);
+  }
+
+  /** Starts (or joins) the load of a model; `evict`: make room on full nodes (else skip them). */
+  #start(r: ModelRecord, evict: boolean): Promise<ModelView> {
     const pending = this.#loads.get(r.id);
     if (pending) return pending;
     if (r.state === 'ready' && this.#copies.targets(r).length === 0) return this.get(r.id);
-    const p = this.#doLoad(r).finally(() => this.#loads.delete(r.id));
+    const p = this.#doLoad(r, evict).finally(() => this.#loads.delete(r.id));
     this.#loads.set(r.id, p);
     return p;
   }
 
-  async #doLoad(r: ModelRecord): Promise<ModelView> {
+  async #doLoad(r: ModelRecord, evict: boolean): Promise<ModelView> {
     r.wanted = true;
     try {
       await this.pull(r.id);
@@ -176,12 +192,16 @@ export class SupervisorModels {
       const manifest = buildRuntimeManifest(entry, local, r.options);
       this.#manifests.set(r.id, manifest);
       this.#o.issued.issue(r.id, manifest.files.map((f) => f.path));
-      await this.#evictFor(r, cacheFacts(local).sizeBytes);
+      const size = cacheFacts(local).sizeBytes;
+      this.#sizes.set(r.id, size);
       if (r.state !== 'ready') this.#transition(r, 'loading');
       const first = await this.#o.child.whenReady(this.#o.childWaitMs);
       const targets = this.#copies.targets(r);
       const runtimes = this.#o.child.ready().filter((c) => targets.includes(c.node));
-      const results = await Promise.allSettled((runtimes.length > 0 ? runtimes : targets.length > 0 ? [first] : []).map((c) => this.#copies.loadOn(c, r, manifest)));
+      let chosen = runtimes.length > 0 ? runtimes : targets.length > 0 ? [first] : [];
+      if (!evict) chosen = chosen.filter((c) => this.#nodes.fits(r, c.node, size));
+      for (const c of chosen) await this.#nodes.makeRoom(r, c.node, size);
+      const results = await Promise.allSettled(chosen.map((c) => this.#copies.loadOn(c, r, manifest)));
       const failed = results.find((x): x is PromiseRejectedResult => x.status === 'rejected');
       if (r.state !== 'ready' && failed) throw failed.reason;
     } catch (err) {
@@ -199,15 +219,6 @@ export class SupervisorModels {
     return new Date(this.#o.clock.now() + (this.#o.callDeadlineMs ?? 10 * 60_000));
   }
 
-  async #evictFor(r: ModelRecord, incomingBytes: number): Promise<void> {
-    const loaded = [...this.#records.values()].filter((x) => x.state === 'ready');
-    const ids = pickEvictions(loaded, r.id, incomingBytes, { maxLoaded: this.#o.maxLoaded, budgetBytes: this.#o.budgetBytes });
-    for (const id of ids) {
-      this.#o.log.info({ model: id, for: r.id }, 'evicting least recently used model');
-      await this.unload(id);
-    }
-  }
-
   /** Unloads; the files stay cached. */
   async unload(name: string): Promise<ModelView> {
     const r = this.#record(name);
@@ -216,7 +227,7 @@ export class SupervisorModels {
     r.wanted = false;
     if (r.state === 'ready' || r.state === 'loading') {
       const up = new Map(this.#o.child.ready().map((c) => [c.node, c]));
-      const held = [...r.placements.values()].filter((p) => active(p)).map((p) => up.get(p.node)).filter((c) => c !== undefined);
+      const held = [...r.placements.values()].filter((p) => active(p) || p.state === 'draining').map((p) => up.get(p.node)).filter((c) => c !== undefined);
       if (held.length === 0 && up.size === 0) await this.#o.child.whenReady(this.#o.childWaitMs).catch(() => undefined);
       await Promise.all(held.map((c) => c.unload(id, this.#deadline())));
       r.placements.clear();
@@ -226,31 +237,27 @@ export class SupervisorModels {
     return this.get(id);
   }
 
-  /**
-   * A node (re)started and is about to count as ready: loads on it every wanted model that it held
-   * before, that asks for every node, or whose replicas are short. Same as nodeReady.
-   */
-  async reloadAll(child: ChildRuntime): Promise<void> {
-    for (const r of this.#records.values()) {
-      const manifest = this.#manifests.get(r.id);
-      if (!r.wanted || !manifest) continue;
-      const replicas = replicasOf(r, this.#o.store.entry(r.id));
-      const others = [...r.placements.values()].filter((p) => p.node !== child.node && active(p)).length;
-      if (!r.placements.has(child.node) && replicas !== 0 && others >= replicas) continue;
-      try {
-        await this.#copies.loadOn(child, r, manifest, 'reload after child restart failed: ');
-      } catch {
-        this.#o.log.error({ model: r.id, node: child.node, err: r.placements.get(child.node)?.lastError }, 'model reload failed');
-      }
-    }
+  /** A node (re)started and is about to count as ready: it gets back the models it held, and those short of replicas. */
+  reloadAll(child: ChildRuntime): Promise<void> {
+    return this.#nodes.reloadAll(child);
   }
 
-  /** Tops up every wanted model's replicas on the ready nodes (after a node joined or left). */
+  /**
+   * Tops up every wanted model's replicas on the ready nodes (after a node joined or left): a model
+   * with no ready copy makes room where it goes; one that is ready only goes where it fits. Then
+   * trims the copies past the replicas.
+   */
   rebalance(): void {
     for (const r of this.#records.values()) {
       if (!r.wanted || this.#loads.has(r.id) || !this.#manifests.has(r.id) || this.#copies.targets(r).length === 0) continue;
-      void this.load(r.id).catch((err: unknown) => this.#o.log.warn({ model: r.id, err: (err as Error).message }, 'placing a replica failed'));
+      void this.#start(r, r.state !== 'ready').catch((err: unknown) => this.#o.log.warn({ model: r.id, err: (err as Error).message }, 'placing a replica failed'));
     }
+    this.trimSurplus();
+  }
+
+  /** Retires copies past a model's replicas (unloaded once their running calls finish). Runs every second too. */
+  trimSurplus(): void {
+    this.#nodes.trimSurplus();
   }
 
   /** A node (all nodes when undefined) went away: its copies wait for it to return (or go elsewhere). */
@@ -298,9 +305,11 @@ export class SupervisorModels {
 
   /** Counts a request against its model's queue, or refuses it when the queue is full. */
   #admit(r: ModelRecord): void {
-    const limit = this.#o.queueSize ?? Infinity;
-    if (r.requests >= limit) {
-      throw new TabagentError('TA_ERR_RESOURCE_EXHAUSTED', `model "${r.id}" has ${r.requests} requests outstanding, its queue size (--queue-size ${limit}); retry later`, {
+    const perNode = this.#o.queueSize ?? Infinity;
+    const nodes = Math.max(1, this.#copies.readyCopies(r));
+    if (r.requests >= perNode * nodes) {
+      const size = nodes > 1 ? `--queue-size ${perNode} per node × ${nodes} nodes holding it` : `--queue-size ${perNode}`;
+      throw new TabagentError('TA_ERR_RESOURCE_EXHAUSTED', `model "${r.id}" has ${r.requests} requests outstanding, its queue size (${size}); retry later`, {
         field: 'model', retryAfterMs: QUEUE_FULL_RETRY_MS,
       });
     }
@@ -338,26 +347,7 @@ export class SupervisorModels {
     const release = await this.acquireAll(roles, kind);
     try {
       const recs = [...new Set(Object.values(roles).filter(Boolean))].map((id) => this.#record(id));
-      for (let attempt = 1; ; attempt++) {
-        const up = this.#o.child.ready();
-        const names = up.map((c) => c.node);
-        const copies = recs.map((r) => r.placements);
-        const node = pickNode(names, copies, this.#copies.load, avoid);
-        if (node !== undefined) return { ...this.#copies.hold(node, recs, release), roles };
-        if (attempt >= LEASE_ATTEMPTS) {
-          throw new TabagentError('TA_ERR_CHILD_UNAVAILABLE', `no ready ML node holds ${recs.map((r) => `"${r.id}"`).join(', ')}`, { retryAfterMs: 500 });
-        }
-        const target = up.find((c) => c.node === loadTarget(names, copies, this.#copies.load, avoid));
-        if (!target) {
-          await this.#o.child.whenReady(this.#o.childWaitMs);
-          continue;
-        }
-        await Promise.all(recs.filter((r) => r.placements.get(target.node)?.state !== 'ready').map((r) => {
-          const manifest = this.#manifests.get(r.id);
-          if (!manifest) throw new TabagentError('TA_ERR_CHILD_UNAVAILABLE', `model "${r.id}" is not loaded`, { retryAfterMs: 500 });
-          return this.#copies.loadOn(target, r, manifest);
-        }));
-      }
+      return { ...(await this.#nodes.lease(recs, release, avoid)), roles };
     } catch (err) {
       release();
       throw err;
@@ -365,6 +355,7 @@ export class SupervisorModels {
   }
 
   #sweepKeepAlive(): void {
+    this.trimSurplus();
     const now = this.#o.clock.now();
     for (const r of this.#records.values()) {
       const keep = keepAliveOf(r, this.#o.defaultKeepAliveSeconds);

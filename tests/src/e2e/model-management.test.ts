@@ -60,6 +60,7 @@ describe('ModelManagement end to end', () => {
     assert.ok((st.runtime?.rssBytes ?? 0) > 10_000_000);
     assert.ok(st.runtime?.availableProviders.includes('cpu'));
     assert.match(st.runtime?.runtimeVersions['onnxruntime-node'] ?? '', /^1\.\d+\.\d+/);
+    assert.deepEqual(st.nodes.map((n) => [n.node, n.nodeState, n.state, n.runtime?.pid]), [['local', 'up', 'ready', kids[0]]], 'the spawned child is the one node');
 
     const un = await call(c.models, c.models.unloadModel, { model: FACE });
     assert.equal(un.model?.state, ModelState.MODEL_STATE_UNLOADED);

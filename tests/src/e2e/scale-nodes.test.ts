@@ -1,13 +1,15 @@
-// End-to-end: one supervisor and three `--mode ml` nodes as separate processes on loopback ports
-// (endpoints given comma-separated and repeated; a fourth node joins later through the endpoints
-// file). A model placed on every node (replicas 0) serves calls spread over all of them, counted by
-// each node's own Runtime.Status; a node SIGKILLed under 8 concurrent clients costs no unary
-// request; the node that joins later receives work; the killed node, started again on its address,
-// gets its model back without a LoadModel call and serves again.
+// End-to-end: one supervisor and three `--mode ml` nodes as separate processes, each in its own
+// network namespace with its own address when the test runs as root (loopback ports otherwise; the
+// mode is logged). Endpoints are given comma-separated and repeated; a fourth node joins later
+// through the endpoints file. A model placed on every node (replicas 0) serves calls spread over all
+// of them, counted by each node's own Runtime.Status; a node SIGKILLed under 8 concurrent clients
+// costs no unary request; the node that joins later receives work; the killed node, started again on
+// its address, gets its model back without a LoadModel call and serves again; lowering the replicas
+// under load retires the extra copies without failing a call. GetRuntimeStatus lists every node.
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { MODEL_IDS } from '@tabagent/common';
@@ -15,7 +17,8 @@ import { ModelState, type ModelInfo } from '@tabagent/protos/v1/model_management
 import { PixelFormat, TrackTask, type DeepPartial, type Frame, type TrackResponse } from '@tabagent/protos/v1/vision';
 import sharp from 'sharp';
 import { call, connect, type PublicClients } from '../support/clients.js';
-import { freePort, nodeRequests, startMl } from '../support/ml-nodes.js';
+import { freePort, nodeRequests, nodeStatus, startMl } from '../support/ml-nodes.js';
+import { nodeNetwork, type NodeSlot } from '../support/node-network.js';
 import { sharedDir, testImage } from '../support/paths.js';
 import { startServer, tempDir, type ServerUnderTest } from '../support/server-process.js';
 import { openTrack, vision } from './vision-helpers.js';
@@ -66,27 +69,41 @@ describe('scale-out: one supervisor, several --mode ml nodes', () => {
   const ml = new Map<string, ChildProcess>();
   let server: ServerUnderTest | undefined;
   let c: PublicClients | undefined;
+  const net = nodeNetwork(4);
   after(async () => {
     c?.close();
     for (const p of ml.values()) p.kill('SIGKILL');
     if (server) await server.stop('SIGTERM');
+    net.cleanup();
   });
 
   it('spreads calls over every node holding the model, loses no request to a SIGKILLed node, feeds a node that joins, and reloads a node that returns', async () => {
     const t0 = Date.now();
     const phase = (name: string): void => void process.stdout.write(`${name}: ${Date.now() - t0} ms\n`);
     const port = await freePort();
-    const files = `127.0.0.1:${port}`;
+    const files = `${net.hostIp}:${port}`;
     // The fourth node starts now too (as a machine would boot), but joins only later.
-    const started = await Promise.all([0, 1, 2, 3].map(() => startMl('127.0.0.1:0', files, secret)));
+    const started = await Promise.all(net.slots.map((slot) => startMl(slot.listen, files, secret, [], slot.wrap)));
     const [a, b0, d, j] = started.map((s) => s.address) as [string, string, string, string];
     let b = b0;
-    for (const s of started) ml.set(s.address, s.proc);
+    const slotOf = new Map<string, NodeSlot>();
+    started.forEach((s, i) => {
+      ml.set(s.address, s.proc);
+      slotOf.set(s.address, net.slots[i]!);
+    });
+    if (net.mode === 'netns') {
+      assert.deepEqual(started.map((s) => s.address), net.slots.map((slot) => slot.listen), 'each node listens on its own namespace address');
+      assert.equal(new Set(started.map((s) => s.address.split(':')[0])).size, 4, 'four distinct node addresses');
+      // The process a kill hits is node itself (ip netns exec execs it), each in a network namespace of its own.
+      const netns = (pid: number | string): string => readlinkSync(`/proc/${pid}/ns/net`);
+      for (const s of started) assert.equal(readFileSync(`/proc/${s.proc.pid}/comm`, 'utf8').trim(), 'node');
+      assert.equal(new Set([netns('self'), ...started.map((s) => netns(s.proc.pid ?? 0))]).size, 5, 'five network namespaces: the supervisor\'s and one per node');
+    }
     const endpointsFile = join(tempDir('tabagent-scale-'), 'endpoints');
     writeFileSync(endpointsFile, '# more ML nodes, one a line\n');
     server = await startServer({
       args: ['--mode', 'supervisor', '--ml-endpoint', `${a},${b}`, '--ml-endpoint', d, '--ml-endpoints-file', endpointsFile,
-        '--ml-resolve-interval-ms', '200', '--port', String(port), '--shared-models-dir', join(sharedDir(), 'models')],
+        '--ml-resolve-interval-ms', '200', '--host', net.bindHost, '--port', String(port), '--shared-models-dir', join(sharedDir(), 'models')],
       env: { TABAGENT_ML_SECRET: secret },
     });
     c = connect(server.address);
@@ -97,6 +114,13 @@ describe('scale-out: one supervisor, several --mode ml nodes', () => {
     assert.equal(loaded.model?.replicas, 0);
     const placed = await waitModel(c, (m) => [a, b, d].every((n) => readyOn(m, n)), 'the model on all three nodes');
     assert.deepEqual(placed.nodes.map((n) => n.node).sort(), [a, b, d].sort());
+
+    // GetRuntimeStatus reports every node, each with its own Runtime.Status.
+    const rt = await call(c.models, c.models.getRuntimeStatus, {});
+    assert.equal(rt.state, 'ready');
+    assert.deepEqual(rt.nodes.map((n) => [n.node, n.nodeState, n.state]), [a, b, d].sort().map((n) => [n, 'up', 'ready']));
+    for (const n of rt.nodes) assert.ok(n.runtime?.models.some((m) => m.model === FACE) && n.runtime.pid > 0, `${n.node} reports its own models`);
+    assert.equal(new Set(rt.nodes.map((n) => n.runtime?.pid)).size, 3, 'three node processes');
 
     phase('model on three nodes');
     // Spread: each node's own count of requests it ran.
@@ -149,11 +173,17 @@ describe('scale-out: one supervisor, several --mode ml nodes', () => {
     const lostView = await waitModel(c, (m) => !readyOn(m, b), 'node b shown not ready');
     assert.equal(lostView.state, ModelState.MODEL_STATE_READY, 'the model stays READY on the other nodes');
     assert.equal(lostView.nodes.find((n) => n.node === b)?.state, ModelState.MODEL_STATE_LOADING, 'b waits for its node to return');
+    const rtLost = await call(c.models, c.models.getRuntimeStatus, {});
+    const lostNode = rtLost.nodes.find((n) => n.node === b);
+    assert.equal(lostNode?.nodeState, 'down', 'the killed node is reported down');
+    assert.equal(lostNode?.runtime, undefined);
+    assert.equal(rtLost.state, 'ready', 'the server is ready while other nodes are up');
+    assert.equal(rtLost.nodes.filter((n) => n.nodeState === 'up').length, 2);
 
     phase('kill');
     // A node that joins later (through the endpoints file) gets the model and receives work.
     // Node b's process starts again meanwhile, on b's address (it joins once it listens).
-    const restarting = startMl(b, files, secret);
+    const restarting = startMl(b, files, secret, [], slotOf.get(b)?.wrap);
     restarting.then((r) => ml.set(b, r.proc), () => undefined);
     writeFileSync(endpointsFile, `# more ML nodes, one a line\n${j}\n`);
     await waitModel(c, (m) => readyOn(m, j), 'the model on the joined node');
@@ -169,6 +199,28 @@ describe('scale-out: one supervisor, several --mode ml nodes', () => {
     const afterReturn = await load(c, CLIENTS, (done) => done >= 48);
     assert.deepEqual(afterReturn.errors, []);
     assert.ok(await nodeRequests(b, secret, FACE) > 0, 'the returned node ran requests');
+
+    phase('return');
+    // Fewer replicas under load: the copies past the new count are retired (no new calls, unloaded
+    // once their running calls end) and no call fails.
+    const all = [a, b, d, j];
+    let trimmedAt = 0;
+    const busy = load(c, CLIENTS, () => trimmedAt > 0 && Date.now() - trimmedAt > 300);
+    await call(c.models, c.models.loadModel, { model: FACE, options: { devices: [], threads: 1, keepAliveSeconds: -1, replicas: 1 } });
+    const one = await waitModel(c, (m) => m.nodes.length === 1 && readyOn(m, m.nodes[0]?.node ?? ''), 'one copy left');
+    trimmedAt = Date.now();
+    const trimmed = await busy;
+    assert.deepEqual(trimmed.errors, [], 'no call failed while copies were retired');
+    assert.ok(trimmed.ok > CLIENTS, `${trimmed.ok} requests answered`);
+    const kept = one.nodes[0]?.node ?? '';
+    // The unload on a retired node follows its last call; give it a moment.
+    const loadedOn = async (): Promise<boolean[]> => Promise.all(all.map(async (n) => (await nodeStatus(n, secret)).models.some((m) => m.model === FACE)));
+    let held = await loadedOn();
+    for (let end = Date.now() + 10_000; held.filter(Boolean).length > 1 && Date.now() < end;) {
+      await new Promise((r) => setTimeout(r, 100));
+      held = await loadedOn();
+    }
+    assert.deepEqual(held, all.map((n) => n === kept), `only ${kept} still has the model loaded`);
     process.stdout.write(`scale-out scenario took ${Date.now() - t0} ms\n`);
   });
 });

@@ -9,8 +9,8 @@ import { startMlService } from './ml-service.js';
 export { freePort } from './ml-service.js';
 
 /** Starts `tabagent-server --mode ml`; resolves with the process and the address it reported. */
-export function startMl(listen: string, filesEndpoint: string, secret: string, extraArgs: readonly string[] = []): Promise<{ proc: ChildProcess; address: string }> {
-  return startMlService({ secret, listen, filesEndpoint, extraArgs });
+export function startMl(listen: string, filesEndpoint: string, secret: string, extraArgs: readonly string[] = [], wrap: readonly string[] = []): Promise<{ proc: ChildProcess; address: string }> {
+  return startMlService({ secret, listen, filesEndpoint, extraArgs, wrap });
 }
 
 /** A node's own Runtime.Status (what it has loaded and how many requests each model ran). */

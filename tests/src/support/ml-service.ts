@@ -24,11 +24,16 @@ export function freePort(): Promise<number> {
 }
 
 /** Starts the ML service with TABAGENT_ML_SECRET; resolves once it reports its address. */
-export async function startMlService(opts: { secret: string; listen?: string; filesEndpoint?: string; extraArgs?: readonly string[] }): Promise<MlService> {
+export async function startMlService(opts: {
+  secret: string; listen?: string; filesEndpoint?: string; extraArgs?: readonly string[];
+  /** A command prefix that runs the process elsewhere (e.g. `ip netns exec NAME`); it must exec node. */
+  wrap?: readonly string[];
+}): Promise<MlService> {
   const args = [serverCli, '--mode', 'ml', '--ml-listen', opts.listen ?? '127.0.0.1:0', '--log-level', 'warn'];
   if (opts.filesEndpoint) args.push('--files-endpoint', opts.filesEndpoint);
   args.push(...(opts.extraArgs ?? []));
-  const proc = spawn(process.execPath, args, {
+  const [cmd, ...pre] = [...(opts.wrap ?? []), process.execPath];
+  const proc = spawn(cmd ?? process.execPath, [...pre, ...args], {
     cwd: repoRoot, env: { ...process.env, TABAGENT_ML_SECRET: opts.secret }, stdio: ['ignore', 'pipe', 'inherit'],
   });
   const address = await new Promise<string>((resolve, reject) => {

@@ -290,7 +290,10 @@ export interface ModelInfo {
 export interface ModelPlacement {
   /** The node: its address, or "local" for the ML child the supervisor spawned. */
   node: string;
-  /** State of the copy: LOADING (also while its node is away), READY or FAILED. */
+  /**
+   * State of the copy: LOADING (also while its node is away), READY, FAILED, or UNLOADED while a
+   * copy past the model's replicas finishes its running calls before it is unloaded.
+   */
   state: ModelState;
   /** Device the copy runs on. */
   device: Device;
@@ -312,7 +315,11 @@ export interface ModelPlacement {
 export interface GetRuntimeStatusRequest {
 }
 
-/** The ML child's status as seen by the supervisor. */
+/**
+ * The ML child's status as seen by the supervisor. With several ML nodes the top-level fields sum
+ * them up ("ready" while any node is up, the restarts of all nodes, the report of the first node that
+ * is up) and `nodes` has every node.
+ */
 export interface GetRuntimeStatusResponse {
   /** Lifecycle state: "starting", "ready", "backoff", "failed", "stopping", "stopped". */
   state: string;
@@ -323,6 +330,26 @@ export interface GetRuntimeStatusResponse {
   /** Restarts since the supervisor started. */
   restarts: number;
   /** The last child failure (exit code, signal, stderr tail), empty when none. */
+  lastError: string;
+  /** Every ML node the supervisor knows (one entry, "local", for the spawned child), in node order. */
+  nodes: NodeRuntimeStatus[];
+}
+
+/** One ML node's status. */
+export interface NodeRuntimeStatus {
+  /** The node: its address, or "local" for the ML child the supervisor spawned. */
+  node: string;
+  /** Node state: "joining", "up", "down", "failed", "leaving", "gone". */
+  nodeState: string;
+  /** Lifecycle state of its link: "starting", "ready", "backoff", "failed", "stopping", "stopped". */
+  state: string;
+  /** The node's own Runtime.Status (empty when it is not up or did not answer in time). */
+  runtime:
+    | RuntimeStatusResponse
+    | undefined;
+  /** Restarts (or reconnects) of this node since the supervisor started. */
+  restarts: number;
+  /** The node's last failure, or why its status could not be read; empty when none. */
   lastError: string;
 }
 
@@ -1730,7 +1757,7 @@ export const GetRuntimeStatusRequest: MessageFns<GetRuntimeStatusRequest> = {
 };
 
 function createBaseGetRuntimeStatusResponse(): GetRuntimeStatusResponse {
-  return { state: "", runtime: undefined, restarts: 0, lastError: "" };
+  return { state: "", runtime: undefined, restarts: 0, lastError: "", nodes: [] };
 }
 
 export const GetRuntimeStatusResponse: MessageFns<GetRuntimeStatusResponse> = {
@@ -1746,6 +1773,9 @@ export const GetRuntimeStatusResponse: MessageFns<GetRuntimeStatusResponse> = {
     }
     if (message.lastError !== "") {
       writer.uint32(34).string(message.lastError);
+    }
+    for (const v of message.nodes) {
+      NodeRuntimeStatus.encode(v!, writer.uint32(42).fork()).join();
     }
     return writer;
   },
@@ -1795,6 +1825,14 @@ export const GetRuntimeStatusResponse: MessageFns<GetRuntimeStatusResponse> = {
             message.lastError = reader.string();
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.nodes.push(NodeRuntimeStatus.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1817,6 +1855,7 @@ export const GetRuntimeStatusResponse: MessageFns<GetRuntimeStatusResponse> = {
         : isSet(object.last_error)
         ? globalThis.String(object.last_error)
         : "",
+      nodes: globalThis.Array.isArray(object?.nodes) ? object.nodes.map((e: any) => NodeRuntimeStatus.fromJSON(e)) : [],
     };
   },
 
@@ -1834,6 +1873,9 @@ export const GetRuntimeStatusResponse: MessageFns<GetRuntimeStatusResponse> = {
     if (message.lastError !== "") {
       obj.lastError = message.lastError;
     }
+    if (message.nodes?.length) {
+      obj.nodes = message.nodes.map((e) => NodeRuntimeStatus.toJSON(e));
+    }
     return obj;
   },
 
@@ -1842,6 +1884,166 @@ export const GetRuntimeStatusResponse: MessageFns<GetRuntimeStatusResponse> = {
   },
   fromPartial<I extends Exact<DeepPartial<GetRuntimeStatusResponse>, I>>(object: I): GetRuntimeStatusResponse {
     const message = createBaseGetRuntimeStatusResponse();
+    message.state = object.state ?? "";
+    message.runtime = (object.runtime !== undefined && object.runtime !== null)
+      ? RuntimeStatusResponse.fromPartial(object.runtime)
+      : undefined;
+    message.restarts = object.restarts ?? 0;
+    message.lastError = object.lastError ?? "";
+    message.nodes = object.nodes?.map((e) => NodeRuntimeStatus.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseNodeRuntimeStatus(): NodeRuntimeStatus {
+  return { node: "", nodeState: "", state: "", runtime: undefined, restarts: 0, lastError: "" };
+}
+
+export const NodeRuntimeStatus: MessageFns<NodeRuntimeStatus> = {
+  encode(message: NodeRuntimeStatus, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.node !== "") {
+      writer.uint32(10).string(message.node);
+    }
+    if (message.nodeState !== "") {
+      writer.uint32(18).string(message.nodeState);
+    }
+    if (message.state !== "") {
+      writer.uint32(26).string(message.state);
+    }
+    if (message.runtime !== undefined) {
+      RuntimeStatusResponse.encode(message.runtime, writer.uint32(34).fork()).join();
+    }
+    if (message.restarts !== 0) {
+      writer.uint32(40).uint32(message.restarts);
+    }
+    if (message.lastError !== "") {
+      writer.uint32(50).string(message.lastError);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): NodeRuntimeStatus {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseNodeRuntimeStatus();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.node = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.nodeState = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.state = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.runtime = RuntimeStatusResponse.decode(reader, reader.uint32());
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.restarts = reader.uint32();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.lastError = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): NodeRuntimeStatus {
+    return {
+      node: isSet(object.node) ? globalThis.String(object.node) : "",
+      nodeState: isSet(object.nodeState)
+        ? globalThis.String(object.nodeState)
+        : isSet(object.node_state)
+        ? globalThis.String(object.node_state)
+        : "",
+      state: isSet(object.state) ? globalThis.String(object.state) : "",
+      runtime: isSet(object.runtime) ? RuntimeStatusResponse.fromJSON(object.runtime) : undefined,
+      restarts: isSet(object.restarts) ? globalThis.Number(object.restarts) : 0,
+      lastError: isSet(object.lastError)
+        ? globalThis.String(object.lastError)
+        : isSet(object.last_error)
+        ? globalThis.String(object.last_error)
+        : "",
+    };
+  },
+
+  toJSON(message: NodeRuntimeStatus): unknown {
+    const obj: any = {};
+    if (message.node !== "") {
+      obj.node = message.node;
+    }
+    if (message.nodeState !== "") {
+      obj.nodeState = message.nodeState;
+    }
+    if (message.state !== "") {
+      obj.state = message.state;
+    }
+    if (message.runtime !== undefined) {
+      obj.runtime = RuntimeStatusResponse.toJSON(message.runtime);
+    }
+    if (message.restarts !== 0) {
+      obj.restarts = Math.round(message.restarts);
+    }
+    if (message.lastError !== "") {
+      obj.lastError = message.lastError;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<NodeRuntimeStatus>, I>>(base?: I): NodeRuntimeStatus {
+    return NodeRuntimeStatus.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<NodeRuntimeStatus>, I>>(object: I): NodeRuntimeStatus {
+    const message = createBaseNodeRuntimeStatus();
+    message.node = object.node ?? "";
+    message.nodeState = object.nodeState ?? "";
     message.state = object.state ?? "";
     message.runtime = (object.runtime !== undefined && object.runtime !== null)
       ? RuntimeStatusResponse.fromPartial(object.runtime)
