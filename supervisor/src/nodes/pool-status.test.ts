@@ -9,7 +9,7 @@ import type { MlNode, NodeState } from './ml-node.js';
 import { poolRuntimeStatus } from './pool-status.js';
 
 function report(pid: number): RuntimeStatusResponse {
-  return { models: [], rssBytes: pid * 10, heapUsedBytes: 0, gpuMemoryBytes: undefined, runtimeVersions: {}, availableProviders: ['cpu'], pid, uptimeSeconds: 1 };
+  return { models: [], rssBytes: pid * 10, heapUsedBytes: 0, gpuMemoryBytes: undefined, runtimeVersions: {}, availableProviders: ['cpu'], pid, uptimeSeconds: 1, embedBatches: [] };
 }
 
 /** A node whose link answers Runtime.Status with `answer` (an Error: the call fails). */
