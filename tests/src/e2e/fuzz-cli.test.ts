@@ -21,8 +21,8 @@ const NUMBER_FLAGS: ReadonlyArray<readonly string[]> = [
   ['generate', 'hi', '--max-tokens'], ['generate', 'hi', '--temperature'], ['generate', 'hi', '--seed'], ['chat', '--max-tokens'],
   ['models', 'load', 'x', '--threads'], ['models', 'load', 'x', '--keep-alive'], ['vision', 'faces', '--video', 'clip.mp4', '--fps'],
 ];
-/** Values no number flag takes. */
-const BAD_NUMBERS = ['abc', 'NaN', 'Infinity', '-Infinity', '1.5e400', '1.5', '99999999999999999999', '', ' ', '0x1g', '-2', '1e3x', '½'];
+/** Values no number flag takes (2.5: above --temperature's range of 0-2, and not an integer for the others). */
+const BAD_NUMBERS = ['abc', 'NaN', 'Infinity', '-Infinity', '1.5e400', '2.5', '99999999999999999999', '', ' ', '0x1g', '-2', '1e3x', '½'];
 /** Commands wrong in their shape: unknown flags and commands, missing arguments, contradictory or missing files. */
 const BAD_SHAPES: ReadonlyArray<readonly string[]> = [
   ['generate', 'hi', '--bogus'], ['--nope', 'models', 'list'], ['frobnicate'], ['vision'], ['embed'], ['models', 'show'], ['vision', 'faces'],
