@@ -46,6 +46,10 @@ export async function startMlService(opts: {
       }
     });
     proc.once('exit', (code) => reject(new Error(`ML service exited with ${code}`)));
+  }).catch((err: unknown) => {
+    // A start that failed leaves no process behind (an orphan would hold the test runner's pipes open).
+    proc.kill('SIGKILL');
+    throw err;
   });
   return { proc, address };
 }
