@@ -133,7 +133,7 @@ describe('TLS on the public listeners', () => {
     const plain = await runCli(server.address, ['models', 'list'], 60_000);
     assert.equal(plain.code, 1, plain.stdout);
     const missing = await runCli(server.address, ['--tls-ca', join(dir, 'missing.pem'), 'models', 'list'], 60_000);
-    assert.equal(missing.code, 1);
+    assert.equal(missing.code, 2, 'an unreadable --tls-ca is a usage error');
     assert.match(missing.stderr, /--tls-ca: cannot read .*missing\.pem/);
   });
 
