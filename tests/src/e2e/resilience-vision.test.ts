@@ -1,5 +1,5 @@
 // End-to-end: vision under child failures, with mediapipe/face-detection-short on portrait.jpg.
-// (a) 8 concurrent clients call DetectFaces for 20 s while the ML child is SIGKILLed every 3 s: no
+// (a) 8 concurrent clients call DetectFaces for 20 s while the serving ML child is SIGKILLed every 3 s: no
 // call outlives its deadline, at least 99% succeed, the model is loaded again after every restart.
 // (b) a Track stream of 100 frames survives a SIGKILL of the child: every frame is answered once
 // (a result, a skipped timestamp, or "dropped: restarting"), and tracking resumes on the new child.
@@ -19,6 +19,8 @@ const CLIENTS = 8;
 const RUN_MS = 20_000;
 const KILL_EVERY_MS = 3_000;
 const DEADLINE_MS = 8_000;
+/** How long a new child serves before it is killed. */
+const SERVED_BEFORE_KILL_MS = 500;
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -60,11 +62,15 @@ describe('vision while the ML child is killed', () => {
       }
     };
     const killed: number[] = [];
+    // Each kill hits a child that serves the calls (one still starting has none to lose): at least
+    // KILL_EVERY_MS after the last kill, once the next child is SERVING and has had calls for a moment.
     const killer = async (): Promise<void> => {
-      for (let at = KILL_EVERY_MS; at < RUN_MS; at += KILL_EVERY_MS) {
-        await sleep(end - RUN_MS + at - Date.now());
+      for (let next = end - RUN_MS + KILL_EVERY_MS; next < end; next = Date.now() + KILL_EVERY_MS) {
+        await sleep(next - Date.now());
+        await waitServing(server.address, 'tabagent.ml', Math.max(1, end - Date.now())).catch(() => undefined);
+        await sleep(SERVED_BEFORE_KILL_MS);
         const [pid] = server.childPids();
-        if (pid === undefined) continue;
+        if (Date.now() >= end || pid === undefined) break;
         process.kill(pid, 'SIGKILL');
         killed.push(pid);
       }
@@ -72,12 +78,13 @@ describe('vision while the ML child is killed', () => {
     await Promise.all([killer(), ...Array.from({ length: CLIENTS }, clientLoop)]);
     const total = outcome.ok + outcome.failed;
     process.stdout.write(`vision under kills: ${outcome.ok}/${total} ok, ${outcome.failed} failed, ${killed.length} kills, slowest ${outcome.maxMs} ms; failures: ${JSON.stringify([...outcome.codes])}\n`);
-    assert.ok(killed.length >= 5, `only ${killed.length} kills`);
+    // Fewer on a loaded machine, where a restart can take longer than KILL_EVERY_MS.
+    assert.ok(killed.length >= 4, `only ${killed.length} kills`);
     assert.ok(outcome.maxMs <= DEADLINE_MS + 1000, `a call took ${outcome.maxMs} ms with a ${DEADLINE_MS} ms deadline`);
     // Enough calls that one failure breaks the 99% bar. Not a speed check: on a loaded 2-core runner
     // sharing the cores with another test file, 130-300 calls were seen (670 alone).
     assert.ok(total >= 60, `only ${total} calls in ${RUN_MS} ms`);
-    assert.ok(outcome.ok / total >= 0.99, `${outcome.ok}/${total} succeeded`);
+    assert.ok(outcome.ok / total >= 0.99, `${outcome.ok}/${total} succeeded; failures: ${JSON.stringify([...outcome.codes])}`);
 
     // Every restarted child loaded the model between reporting SERVING and counting as ready.
     await waitServing(server.address, 'tabagent.ml', 30_000);
@@ -93,8 +100,7 @@ describe('vision while the ML child is killed', () => {
         reloading = false;
       }
     }
-    // (A kill may land on a child still starting under load, so allow one fewer.)
-    assert.ok(readyAfterReload >= killed.length - 1, `${readyAfterReload} children became ready again after ${killed.length} kills`);
+    assert.ok(readyAfterReload >= killed.length, `${readyAfterReload} children became ready again after ${killed.length} kills`);
     const info = await call(c.models, c.models.getModel, { model: FACE });
     assert.equal(info.state, ModelState.MODEL_STATE_READY);
     assert.equal(info.childPid, server.childPids()[0]);

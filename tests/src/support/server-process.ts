@@ -79,13 +79,17 @@ export async function startServer(opts: StartOptions = {}): Promise<ServerUnderT
       void exited.then((code) => { clearTimeout(t); reject(new Error(`server exited (${code}) before log ${re}:\n${logs.slice(-15).join('\n')}`)); });
     });
   };
-  const listening = await waitForLog(/"msg":"tabagent-server listening"/, opts.timeoutMs ?? 30_000);
-  const port = Number(listening['port']);
-  const address = `127.0.0.1:${port}`;
-  const httpPort = http ? Number((await waitForLog(/"msg":"http listening"/, opts.timeoutMs ?? 30_000))['port']) : undefined;
-  const creds = opts.tlsCa ? credentials.createSsl(opts.tlsCa) : undefined;
-  await waitServing(address, '', opts.timeoutMs ?? 30_000, creds);
-  if (opts.waitForChild !== false) await waitServing(address, 'tabagent.ml', opts.timeoutMs ?? 30_000, creds);
+  let started: { port: number; address: string; httpPort: number | undefined };
+  try {
+    started = await waitStarted(opts, http, waitForLog);
+  } catch (err) {
+    // A server that did not start in time (a loaded machine) must not outlive the test holding its pipes.
+    for (const p of [proc.pid!, ...childPidsOf(proc.pid!)]) {
+      try { process.kill(p, 'SIGKILL'); } catch { /* already gone */ }
+    }
+    throw err;
+  }
+  const { port, address, httpPort } = started;
   const pid = proc.pid!;
   return {
     proc, pid, port, address, httpPort, logs, waitForLog,
@@ -98,6 +102,21 @@ export async function startServer(opts: StartOptions = {}): Promise<ServerUnderT
       return code;
     },
   };
+}
+
+/** Waits for the listening lines and SERVING (the server's, then the ML child's unless not asked). */
+async function waitStarted(
+  opts: StartOptions, http: boolean, waitForLog: (re: RegExp, timeoutMs?: number) => Promise<Record<string, unknown>>,
+): Promise<{ port: number; address: string; httpPort: number | undefined }> {
+  const timeoutMs = opts.timeoutMs ?? 30_000;
+  const listening = await waitForLog(/"msg":"tabagent-server listening"/, timeoutMs);
+  const port = Number(listening['port']);
+  const address = `127.0.0.1:${port}`;
+  const httpPort = http ? Number((await waitForLog(/"msg":"http listening"/, timeoutMs))['port']) : undefined;
+  const creds = opts.tlsCa ? credentials.createSsl(opts.tlsCa) : undefined;
+  await waitServing(address, '', timeoutMs, creds);
+  if (opts.waitForChild !== false) await waitServing(address, 'tabagent.ml', timeoutMs, creds);
+  return { port, address, httpPort };
 }
 
 /** Waits until a health service reports SERVING (Watch, not polling). */
