@@ -28,7 +28,7 @@ export const HTTP_BENCH_HELP = `npm run bench:http -- [flags]
   --rounds N    rounds per level, HTTP and gRPC alternating (default 3; env TABAGENT_BENCH_HTTP_ROUNDS)
   --tokens N    maximum new tokens per chat reply (default 64; env TABAGENT_BENCH_HTTP_TOKENS)
   --only LIST   comparisons to run: embeddings, chat or both (default embeddings,chat; env TABAGENT_BENCH_HTTP_ONLY)
-  --http-client keepalive|fetch  client of the HTTP embeddings calls: a node:http keep-alive Agent, or
+  --http-client keepalive|fetch  client of the HTTP calls: a node:http keep-alive Agent, or
                 Node's global fetch, which costs the client more CPU per call on the cores the server
                 shares (default keepalive; env TABAGENT_BENCH_HTTP_CLIENT)`;
 

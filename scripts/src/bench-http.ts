@@ -17,8 +17,8 @@ import { parseHttpBenchArgs, HTTP_BENCH_HELP } from './bench-http-args.js';
 import { errorCounts } from './load/percentiles.js';
 import { runLevel } from './load/scheduler.js';
 import type { Sample, Workload } from './load/types.js';
-import { chatWorkload, grpcChat, httpChatOnceWorkload } from './load/workloads/chat.js';
-import { httpChatWorkload, httpEmbedWorkload } from './load/workloads/http.js';
+import { chatWorkload, grpcChat } from './load/workloads/chat.js';
+import { httpChatOnceWorkload, httpChatWorkload, httpEmbedWorkload } from './load/workloads/http.js';
 import { embedWorkload } from './load/workloads/text.js';
 import { EMBED_DIMENSIONS, EMBED_MODEL, loadModels, TEXT_MODEL } from './load-workloads.js';
 
@@ -120,8 +120,8 @@ async function main(): Promise<void> {
       process.stderr.write(`reference reply: ${want.tokens} tokens, ${JSON.stringify(want.text.slice(0, 60))}…\n`);
       const grpcChatW = chatWorkload(server.address, TEXT_MODEL, args.tokens, want, DEADLINE_MS);
       pairs.push(
-        { metric: 'chat tokens/s stream', http: httpChatWorkload(httpUrl, TEXT_MODEL, args.tokens, DEADLINE_MS, want), grpc: grpcChatW, count: 'tokens' },
-        { metric: 'chat tokens/s no stream', http: httpChatOnceWorkload(httpUrl, TEXT_MODEL, args.tokens, want, DEADLINE_MS), grpc: grpcChatW, count: 'tokens' },
+        { metric: 'chat tokens/s stream', http: httpChatWorkload(httpUrl, TEXT_MODEL, args.tokens, DEADLINE_MS, want, args.httpClient), grpc: grpcChatW, count: 'tokens' },
+        { metric: 'chat tokens/s no stream', http: httpChatOnceWorkload(httpUrl, TEXT_MODEL, args.tokens, want, DEADLINE_MS, args.httpClient), grpc: grpcChatW, count: 'tokens' },
       );
     }
     const workloads = [...new Set(pairs.flatMap((p) => [p.http, p.grpc]))];
@@ -154,8 +154,8 @@ async function main(): Promise<void> {
   }
   console.log(lines.join('\n'));
   console.log(`\n${args.rounds} rounds of ${(args.seconds / args.rounds).toFixed(1)} s per workload and level (after a ${WARMUP_MS} ms warm-up each), `
-    + `HTTP and gRPC alternating; chat: ≤${args.tokens} greedy tokens of ${TEXT_MODEL} (HTTP by fetch), embeddings: ${EMBED_MODEL}, one sentence per call `
-    + `(HTTP by ${args.httpClient === 'keepalive' ? 'a node:http keep-alive Agent' : 'fetch'}, gRPC by one grpc-js channel).`);
+    + `HTTP and gRPC alternating; chat: ≤${args.tokens} greedy tokens of ${TEXT_MODEL}, embeddings: ${EMBED_MODEL}, one sentence per call; `
+    + `HTTP by ${args.httpClient === 'keepalive' ? 'a node:http keep-alive Agent' : 'fetch'}, gRPC by one grpc-js channel.`);
   printSummary('http', figures);
 }
 

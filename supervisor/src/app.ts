@@ -27,7 +27,7 @@ import { loadCatalog } from './registry/catalog-setup.js';
 import { InFlightCalls } from './drain.js';
 import { ModelStore } from './store/store.js';
 import { startHttpServer } from './http/server.js';
-import { InProcessUnary } from './http/core/in-process.js';
+import { InProcessService } from './http/core/in-process.js';
 import { Metrics } from './metrics/metrics.js';
 import { registerConverters } from './store/converter-adapter.js';
 
@@ -104,7 +104,7 @@ export async function startSupervisor(config: Config, log: Logger): Promise<Supe
   });
   const textImpl = calls.wrap(text.impl);
   // The HTTP routes that call the Text service in process rather than over loopback.
-  const textInProcess = new InProcessUnary(textImpl);
+  const textInProcess = new InProcessService(textImpl);
   const pub: PublicServer = await startPublicServer(config.host, config.port, config.authToken, {
     modelManagement: calls.wrap(modelManagementService(registry, () => poolRuntimeStatus(nodes))),
     vision: { definition: vision.definition, impl: calls.wrap(vision.impl) },
@@ -147,7 +147,7 @@ export async function startSupervisor(config: Config, log: Logger): Promise<Supe
   log.info({ host: config.host, port: pub.port, mode: config.mode, tls: config.tls !== undefined }, 'tabagent-server listening');
   const http = config.http ? await startHttpServer({
     host: config.httpHost, port: config.httpPort, authToken: config.authToken, grpcHost: config.host, grpcPort: pub.port, log, metrics,
-    grpcPrivateAddress: pub.privateAddress, tls: config.tls, textUnary: textInProcess.invoke,
+    grpcPrivateAddress: pub.privateAddress, tls: config.tls, text: textInProcess,
     canonicalModel: (name) => (catalog.has(name) ? catalog.resolve(name) : undefined),
     readiness: { childReady: () => nodes.anyUp(), loadedModels: async () => (await registry.list(true)).map((m) => m.id), preload: config.preload },
   }) : undefined;

@@ -5,7 +5,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type
 import { TabagentError, type Logger } from '@tabagent/common';
 import { toHttpError } from './core/errors.js';
 import { healthRoutes, OPEN_PATHS, type Readiness } from './health.js';
-import type { UnaryInvoker } from './core/in-process.js';
+import type { StreamInvoker, UnaryInvoker } from './core/in-process.js';
 import { LoopbackClients } from './core/loopback.js';
 import { chatRoutes } from './openai/chat.js';
 import { embeddingRoutes } from './openai/embeddings.js';
@@ -25,8 +25,8 @@ export interface HttpOptions {
   grpcPort: number;
   /** A plain-text address of the same gRPC server for the routes (its private socket when it uses TLS). */
   grpcPrivateAddress?: string;
-  /** The public Text service's unary methods, called in process (no loopback hop). */
-  textUnary: UnaryInvoker;
+  /** The public Text service's methods, called in process (no loopback hop). */
+  text: { readonly invoke: UnaryInvoker; readonly stream: StreamInvoker };
   /** Serve HTTPS with this certificate and key. */
   tls?: { cert: Buffer; key: Buffer };
   readiness: Readiness;
@@ -118,12 +118,12 @@ export async function startHttpServer(o: HttpOptions): Promise<HttpServer> {
   app.setNotFoundHandler((req, reply) => reply.code(404).send({ error: { message: `Invalid URL (${req.method} ${req.url})`, type: 'invalid_request_error', param: null, code: null } }));
   healthRoutes(app, o.readiness);
   modelRoutes(app, lb);
-  chatRoutes(app, lb);
+  chatRoutes(app, o.text.stream);
   app.get('/metrics', { schema: { response: { 200: { description: 'Prometheus text format', content: { 'text/plain': { schema: { type: 'string' } } } } } } }, async (_req, reply) => {
     const m = await o.metrics.expose();
     return reply.type(m.contentType).send(m.text);
   });
-  embeddingRoutes(app, o.textUnary);
+  embeddingRoutes(app, o.text.invoke);
   await visionRoutes(app, lb);
   await transcriptionRoutes(app, lb);
   await app.listen({ host: o.host, port: o.port });

@@ -106,7 +106,10 @@ describe('GET /metrics after real traffic', () => {
     const messages = [{ role: 'user' as const, content: 'Tell me a story.' }];
     // Load the model first so the counted requests are the ones below.
     await openai.chat.completions.create({ model: LLM, messages, max_tokens: 2 });
+    await openai.embeddings.create({ model: EMBED, input: 'warm' });
     const start = await scrape();
+    const vectors = await openai.embeddings.create({ model: EMBED, input: ['one', 'two'] });
+    assert.equal(vectors.data.length, 2);
     const a = await openai.chat.completions.create({ model: LLM, messages, temperature: 0, max_tokens: 12 });
     const b = await openai.chat.completions.create({ model: LLM, messages, temperature: 0.8, seed: 5, max_tokens: 20 });
     const stream = await openai.chat.completions.create({ model: LLM, messages, temperature: 0, max_tokens: 7, stream: true, stream_options: { include_usage: true } });
@@ -130,7 +133,11 @@ describe('GET /metrics after real traffic', () => {
     assert.equal(delta('tabagent_generated_tokens_total', { model: LLM }), completion);
     assert.equal(delta('tabagent_prompt_tokens_total', { model: LLM }), usages.reduce((s, u) => s + u.prompt_tokens, 0));
     assert.equal(a.usage!.completion_tokens, 12);
-    // HTTP chats reach the gRPC Chat method on loopback, labelled with their surface.
+    // HTTP embeddings and chats run the public Text handlers in process: counted once, as HTTP.
+    assert.equal(delta('tabagent_requests_total', { surface: 'http', method: 'POST /v1/embeddings', model: EMBED, code: '200' }), 1);
+    assert.equal(end.samples('tabagent_requests_total', { surface: 'grpc', method: '/tabagent.v1.Text/Embed' }).length, 0);
+    assert.equal(end.samples('tabagent_requests_total', { surface: 'grpc', method: '/tabagent.v1.Text/Chat' }).length, 0);
+    // Their token timing is labelled with the surface.
     const timing = { surface: 'http', method: 'Chat', model: LLM };
     assert.equal(delta('tabagent_time_to_first_token_seconds_count', timing), 3);
     assert.ok(delta('tabagent_time_to_first_token_seconds_sum', timing) > 0);

@@ -24,20 +24,26 @@ export class KeepAliveClient {
   }
 
   /** POST of `body` as JSON to `path`; rejects on a transport failure or after `timeoutMs`. */
-  postJson(path: string, body: unknown, timeoutMs: number): Promise<HttpAnswer> {
+  async postJson(path: string, body: unknown, timeoutMs: number): Promise<HttpAnswer> {
+    const chunks: Buffer[] = [];
+    const head = await this.postJsonStream(path, body, timeoutMs, (c) => chunks.push(c));
+    return { ...head, text: Buffer.concat(chunks).toString('utf8') };
+  }
+
+  /** POST of `body` as JSON to `path`, its answer's body handed to `onData` as it arrives; resolves with the status and headers at the end. */
+  postJsonStream(path: string, body: unknown, timeoutMs: number, onData: (chunk: Buffer) => void): Promise<Omit<HttpAnswer, 'text'>> {
     const payload = Buffer.from(JSON.stringify(body));
     return new Promise((resolve, reject) => {
       const req = request({
         host: this.#base.hostname, port: this.#base.port, path, method: 'POST', agent: this.#agent, timeout: timeoutMs,
         headers: { 'content-type': 'application/json', 'content-length': payload.length },
       }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('data', onData);
         res.on('error', reject);
         res.on('end', () => {
           const headers = res.headers;
           resolve({
-            status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8'),
+            status: res.statusCode ?? 0,
             headers: { get: (name) => { const v = headers[name.toLowerCase()]; return v === undefined ? null : [v].flat().join(', '); } },
           });
         });

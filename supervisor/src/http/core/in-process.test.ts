@@ -7,7 +7,7 @@ import { describe, it } from 'node:test';
 import { Metadata, status, type ServiceError, type StatusObject } from '@grpc/grpc-js';
 import { ERROR_CODE_KEY } from '@tabagent/common';
 import { toHttpError } from './errors.js';
-import { InProcessUnary, type InProcessCall } from './in-process.js';
+import { InProcessService, type InProcessCall } from './in-process.js';
 
 type Cb = (err: Partial<StatusObject> | null, res?: Buffer) => void;
 
@@ -24,11 +24,11 @@ function slow(ms: number, answer: Buffer, seen: { cancelled?: boolean; events: s
   };
 }
 
-describe('InProcessUnary', () => {
+describe('InProcessService', () => {
   it('hands the request bytes and deadline to the handler and resolves with its answer', async () => {
     const deadline = later(5_000);
     let got: { request: Buffer; deadline: Date } | undefined;
-    const { invoke } = new InProcessUnary({
+    const { invoke } = new InProcessService({
       embed: (call: InProcessCall, cb: Cb) => {
         got = { request: call.request, deadline: call.getDeadline() };
         cb(null, Buffer.from([7, 8, 9]));
@@ -43,7 +43,7 @@ describe('InProcessUnary', () => {
   it('rejects with the status of the handler as a ServiceError that maps to the same HTTP error', async () => {
     const metadata = new Metadata();
     metadata.set(ERROR_CODE_KEY, 'TA_ERR_MODEL_NOT_FOUND');
-    const { invoke } = new InProcessUnary({ embed: (_call: InProcessCall, cb: Cb) => cb({ code: status.NOT_FOUND, details: "model 'x' is not in the catalog", metadata }) });
+    const { invoke } = new InProcessService({ embed: (_call: InProcessCall, cb: Cb) => cb({ code: status.NOT_FOUND, details: "model 'x' is not in the catalog", metadata }) });
     const err = await invoke('embed', Buffer.alloc(0), later(5_000)).then(() => assert.fail('resolved'), (e: unknown) => e as ServiceError);
     assert.ok(err instanceof Error);
     assert.equal(err.code, status.NOT_FOUND);
@@ -55,7 +55,7 @@ describe('InProcessUnary', () => {
   });
 
   it('answers UNIMPLEMENTED for a method the service does not have', async () => {
-    const err = await new InProcessUnary({}).invoke('nope', Buffer.alloc(0), later(5_000)).then(() => assert.fail('resolved'), (e: unknown) => e as ServiceError);
+    const err = await new InProcessService({}).invoke('nope', Buffer.alloc(0), later(5_000)).then(() => assert.fail('resolved'), (e: unknown) => e as ServiceError);
     assert.equal(err.code, status.UNIMPLEMENTED);
     assert.equal(toHttpError(err).status, 501);
   });
@@ -64,7 +64,7 @@ describe('InProcessUnary', () => {
     const seen: { cancelled?: boolean; events: string[] } = { events: [] };
     const abort = new AbortController();
     const t0 = Date.now();
-    const p = new InProcessUnary({ embed: slow(200, Buffer.from([1]), seen) }).invoke('embed', Buffer.alloc(0), later(5_000), abort.signal);
+    const p = new InProcessService({ embed: slow(200, Buffer.from([1]), seen) }).invoke('embed', Buffer.alloc(0), later(5_000), abort.signal);
     setTimeout(() => abort.abort(), 20);
     const err = await p.then(() => assert.fail('resolved'), (e: unknown) => e as ServiceError);
     assert.equal(err.code, status.CANCELLED);
@@ -76,7 +76,7 @@ describe('InProcessUnary', () => {
 
   it('ends a call past its deadline with DEADLINE_EXCEEDED and cancels the handler', async () => {
     const seen: { cancelled?: boolean; events: string[] } = { events: [] };
-    const err = await new InProcessUnary({ embed: slow(200, Buffer.from([1]), seen) }).invoke('embed', Buffer.alloc(0), later(30))
+    const err = await new InProcessService({ embed: slow(200, Buffer.from([1]), seen) }).invoke('embed', Buffer.alloc(0), later(30))
       .then(() => assert.fail('resolved'), (e: unknown) => e as ServiceError);
     assert.equal(err.code, status.DEADLINE_EXCEEDED);
     assert.equal(toHttpError(err).body.error.code, 'TA_ERR_DEADLINE_EXCEEDED');
@@ -87,7 +87,7 @@ describe('InProcessUnary', () => {
     let ran = false;
     const abort = new AbortController();
     abort.abort();
-    const err = await new InProcessUnary({ embed: () => { ran = true; } }).invoke('embed', Buffer.alloc(0), later(5_000), abort.signal)
+    const err = await new InProcessService({ embed: () => { ran = true; } }).invoke('embed', Buffer.alloc(0), later(5_000), abort.signal)
       .then(() => assert.fail('resolved'), (e: unknown) => e as ServiceError);
     assert.equal(err.code, status.CANCELLED);
     assert.equal(ran, false);
@@ -95,7 +95,7 @@ describe('InProcessUnary', () => {
 
   it('close() ends the running calls as shutting down (503 over HTTP), cancels their handlers, makes it idle and refuses new ones', async () => {
     const seen: { cancelled?: boolean; events: string[] } = { events: [] };
-    const service = new InProcessUnary({ embed: slow(200, Buffer.from([1]), seen) });
+    const service = new InProcessService({ embed: slow(200, Buffer.from([1]), seen) });
     const running = service.invoke('embed', Buffer.alloc(0), later(5_000));
     assert.equal(service.running, 1);
     let idle = false;

@@ -1,13 +1,14 @@
-// POST /v1/chat/completions and POST /v1/completions on gRPC Chat / Generate: non-streaming (one
-// object with usage and finish_reason) or streamed as Server-Sent Events ending with [DONE]. The
-// stream's headers wait for the first gRPC message, so a refusal before any token (unknown model,
-// bad option) is a plain HTTP error with its status; a client that goes away cancels generation.
+// POST /v1/chat/completions and POST /v1/completions on the public Text Chat / Generate handlers,
+// called in process (model routing, queues, drain and replay as for gRPC, without a loopback hop):
+// non-streaming (one object with usage and finish_reason) or streamed as Server-Sent Events ending
+// with [DONE]. The stream's headers wait for the first message, so a refusal before any token
+// (unknown model, bad option) is a plain HTTP error with its status; a client that goes away cancels
+// generation.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { ClientReadableStream } from '@grpc/grpc-js';
 import { ERROR_CODE_KEY } from '@tabagent/common';
-import type { GenerateResponse, GenerateStats } from '@tabagent/protos/v1/text';
+import { ChatRequest, GenerateRequest, GenerateResponse, type GenerateStats } from '@tabagent/protos/v1/text';
 import { badParam, toHttpError } from '../core/errors.js';
-import type { LoopbackClients } from '../core/loopback.js';
+import type { StreamInvoker } from '../core/in-process.js';
 import { EventStream } from '../core/sse.js';
 import { generationSchema, messagesOf, samplingOf, toolsOf, type GenerationBody } from './generation-body.js';
 import { generationResponse } from './response-schemas.js';
@@ -16,16 +17,22 @@ const TIMEOUT_MS = 300_000;
 
 type Kind = 'chat' | 'text';
 
-/** Opens the gRPC stream of one request. */
-function open(lb: LoopbackClients, b: GenerationBody, kind: Kind): ClientReadableStream<GenerateResponse> {
+const bytes = (u: Uint8Array): Buffer => Buffer.from(u.buffer, u.byteOffset, u.byteLength);
+
+/** The method and serialized request of one generation. */
+function request(b: GenerationBody, kind: Kind): { method: string; bytes: Buffer } {
   const sampling = samplingOf(b);
-  const co = { deadline: new Date(Date.now() + TIMEOUT_MS) };
   if (kind === 'chat') {
     const tools = toolsOf(b);
-    return lb.text.chat({ model: b.model, messages: messagesOf(b.messages), sampling, ...(tools ? { tools } : {}) }, lb.metadata(), co);
+    return { method: 'chat', bytes: bytes(ChatRequest.encode(ChatRequest.fromPartial({ model: b.model, messages: messagesOf(b.messages), sampling, ...(tools ? { tools } : {}) })).finish()) };
   }
   if (typeof b.prompt !== 'string') throw badParam('prompt', 'must be a string');
-  return lb.text.generate({ model: b.model, prompt: b.prompt, sampling, addBos: undefined }, lb.metadata(), co);
+  return { method: 'generate', bytes: bytes(GenerateRequest.encode(GenerateRequest.fromPartial({ model: b.model, prompt: b.prompt, sampling })).finish()) };
+}
+
+/** A generation's decoded messages. */
+interface Messages {
+  next(): Promise<IteratorResult<GenerateResponse>>;
 }
 
 const finishReason = (r: string): string => (r === 'length' || r === 'tool_calls' ? r : 'stop');
@@ -94,10 +101,17 @@ function lostChild(err: unknown): boolean {
 }
 
 /** Opens a stream, cancelled when the client goes away, and reads its first message (a refusal throws). */
-async function start(lb: LoopbackClients, reply: FastifyReply, b: GenerationBody, kind: Kind): Promise<{ messages: AsyncIterator<GenerateResponse>; next: IteratorResult<GenerateResponse> }> {
-  const stream = open(lb, b, kind);
-  reply.raw.once('close', () => { if (!reply.raw.writableFinished) stream.cancel(); });
-  const messages: AsyncIterator<GenerateResponse> = stream[Symbol.asyncIterator]();
+async function start(text: StreamInvoker, reply: FastifyReply, b: GenerationBody, kind: Kind): Promise<{ messages: Messages; next: IteratorResult<GenerateResponse> }> {
+  const { method, bytes: req } = request(b, kind);
+  const abort = new AbortController();
+  reply.raw.once('close', () => { if (!reply.raw.writableFinished) abort.abort(); });
+  const reader = text(method, req, new Date(Date.now() + TIMEOUT_MS), abort.signal);
+  const messages: Messages = {
+    next: async () => {
+      const r = await reader.next();
+      return r.done ? { done: true, value: undefined } : { done: false, value: GenerateResponse.decode(r.value) };
+    },
+  };
   return { messages, next: await messages.next() };
 }
 
@@ -105,37 +119,37 @@ async function start(lb: LoopbackClients, reply: FastifyReply, b: GenerationBody
  * A non-streamed answer: nothing reaches the client before the end, so a generation cut by a lost
  * child is run again from the start (up to twice) instead of failing.
  */
-async function whole(lb: LoopbackClients, reply: FastifyReply, b: GenerationBody, kind: Kind, retries = CHILD_LOSS_RETRIES): Promise<{ text: string; done: GenerateStats | undefined }> {
+async function whole(text: StreamInvoker, reply: FastifyReply, b: GenerationBody, kind: Kind, retries = CHILD_LOSS_RETRIES): Promise<{ text: string; done: GenerateStats | undefined }> {
   try {
-    const opened = await start(lb, reply, b, kind);
+    const opened = await start(text, reply, b, kind);
     const messages = opened.messages;
     let next = opened.next;
-    let text = '';
+    let out = '';
     let done: GenerateStats | undefined;
     for (; !next.done; next = await messages.next()) {
-      if (next.value.delta) text += next.value.delta.text;
+      if (next.value.delta) out += next.value.delta.text;
       else if (next.value.done) done = next.value.done;
     }
-    return { text, done };
+    return { text: out, done };
   } catch (err) {
     if (retries > 0 && lostChild(err) && !reply.raw.destroyed) {
       reply.log.warn({ reqId: reply.request.id, err: (err as Error).message }, 'generation lost its ML child; running it again');
-      return whole(lb, reply, b, kind, retries - 1);
+      return whole(text, reply, b, kind, retries - 1);
     }
     throw err;
   }
 }
 
 /** Runs one generation: chat or completion. */
-async function generate(lb: LoopbackClients, req: FastifyRequest, reply: FastifyReply, kind: Kind): Promise<unknown> {
+async function generate(text: StreamInvoker, req: FastifyRequest, reply: FastifyReply, kind: Kind): Promise<unknown> {
   const b = req.body as GenerationBody;
   const shapes = new Shapes(kind, req.id, b.model);
   if (b.stream !== true) {
-    const { text, done } = await whole(lb, reply, b, kind);
-    return shapes.completion(text, done);
+    const answer = await whole(text, reply, b, kind);
+    return shapes.completion(answer.text, answer.done);
   }
   // Throws (and so answers with the error's status) when the call fails before its first message.
-  const opened = await start(lb, reply, b, kind);
+  const opened = await start(text, reply, b, kind);
   const messages = opened.messages;
   let next = opened.next;
   const usage = b.stream_options?.include_usage === true ? null : undefined;
@@ -163,7 +177,7 @@ async function generate(lb: LoopbackClients, req: FastifyRequest, reply: Fastify
 }
 
 /** Registers the two generation routes. */
-export function chatRoutes(app: FastifyInstance, lb: LoopbackClients): void {
-  app.post('/v1/chat/completions', { schema: { body: generationSchema('messages'), response: generationResponse('chat') } }, (req, reply) => generate(lb, req, reply, 'chat'));
-  app.post('/v1/completions', { schema: { body: generationSchema('prompt'), response: generationResponse('text') } }, (req, reply) => generate(lb, req, reply, 'text'));
+export function chatRoutes(app: FastifyInstance, text: StreamInvoker): void {
+  app.post('/v1/chat/completions', { schema: { body: generationSchema('messages'), response: generationResponse('chat') } }, (req, reply) => generate(text, req, reply, 'chat'));
+  app.post('/v1/completions', { schema: { body: generationSchema('prompt'), response: generationResponse('text') } }, (req, reply) => generate(text, req, reply, 'text'));
 }
