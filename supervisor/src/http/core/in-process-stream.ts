@@ -21,6 +21,27 @@ export function httpMetadata(): Metadata {
   return m;
 }
 
+/** What every in-process call shows its handler: the request bytes, the HTTP surface, the deadline, the peer. */
+export class InProcessCallBase extends EventEmitter {
+  readonly metadata = httpMetadata();
+  readonly request: Buffer;
+  readonly #deadline: Date;
+
+  constructor(request: Buffer, deadline: Date) {
+    super();
+    this.request = request;
+    this.#deadline = deadline;
+  }
+
+  getDeadline(): Date {
+    return this.#deadline;
+  }
+
+  getPeer(): string {
+    return 'in-process';
+  }
+}
+
 /** Messages the handler may queue before write() asks it to wait for 'drain'. */
 const HIGH_WATER = 16;
 
@@ -34,21 +55,12 @@ interface Queued {
  * handler called end()), failed (the handler emitted an error status), cancelled (the caller went
  * away, the deadline passed, or the server closed). Only a running call accepts writes.
  */
-export class InProcessStreamCall extends EventEmitter {
-  readonly metadata = httpMetadata();
-  readonly request: Buffer;
-  readonly #deadline: Date;
+export class InProcessStreamCall extends InProcessCallBase {
   readonly #queue: Queued[] = [];
   #state: 'running' | 'ended' | 'failed' | 'cancelled' = 'running';
   #error: ServiceError | undefined;
   #wake: (() => void) | undefined;
   #wantsDrain = false;
-
-  constructor(request: Buffer, deadline: Date) {
-    super();
-    this.request = request;
-    this.#deadline = deadline;
-  }
 
   get cancelled(): boolean {
     return this.#state === 'cancelled';
@@ -61,14 +73,6 @@ export class InProcessStreamCall extends EventEmitter {
   /** Messages written and not yet taken by the reader. */
   get writableLength(): number {
     return this.#queue.length;
-  }
-
-  getDeadline(): Date {
-    return this.#deadline;
-  }
-
-  getPeer(): string {
-    return 'in-process';
   }
 
   /** Queues one message; false asks the handler to pause until 'drain'. */

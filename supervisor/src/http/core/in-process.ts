@@ -5,10 +5,9 @@
 // reads of a grpc-js ServerUnaryCall (the request bytes, the deadline and cancellation) or of a
 // ServerWritableStream (see in-process-stream.ts). Failures come back as grpc-js ServiceErrors, as
 // they would over loopback, so the HTTP error mapping is the same.
-import { EventEmitter } from 'node:events';
 import { status, type ServiceError, type StatusObject } from '@grpc/grpc-js';
 import { TabagentError, toGrpcStatus } from '@tabagent/common';
-import { InProcessStreamCall, httpMetadata, serviceError } from './in-process-stream.js';
+import { InProcessCallBase, InProcessStreamCall, serviceError } from './in-process-stream.js';
 
 /** Calls the unary method `method` (its key in the service definition, e.g. "embed") with serialized request bytes; resolves with the serialized answer. */
 export type UnaryInvoker = (method: string, request: Buffer, deadline: Date, signal?: AbortSignal) => Promise<Buffer>;
@@ -27,28 +26,11 @@ export type StreamInvoker = (method: string, request: Buffer, deadline: Date, si
 type StreamHandler = (call: InProcessStreamCall) => void;
 
 /** The call a handler sees: running until answered, cancelled by the caller, or past its deadline. */
-export class InProcessCall extends EventEmitter {
-  readonly metadata = httpMetadata();
-  readonly request: Buffer;
-  readonly #deadline: Date;
+export class InProcessCall extends InProcessCallBase {
   #state: 'running' | 'answered' | 'cancelled' = 'running';
-
-  constructor(request: Buffer, deadline: Date) {
-    super();
-    this.request = request;
-    this.#deadline = deadline;
-  }
 
   get cancelled(): boolean {
     return this.#state === 'cancelled';
-  }
-
-  getDeadline(): Date {
-    return this.#deadline;
-  }
-
-  getPeer(): string {
-    return 'in-process';
   }
 
   /** Ends a running call as the caller's: true once, when it was still running. */
