@@ -13,3 +13,4 @@ export {
 export { deserializeError, serializeError } from './worker/errors.js';
 export { TfjsConvertError, type TfjsConvertErrorCode } from './tfjs/core/errors.js';
 export { Llama2cError, type Llama2cErrorCode } from './llama2c/errors.js';
+export { OnnxRewriteError, type OnnxRewriteErrorCode } from './onnx/errors.js';

@@ -4,7 +4,7 @@
 import type { ConverterLog } from './log.js';
 
 /** The conversions this package offers. */
-export const CONVERTER_KINDS = ['tfjs-graph-to-onnx', 'llama2c-to-transformers', 'llama2c-to-gguf'] as const;
+export const CONVERTER_KINDS = ['tfjs-graph-to-onnx', 'llama2c-to-transformers', 'llama2c-to-gguf', 'onnx-int8-to-uint8'] as const;
 export type ConverterKind = (typeof CONVERTER_KINDS)[number];
 
 /** One conversion to run: which converter, on which files of which model. */

@@ -2,6 +2,7 @@
 
 import { type ConversionIo, type ConversionJob, type ConverterKind, type FileConverter, CONVERTER_KINDS } from '../core/file-converter.js';
 import { llama2cFileConverter, llama2cGgufFileConverter } from '../llama2c/file-converter.js';
+import { int8ToUint8FileConverter } from '../onnx/file-converter.js';
 import { tfjsFileConverter } from '../tfjs/file-converter.js';
 
 /** The converters by kind. */
@@ -9,6 +10,7 @@ export const CONVERTERS: Readonly<Record<ConverterKind, FileConverter>> = Object
   'tfjs-graph-to-onnx': tfjsFileConverter,
   'llama2c-to-transformers': llama2cFileConverter,
   'llama2c-to-gguf': llama2cGgufFileConverter,
+  'onnx-int8-to-uint8': int8ToUint8FileConverter,
 });
 
 /** True when `kind` names a converter of this package. */

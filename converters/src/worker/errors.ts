@@ -2,10 +2,12 @@
 // code and details; any other error as an Error carrying its code.
 
 import { Llama2cError, type Llama2cErrorCode } from '../llama2c/errors.js';
+import { OnnxRewriteError, type OnnxRewriteErrorCode } from '../onnx/errors.js';
 import { TfjsConvertError, type TfjsConvertErrorCode } from '../tfjs/core/errors.js';
 import type { SerializedError } from './protocol.js';
 
 const TFJS_CODES: readonly string[] = ['TFJS_UNSUPPORTED_OP', 'TFJS_INVALID_MODEL'] satisfies TfjsConvertErrorCode[];
+const ONNX_CODES: readonly string[] = ['ONNX_INVALID_MODEL', 'ONNX_UNSUPPORTED'] satisfies OnnxRewriteErrorCode[];
 const LLAMA2C_CODES: readonly string[] = ['LLAMA2C_INVALID_FORMAT', 'LLAMA2C_UNSUPPORTED', 'LLAMA2C_MISSING_FILE'] satisfies Llama2cErrorCode[];
 
 function plainDetails(value: unknown): Record<string, unknown> | undefined {
@@ -34,7 +36,7 @@ export function serializeError(err: unknown, readRequest?: number): SerializedEr
   };
 }
 
-/** The error again: a TfjsConvertError or Llama2cError when it was one, else an Error with its code. */
+/** The error again: a TfjsConvertError, Llama2cError or OnnxRewriteError when it was one, else an Error with its code. */
 export function deserializeError(s: SerializedError): Error {
   const details = s.details ?? {};
   let err: Error;
@@ -42,6 +44,8 @@ export function deserializeError(s: SerializedError): Error {
     err = new TfjsConvertError(s.code as TfjsConvertErrorCode, s.message, details);
   } else if (s.name === 'Llama2cError' && s.code !== undefined && LLAMA2C_CODES.includes(s.code)) {
     err = new Llama2cError(s.code as Llama2cErrorCode, s.message, details);
+  } else if (s.name === 'OnnxRewriteError' && s.code !== undefined && ONNX_CODES.includes(s.code)) {
+    err = new OnnxRewriteError(s.code as OnnxRewriteErrorCode, s.message, details);
   } else {
     err = Object.assign(new Error(s.message), {
       ...(s.code !== undefined ? { code: s.code } : {}),

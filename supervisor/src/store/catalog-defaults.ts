@@ -62,8 +62,11 @@ const TEXT_DEFAULTS: readonly CatalogEntry[] = [
     ],
     task: 'speech-to-text',
     runtime: 'transformers',
-    params: { dtype: 'q8', sampleRate: 16000 },
-    description: 'Whisper tiny in transformers.js layout, 8-bit quantized (Apache-2.0)',
+    // The decoder's int8 weights are re-typed as uint8 at pull time: onnxruntime's uint8 × int8
+    // kernel saturates on x86 CPUs without VNNI and Whisper then hears an unrelated sentence.
+    convert: 'onnx-int8-to-uint8',
+    params: { dtype: 'uint8', sampleRate: 16000 },
+    description: 'Whisper tiny in transformers.js layout, 8-bit quantized, weights stored as uint8 (Apache-2.0)',
   },
   {
     id: STORIES260K_ID,

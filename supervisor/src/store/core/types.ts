@@ -12,7 +12,7 @@ export const RUNTIMES = ['onnxruntime', 'transformers', 'tfjs', 'llama.cpp'] as 
 export type Runtime = (typeof RUNTIMES)[number];
 
 /** Conversions run once after a pull; the outputs are stored next to the pulled files. */
-export const CONVERT_KINDS = ['tfjs-graph-to-onnx', 'llama2c-to-transformers', 'llama2c-to-gguf'] as const;
+export const CONVERT_KINDS = ['tfjs-graph-to-onnx', 'llama2c-to-transformers', 'llama2c-to-gguf', 'onnx-int8-to-uint8'] as const;
 export type ConvertKind = (typeof CONVERT_KINDS)[number];
 
 /** One file of a model, as found in its source. */
