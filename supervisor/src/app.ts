@@ -6,6 +6,8 @@ import { HEALTH_SERVICES, type Logger } from '@tabagent/common';
 import { capabilityStatuses } from './registry/capability-health.js';
 import { modelManagementService } from './api/model-management.js';
 import { startPublicServer, type PublicServer } from './api/public-server.js';
+import { ChildSessions } from './api/child-sessions.js';
+import { passThroughInterceptor, visionPassThroughMethods } from './api/pass-through-server.js';
 import { textProxy, visionProxy } from './api/inference-services.js';
 import { SharedMemoryTable, sharedMemoryService } from './api/shared-memory-service.js';
 import { scanFrameRegion } from './api/wire-scan.js';
@@ -89,7 +91,12 @@ export async function startSupervisor(config: Config, log: Logger): Promise<Supe
     calls: metrics, frames: metrics, canonical,
     tokens: { stream: (surface: string, method: string, model: string, startedMs: number) => metrics.tokenTiming(surface, method, () => canonical(model), startedMs) },
   };
-  const vision = visionProxy({ ...deps, regions: (req) => sharedMemory.resolved(req === undefined ? undefined : scanFrameRegion(req)) }, observers);
+  const visionDeps = { ...deps, regions: (req?: Buffer) => sharedMemory.resolved(req === undefined ? undefined : scanFrameRegion(req)) };
+  const vision = visionProxy(visionDeps, observers);
+  const childSessions = new ChildSessions();
+  const passThrough = config.forwarder === 'pass-through'
+    ? passThroughInterceptor({ deps: visionDeps, sessions: childSessions, token: config.authToken, begin: () => calls.begin(), calls: metrics }, visionPassThroughMethods(canonical))
+    : undefined;
   const text = textProxy(deps, observers);
   metrics.scrapeFrom({
     childStates: CHILD_STATES,
@@ -112,7 +119,8 @@ export async function startSupervisor(config: Config, log: Logger): Promise<Supe
     sharedMemory: sharedMemoryService(sharedMemory),
     // An attached ML service runs elsewhere: it reads model files here, guarded by the shared secret.
     extra: config.mode === 'supervisor' ? [{ definition: ModelFilesService, impl: files }] : [],
-  }, config.tls ? { ...config.tls, privateSocket: join(link.dir, 'api.sock') } : undefined);
+  }, config.tls ? { ...config.tls, privateSocket: join(link.dir, 'api.sock') } : undefined, passThrough);
+  if (passThrough && !pub.intercepting) log.warn('the pass-through forwarder could not hook the gRPC server\'s HTTP/2 streams: unary Vision calls go through grpc-js');
   refreshHealth = () => {
     for (const [c, st] of capabilityStatuses(nodes.anyUp(), registry.failedTasks())) pub.health.setStatus(c, st);
   };
@@ -144,7 +152,7 @@ export async function startSupervisor(config: Config, log: Logger): Promise<Supe
   if (resolver) await resolver.start();
   else nodes.add(LOCAL_NODE);
   for (const id of config.preload) void registry.load(id).catch((err: unknown) => log.error({ model: id, err: (err as Error).message }, 'preload failed'));
-  log.info({ host: config.host, port: pub.port, mode: config.mode, tls: config.tls !== undefined }, 'tabagent-server listening');
+  log.info({ host: config.host, port: pub.port, mode: config.mode, tls: config.tls !== undefined, forwarder: pub.intercepting ? 'pass-through' : 'grpc-js' }, 'tabagent-server listening');
   const http = config.http ? await startHttpServer({
     host: config.httpHost, port: config.httpPort, authToken: config.authToken, grpcHost: config.host, grpcPort: pub.port, log, metrics,
     grpcPrivateAddress: pub.privateAddress, tls: config.tls, text: textInProcess,
@@ -175,6 +183,7 @@ export async function startSupervisor(config: Config, log: Logger): Promise<Supe
       if (!drained) log.warn({ inFlight: calls.count }, 'grace period over: cancelling the calls still in progress');
       pub.server.forceShutdown();
       textInProcess.close();
+      childSessions.close();
       await httpClosed;
       resolver?.stop();
       await nodes.stop(Math.min(5_000, Math.max(1_000, config.shutdownGraceMs)));

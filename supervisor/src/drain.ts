@@ -36,6 +36,11 @@ export class InFlightCalls {
     return out as unknown as T;
   }
 
+  /** Counts one call that is not a wrapped handler's (the pass-through forwarder's); the returned function ends it (idempotent). */
+  begin(): () => void {
+    return this.#begin();
+  }
+
   /** Resolves when no wrapped call is in progress. */
   whenIdle(): Promise<void> {
     if (this.#count === 0) return Promise.resolve();

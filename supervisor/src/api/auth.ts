@@ -5,7 +5,11 @@ import { TabagentError, failStream, toGrpcStatus } from '@tabagent/common';
 
 /** Throws UNAUTHENTICATED unless the metadata carries the token. */
 export function checkBearer(metadata: Metadata, token: string): void {
-  const raw = metadata.get('authorization')[0];
+  checkAuthorization(metadata.get('authorization')[0], token);
+}
+
+/** Throws UNAUTHENTICATED unless an "authorization" value carries the token. */
+export function checkAuthorization(raw: unknown, token: string): void {
   const got = Buffer.from(typeof raw === 'string' && raw.startsWith('Bearer ') ? raw.slice(7) : '');
   const want = Buffer.from(token);
   if (got.length !== want.length || !timingSafeEqual(got, want)) {

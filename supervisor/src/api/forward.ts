@@ -125,7 +125,7 @@ export async function leaseLink(
 }
 
 /** Runs `fn` on a leased node with the call's models, retrying on node loss while `mayRetry()`. */
-async function onChild<T>(
+export async function onChild<T>(
   deps: ForwardDeps, roles: ModelRoles, deadline: Date, mayRetry: () => boolean,
   fn: (link: GrpcChildLink, roles: ModelRoles) => Promise<T>, failed?: FailedOn, retries = CHILD_LOSS_RETRIES,
 ): Promise<T> {

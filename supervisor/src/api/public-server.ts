@@ -11,6 +11,7 @@ import { protoDir, protoFiles } from '@tabagent/protos';
 import { ModelManagementService, type ModelManagementServer } from '@tabagent/protos/v1/model_management';
 import { SharedMemoryService, type SharedMemoryServer } from '@tabagent/protos/v1/shared_memory';
 import { requireBearer } from './auth.js';
+import { captureHttp2Servers, interceptStreams, type StreamInterceptor } from './pass-through-server.js';
 
 /** What the public server serves. */
 export interface PublicServices {
@@ -28,6 +29,8 @@ export interface PublicServer {
   readonly port: number;
   /** The private plain-text address of the same services (with TLS only). */
   readonly privateAddress: string | undefined;
+  /** Whether the stream interceptor (the pass-through forwarder) was installed; false means grpc-js serves every call. */
+  readonly intercepting: boolean;
 }
 
 /** TLS of the public listener, and where its private plain-text twin binds. */
@@ -39,7 +42,9 @@ export interface PublicTls {
 }
 
 /** Creates and binds the public server; health "" is SERVING once bound, capabilities follow the child. */
-export async function startPublicServer(host: string, port: number, token: string, services: PublicServices, tls?: PublicTls): Promise<PublicServer> {
+export async function startPublicServer(
+  host: string, port: number, token: string, services: PublicServices, tls?: PublicTls, intercept?: StreamInterceptor,
+): Promise<PublicServer> {
   const server = new Server(grpcServerOptions());
   const health = new HealthImplementation({
     [HEALTH_SERVICES.server]: 'NOT_SERVING',
@@ -61,13 +66,14 @@ export async function startPublicServer(host: string, port: number, token: strin
   for (const e of services.extra ?? []) server.addService(e.definition, e.impl);
   const addr = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
   const creds = tls ? ServerCredentials.createSsl(null, [{ cert_chain: tls.cert, private_key: tls.key }], false) : ServerCredentials.createInsecure();
-  const bound = await bindGrpcServer(server, addr, creds);
-  let privateAddress: string | undefined;
-  if (tls) {
-    privateAddress = `unix:${tls.privateSocket}`;
-    await bindGrpcServer(server, privateAddress, ServerCredentials.createInsecure());
-    await chmod(tls.privateSocket, 0o600);
-  }
+  const privateAddress = tls ? `unix:${tls.privateSocket}` : undefined;
+  const { result: bound, servers } = await captureHttp2Servers(async () => {
+    const p = await bindGrpcServer(server, addr, creds);
+    if (privateAddress !== undefined) await bindGrpcServer(server, privateAddress, ServerCredentials.createInsecure());
+    return p;
+  });
+  if (tls) await chmod(tls.privateSocket, 0o600);
+  const intercepting = intercept !== undefined && interceptStreams(servers, intercept);
   health.setStatus(HEALTH_SERVICES.server, 'SERVING');
-  return { server, health, port: bound, privateAddress };
+  return { server, health, port: bound, privateAddress, intercepting };
 }

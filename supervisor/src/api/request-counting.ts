@@ -32,10 +32,11 @@ export interface ModelLabel {
 type Unary = (call: ServerUnaryCall<Buffer, Buffer>, cb: sendUnaryData<Buffer>) => void;
 type StreamCall = ServerWritableStream<Buffer, Buffer> | ServerDuplexStream<Buffer, Buffer>;
 
-const codeName = (code: number | undefined): string => status[code ?? status.UNKNOWN] ?? String(code);
+/** The status name of a gRPC code, e.g. "OK". */
+export const codeName = (code: number | undefined): string => status[code ?? status.UNKNOWN] ?? String(code);
 
 /** The model label of a request ("" when unknown: any string could be sent; "" for malformed bytes). */
-function modelOf(label: ModelLabel, req: Buffer | undefined, code: string): string {
+export function modelOf(label: ModelLabel, req: Buffer | undefined, code: string): string {
   if (req === undefined || label.field === 0 || code === 'NOT_FOUND') return '';
   try {
     const name = scanString(req, label.field);

@@ -11,6 +11,10 @@ import { loadTlsFiles, type TlsFiles } from './tls.js';
 /** Process mode. */
 export type Mode = 'all' | 'ml' | 'supervisor';
 
+/** How the supervisor forwards the public unary Vision calls to the ML nodes. */
+export const FORWARDERS = ['pass-through', 'grpc-js'] as const;
+export type Forwarder = (typeof FORWARDERS)[number];
+
 /** The frozen configuration. */
 export interface Config {
   readonly mode: Mode;
@@ -62,6 +66,8 @@ export interface Config {
   readonly shutdownGraceMs: number;
   readonly startTimeoutMs: number;
   readonly queueSize: number;
+  /** pass-through: unary Vision calls are relayed as HTTP/2 frames, unparsed by grpc-js; grpc-js: every call goes through grpc-js handlers. */
+  readonly forwarder: Forwarder;
   readonly mlEntry: string;
   /** Mode supervisor/ml: where the ML service reads model files (the supervisor's public address). */
   readonly filesEndpoint: string;
@@ -139,6 +145,8 @@ export function buildCommand(): Command {
   opt('--shutdown-grace-ms <ms>', 'on SIGTERM, drain in-flight work this long', 'TABAGENT_SHUTDOWN_GRACE_MS', 10_000, int('--shutdown-grace-ms', 0));
   opt('--start-timeout-ms <ms>', 'a child that does not report its address this long is killed', 'TABAGENT_START_TIMEOUT_MS', 20_000, int('--start-timeout-ms', 100));
   opt('--queue-size <n>', 'per-model queue of outstanding requests, per ML node holding the model; more are rejected with RESOURCE_EXHAUSTED', 'TABAGENT_QUEUE_SIZE', 64, int('--queue-size', 1));
+  cmd.addOption(new Option('--forwarder <kind>', 'how unary Vision calls reach the ML node: pass-through (HTTP/2 frames relayed without grpc-js decoding them) or grpc-js (grpc-js handlers and clients on both hops)')
+    .choices([...FORWARDERS]).default('pass-through').env('TABAGENT_FORWARDER'));
   opt('--ml-entry <file>', 'script run as the ML child (debugging; default the bundled ML service)', 'TABAGENT_ML_ENTRY', '');
   return cmd;
 }
@@ -200,6 +208,7 @@ export function parseConfig(argv: readonly string[], repoRoot?: string, env: Nod
     shutdownGraceMs: Number(o['shutdownGraceMs']),
     startTimeoutMs: Number(o['startTimeoutMs']),
     queueSize: Number(o['queueSize']),
+    forwarder: o['forwarder'] as Forwarder,
     mlEntry: o['mlEntry'] as string,
     filesEndpoint: o['filesEndpoint'] as string,
     mlSecret,

@@ -1,0 +1,211 @@
+// One unary call through the pass-through forwarder: the HTTP/2 stream of the client's call is
+// answered here, without grpc-js parsing it. The token is checked, the length-prefixed message read,
+// routed with the byte scanners, and the very frame bytes the client sent are written (one write) to a
+// pooled HTTP/2 stream to the child that holds the call's models, leased and retried on child loss as
+// forward.ts does. The child's answer is relayed once it is complete (headers, message, trailers), so
+// a call that lost its child can still be replayed on the next one. Deadlines (grpc-timeout) and
+// cancellation (the client's RST_STREAM) reach the child; statuses and error codes are the grpc-js
+// path's (toGrpcStatus).
+import { status } from '@grpc/grpc-js';
+import http2, { type IncomingHttpHeaders, type OutgoingHttpHeaders, type ServerHttp2Stream } from 'node:http2';
+import { SURFACE_KEY, surfaceOf, toGrpcStatus, type ModelRoles } from '@tabagent/common';
+import type { GrpcChildLink } from '../child/child-link.js';
+import { checkAuthorization } from './auth.js';
+import type { ChildSessions } from './child-sessions.js';
+import { childMetadata, onChild, type ForwardDeps } from './forward.js';
+import {
+  MAX_REQUEST_BYTES, PREFIX_BYTES, declaredLength, deadlineFromTimeout, isCompressed, metadataOf, serviceError, statusOf, timeoutHeader, trailersOnly,
+} from './grpc-frames.js';
+import { codeName, modelOf, type CallObserver, type ModelLabel } from './request-counting.js';
+
+/** What every pass-through call shares. */
+export interface PassThroughContext {
+  readonly deps: ForwardDeps;
+  readonly sessions: ChildSessions;
+  /** Bearer token of public calls ("" = none). */
+  readonly token: string;
+  /** Counts the call for a graceful shutdown; returns its end. */
+  begin(): () => void;
+  readonly calls?: CallObserver;
+}
+
+/** One forwarded method. */
+export interface PassThroughMethod {
+  readonly path: string;
+  route(request: Buffer): ModelRoles;
+  readonly label: ModelLabel;
+}
+
+/** The child's complete answer. */
+interface ChildAnswer {
+  readonly headers: IncomingHttpHeaders;
+  readonly body: Buffer;
+  readonly trailers: IncomingHttpHeaders;
+}
+
+/** Response headers and trailers relayed from the child (transport headers are the stream's own). */
+function relayed(from: IncomingHttpHeaders, base: OutgoingHttpHeaders): OutgoingHttpHeaders {
+  const out: OutgoingHttpHeaders = { ...base };
+  for (const [k, v] of Object.entries(from)) if (!k.startsWith(':') && k !== 'date') out[k] = v;
+  return out;
+}
+
+/** Sends the frame to the child; resolves with its complete answer, rejects with its status as a ServiceError. */
+function callChild(ctx: PassThroughContext, path: string, link: GrpcChildLink, roles: ModelRoles, frame: Buffer, request: Buffer, deadline: Date, onCancel: (cancel: () => void) => void): Promise<ChildAnswer> {
+  return new Promise<ChildAnswer>((resolve, reject) => {
+    const session = ctx.sessions.session(link);
+    const req = session.request({
+      ':method': 'POST', ':path': path, 'content-type': 'application/grpc', te: 'trailers',
+      'grpc-timeout': timeoutHeader(deadline), ...childMetadata(link, roles, ctx.deps, request).toHttp2Headers(),
+    }, { endStream: false });
+    onCancel(() => req.close(http2.constants.NGHTTP2_CANCEL));
+    let headers: IncomingHttpHeaders = {};
+    const body: Buffer[] = [];
+    let settled = false;
+    const settle = (trailers: IncomingHttpHeaders): void => {
+      if (settled) return;
+      settled = true;
+      const st = statusOf(trailers);
+      if (st.code === status.OK) resolve({ headers, body: body.length === 1 ? body[0]! : Buffer.concat(body), trailers });
+      else reject(serviceError(st.code, st.details, metadataOf(trailers)));
+    };
+    req.on('response', (h) => {
+      headers = h;
+      if (h['grpc-status'] !== undefined) settle(h);
+    });
+    req.on('data', (c: Buffer) => body.push(c));
+    req.on('trailers', settle);
+    req.on('error', () => undefined);
+    req.on('close', () => {
+      if (settled) return;
+      settled = true;
+      // As grpc-js reports a stream that ended without a status: a dropped connection is UNAVAILABLE.
+      const rst = req.rstCode ?? 0;
+      const code = rst === http2.constants.NGHTTP2_CANCEL ? status.CANCELLED
+        : session.destroyed || session.closed || rst === http2.constants.NGHTTP2_REFUSED_STREAM || rst === 0 ? status.UNAVAILABLE : status.INTERNAL;
+      reject(serviceError(code, code === status.UNAVAILABLE ? 'Connection dropped' : `Received RST_STREAM with code ${rst}`));
+    });
+    req.end(frame);
+  });
+}
+
+/**
+ * The states of one call: reading the request message, waiting on the child (forwarding), or
+ * answered (status sent, or the client went away). Each event that would answer checks the state,
+ * so a call is answered and counted exactly once.
+ */
+type CallState = 'reading' | 'forwarding' | 'answered';
+
+/** One unary call of `method` on the client's `stream`. */
+class PassThroughCall {
+  #state: CallState = 'reading';
+  readonly #started = performance.now();
+  readonly #chunks: Buffer[] = [];
+  #size = 0;
+  /** Bytes of the whole length-prefixed message, once its prefix has arrived. */
+  #need: number | undefined;
+  #request: Buffer | undefined;
+  #endDrain: () => void = () => undefined;
+  #cancelChild: () => void = () => undefined;
+  #timer: NodeJS.Timeout | undefined;
+  readonly #onData = (c: Buffer): void => this.#read(c);
+
+  constructor(
+    private readonly ctx: PassThroughContext,
+    private readonly method: PassThroughMethod,
+    private readonly stream: ServerHttp2Stream,
+    private readonly headers: IncomingHttpHeaders,
+  ) {
+    stream.on('error', () => undefined);
+    stream.on('close', () => {
+      if (this.#state === 'answered') return;
+      this.#cancelChild();
+      this.#finish(status.CANCELLED);
+    });
+    stream.on('data', this.#onData);
+    stream.once('end', () => {
+      if (this.#state === 'reading') this.#fail(serviceError(status.UNIMPLEMENTED, `Received no request message for unary method ${method.path}`));
+    });
+  }
+
+  #read(c: Buffer): void {
+    this.#chunks.push(c);
+    this.#size += c.length;
+    if (this.#need === undefined) {
+      const head = this.#chunks.length === 1 ? c : Buffer.concat(this.#chunks, this.#size);
+      const len = declaredLength(head);
+      if (len === undefined) return;
+      if (isCompressed(head)) return this.#refuse(serviceError(status.INTERNAL, 'compressed request message without grpc-encoding'));
+      if (len > MAX_REQUEST_BYTES) return this.#refuse(serviceError(status.RESOURCE_EXHAUSTED, `Received message larger than max (${len} vs. ${MAX_REQUEST_BYTES})`));
+      this.#need = PREFIX_BYTES + len;
+    }
+    if (this.#size < this.#need) return;
+    this.stream.off('data', this.#onData);
+    const all = this.#chunks.length === 1 ? c : Buffer.concat(this.#chunks, this.#size);
+    this.#chunks.length = 0;
+    void this.#forward(this.#size === this.#need ? all : all.subarray(0, this.#need));
+  }
+
+  #refuse(err: unknown): void {
+    this.stream.off('data', this.#onData);
+    this.#fail(err);
+  }
+
+  async #forward(frame: Buffer): Promise<void> {
+    const { ctx, method, headers } = this;
+    try {
+      if (ctx.token) checkAuthorization(headers.authorization, ctx.token);
+    } catch (err) {
+      return this.#fail(err);
+    }
+    if (this.#state !== 'reading') return;
+    this.#state = 'forwarding';
+    const request = frame.subarray(PREFIX_BYTES);
+    this.#request = request;
+    this.#endDrain = ctx.begin();
+    const deadline = deadlineFromTimeout(headers['grpc-timeout']) ?? new Date(Date.now() + ctx.deps.defaultTimeoutMs);
+    this.#timer = setTimeout(() => {
+      this.#cancelChild();
+      this.#fail(serviceError(status.DEADLINE_EXCEEDED, 'Deadline exceeded'));
+    }, Math.max(0, deadline.getTime() - Date.now()));
+    try {
+      const roles = method.route(request);
+      const res = await onChild(ctx.deps, roles, deadline, () => this.#state === 'forwarding', (link, resolved) =>
+        callChild(ctx, method.path, link, resolved, frame, request, deadline, (cancel) => (this.#cancelChild = cancel)));
+      if (this.#state !== 'forwarding' || this.stream.destroyed) return;
+      const trailers = relayed(res.trailers, {});
+      this.stream.respond(relayed(res.headers, { ':status': 200 }), { waitForTrailers: true });
+      this.stream.once('wantTrailers', () => this.stream.sendTrailers(trailers));
+      this.stream.end(res.body);
+      this.#finish(status.OK);
+    } catch (err) {
+      this.#fail(err);
+    }
+  }
+
+  #fail(err: unknown): void {
+    if (this.#state === 'answered') return;
+    const st = toGrpcStatus(err);
+    if (!this.stream.destroyed && !this.stream.headersSent) this.stream.respond(trailersOnly(st), { endStream: true });
+    this.#finish(st.code);
+  }
+
+  #finish(code: number): void {
+    if (this.#state === 'answered') return;
+    this.#state = 'answered';
+    clearTimeout(this.#timer);
+    const request = this.#request;
+    if (request !== undefined && surfaceOf([this.headers[SURFACE_KEY]]) !== 'http') {
+      const name = codeName(code);
+      this.ctx.calls?.request({
+        surface: 'grpc', method: this.method.path, model: modelOf(this.method.label, request, name), code: name, seconds: (performance.now() - this.#started) / 1000,
+      });
+    }
+    this.#endDrain();
+  }
+}
+
+/** Serves one call of `method` on `stream`. */
+export function servePassThrough(ctx: PassThroughContext, method: PassThroughMethod, stream: ServerHttp2Stream, headers: IncomingHttpHeaders): void {
+  new PassThroughCall(ctx, method, stream, headers);
+}
