@@ -9,6 +9,7 @@ import { TrackTask } from '@tabagent/protos/v1/vision';
 import { benchFrame } from './bench-vision-cases.js';
 import { inlineFrames, shmFrames } from './bench-vision-shm.js';
 import { cpuMs, ownCpuMs } from './bench-support/cpu.js';
+import { startHttp2Floor } from './bench-support/http2-floor.js';
 import { freePort, startMlNode } from './bench-support/ml-node.js';
 import { measureGenerate, GENERATE_MODEL } from './bench-support/proxy-generate.js';
 import { trackInProcess, trackThroughServer, type TrackWork } from './bench-support/proxy-track.js';
@@ -63,6 +64,7 @@ const sumCpu = (pids: readonly number[]): number => pids.reduce((n, p) => n + (c
 export async function targetUnary(o: ProxyOptions): Promise<Figure[]> {
   say('\n1. supervisor CPU per proxied unary DetectFaces call (target ≤ 0.3 ms); concurrency 2');
   const servers = { 'grpc-js': await server('grpc-js', o.shmDir), 'pass-through': await server('pass-through', o.shmDir) };
+  const floor = await startHttp2Floor();
   const onePixel = { data: new Uint8Array([128, 128, 128]), width: 1, height: 1, format: 'RGB' as const };
   const vga = await benchFrame('portrait.jpg');
   const figures: Figure[] = [];
@@ -79,14 +81,18 @@ export async function targetUnary(o: ProxyOptions): Promise<Figure[]> {
       }
       const g = res['grpc-js']!.supervisorCpuMsPerCall;
       const p = res['pass-through']!.supervisorCpuMsPerCall;
+      const bare = await measureUnary(floor.address, floor.proc.pid!, frames('pass-through'), o.calls, 2);
+      say(`    ${'bare http2'.padEnd(13)} server CPU     ${num(bare.supervisorCpuMsPerCall, 3, 7)} ms/call   (Node's http2 answering at once: the public hop's floor)`);
       say(`    pass-through / grpc-js supervisor CPU: ${num(p / g, 2, 4)}`);
       const short = label.startsWith('1-px') ? 'shm 1px' : '640x480 in message';
       figures.push(figure(`t1 ${short} grpc-js supervisor CPU/call`, g, 'ms'));
       figures.push(figure(`t1 ${short} pass-through supervisor CPU/call`, p, 'ms', { text: '≤ 0.3', met: p <= 0.3 }));
+      figures.push(figure(`t1 ${short} bare http2 server CPU/call`, bare.supervisorCpuMsPerCall, 'ms'));
     }
     for (const s of Object.values(shm)) await s.close();
   } finally {
     for (const s of Object.values(servers)) await s.stop();
+    floor.stop();
   }
   return figures;
 }

@@ -7,6 +7,7 @@ import { capabilityStatuses } from './registry/capability-health.js';
 import { modelManagementService } from './api/model-management.js';
 import { startPublicServer, type PublicServer } from './api/public-server.js';
 import { ChildSessions } from './api/child-sessions.js';
+import { FrameBuffers } from './api/frame-buffers.js';
 import { passThroughInterceptor, visionPassThroughMethods } from './api/pass-through-server.js';
 import { textProxy, visionProxy } from './api/inference-services.js';
 import { SharedMemoryTable, sharedMemoryService } from './api/shared-memory-service.js';
@@ -95,7 +96,7 @@ export async function startSupervisor(config: Config, log: Logger): Promise<Supe
   const vision = visionProxy(visionDeps, observers);
   const childSessions = new ChildSessions();
   const passThrough = config.forwarder === 'pass-through'
-    ? passThroughInterceptor({ deps: visionDeps, sessions: childSessions, token: config.authToken, begin: () => calls.begin(), calls: metrics }, visionPassThroughMethods(canonical))
+    ? passThroughInterceptor({ deps: visionDeps, sessions: childSessions, token: config.authToken, begin: () => calls.begin(), calls: metrics, buffers: new FrameBuffers() }, visionPassThroughMethods(canonical))
     : undefined;
   const text = textProxy(deps, observers);
   metrics.scrapeFrom({

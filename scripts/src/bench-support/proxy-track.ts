@@ -13,7 +13,7 @@ import { TrackSession } from '../../../ml-service/dist/services/vision/track/tra
 import type { RawFrame } from '../../../ml-service/dist/vision/types.js';
 import { routeTrack } from '../../../supervisor/dist/api/routes.js';
 import { sharedModelCache } from './paths.js';
-import type { FrameSource } from '../bench-vision-shm.js';
+import type { FrameSource } from './proxy-unary.js';
 
 /** A Track workload: task and model override. */
 export interface TrackWork {

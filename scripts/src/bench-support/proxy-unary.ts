@@ -3,9 +3,11 @@
 // divided by the count, and the client's latency percentiles.
 import { credentials, Metadata, type ServiceError } from '@grpc/grpc-js';
 import { grpcChannelOptions } from '@tabagent/common';
-import { DetectFacesRequest, VisionClient } from '@tabagent/protos/v1/vision';
+import { DetectFacesRequest, VisionClient, type DeepPartial, type Frame } from '@tabagent/protos/v1/vision';
 import { cpuMs } from './cpu.js';
-import type { FrameSource } from '../bench-vision-shm.js';
+
+/** The frame of call i (the same shape as bench-vision-shm's sources). */
+export type FrameSource = (i: number) => DeepPartial<Frame>;
 
 /** One measured run. */
 export interface UnaryRun {

@@ -7,11 +7,12 @@
 // cancellation (the client's RST_STREAM) reach the child; statuses and error codes are the grpc-js
 // path's (toGrpcStatus).
 import { status } from '@grpc/grpc-js';
-import http2, { type IncomingHttpHeaders, type OutgoingHttpHeaders, type ServerHttp2Stream } from 'node:http2';
+import http2, { type ClientHttp2Stream, type IncomingHttpHeaders, type OutgoingHttpHeaders, type ServerHttp2Stream } from 'node:http2';
 import { SURFACE_KEY, surfaceOf, toGrpcStatus, type ModelRoles } from '@tabagent/common';
 import type { GrpcChildLink } from '../child/child-link.js';
 import { checkAuthorization } from './auth.js';
 import type { ChildSessions } from './child-sessions.js';
+import type { FrameBuffers } from './frame-buffers.js';
 import { childMetadata, onChild, type ForwardDeps } from './forward.js';
 import {
   MAX_REQUEST_BYTES, PREFIX_BYTES, declaredLength, deadlineFromTimeout, isCompressed, metadataOf, serviceError, statusOf, timeoutHeader, trailersOnly,
@@ -27,6 +28,8 @@ export interface PassThroughContext {
   /** Counts the call for a graceful shutdown; returns its end. */
   begin(): () => void;
   readonly calls?: CallObserver;
+  /** Reused buffers for large request messages. */
+  readonly buffers: FrameBuffers;
 }
 
 /** One forwarded method. */
@@ -50,15 +53,18 @@ function relayed(from: IncomingHttpHeaders, base: OutgoingHttpHeaders): Outgoing
   return out;
 }
 
-/** Sends the frame to the child; resolves with its complete answer, rejects with its status as a ServiceError. */
-function callChild(ctx: PassThroughContext, path: string, link: GrpcChildLink, roles: ModelRoles, frame: Buffer, request: Buffer, deadline: Date, onCancel: (cancel: () => void) => void): Promise<ChildAnswer> {
+/**
+ * Sends the frame to the child; resolves with its complete answer, rejects with its status as a
+ * ServiceError. `opened` sees the child stream (to cancel it, and to know when it has closed).
+ */
+function callChild(ctx: PassThroughContext, path: string, link: GrpcChildLink, roles: ModelRoles, frame: Buffer, request: Buffer, deadline: Date, opened: (req: ClientHttp2Stream) => void): Promise<ChildAnswer> {
   return new Promise<ChildAnswer>((resolve, reject) => {
     const session = ctx.sessions.session(link);
     const req = session.request({
       ':method': 'POST', ':path': path, 'content-type': 'application/grpc', te: 'trailers',
       'grpc-timeout': timeoutHeader(deadline), ...childMetadata(link, roles, ctx.deps, request).toHttp2Headers(),
     }, { endStream: false });
-    onCancel(() => req.close(http2.constants.NGHTTP2_CANCEL));
+    opened(req);
     let headers: IncomingHttpHeaders = {};
     const body: Buffer[] = [];
     let settled = false;
@@ -104,6 +110,10 @@ class PassThroughCall {
   #size = 0;
   /** Bytes of the whole length-prefixed message, once its prefix has arrived. */
   #need: number | undefined;
+  /** The message once its length is known (a reused buffer for large ones), filled as chunks arrive. */
+  #frame: Buffer | undefined;
+  /** Child streams not closed yet: the frame is handed back only when none can still read it. */
+  #childStreams = 0;
   #request: Buffer | undefined;
   #endDrain: () => void = () => undefined;
   #cancelChild: () => void = () => undefined;
@@ -124,26 +134,48 @@ class PassThroughCall {
     });
     stream.on('data', this.#onData);
     stream.once('end', () => {
-      if (this.#state === 'reading') this.#fail(serviceError(status.UNIMPLEMENTED, `Received no request message for unary method ${method.path}`));
+      if (this.#state === 'reading' && (this.#need === undefined || this.#size < this.#need)) this.#fail(serviceError(status.UNIMPLEMENTED, `Received no request message for unary method ${method.path}`));
     });
   }
 
   #read(c: Buffer): void {
-    this.#chunks.push(c);
-    this.#size += c.length;
-    if (this.#need === undefined) {
+    if (this.#frame === undefined) {
+      this.#chunks.push(c);
+      this.#size += c.length;
       const head = this.#chunks.length === 1 ? c : Buffer.concat(this.#chunks, this.#size);
       const len = declaredLength(head);
       if (len === undefined) return;
       if (isCompressed(head)) return this.#refuse(serviceError(status.INTERNAL, 'compressed request message without grpc-encoding'));
       if (len > MAX_REQUEST_BYTES) return this.#refuse(serviceError(status.RESOURCE_EXHAUSTED, `Received message larger than max (${len} vs. ${MAX_REQUEST_BYTES})`));
       this.#need = PREFIX_BYTES + len;
+      this.#frame = this.ctx.buffers.acquire(this.#need);
+      head.copy(this.#frame, 0, 0, Math.min(head.length, this.#need));
+      this.#size = Math.min(head.length, this.#need);
+      this.#chunks.length = 0;
+    } else {
+      const n = Math.min(c.length, this.#need! - this.#size);
+      c.copy(this.#frame, this.#size, 0, n);
+      this.#size += n;
     }
-    if (this.#size < this.#need) return;
+    if (this.#size < this.#need!) return;
     this.stream.off('data', this.#onData);
-    const all = this.#chunks.length === 1 ? c : Buffer.concat(this.#chunks, this.#size);
-    this.#chunks.length = 0;
-    void this.#forward(this.#size === this.#need ? all : all.subarray(0, this.#need));
+    void this.#forward(this.#frame);
+  }
+
+  /** Hands the frame back once the call is answered and no child stream can still read it. */
+  #releaseFrame(): void {
+    if (this.#state !== 'answered' || this.#childStreams > 0 || this.#frame === undefined) return;
+    this.ctx.buffers.release(this.#frame);
+    this.#frame = undefined;
+  }
+
+  #opened(req: ClientHttp2Stream): void {
+    this.#cancelChild = () => req.close(http2.constants.NGHTTP2_CANCEL);
+    this.#childStreams += 1;
+    req.once('close', () => {
+      this.#childStreams -= 1;
+      this.#releaseFrame();
+    });
   }
 
   #refuse(err: unknown): void {
@@ -171,7 +203,7 @@ class PassThroughCall {
     try {
       const roles = method.route(request);
       const res = await onChild(ctx.deps, roles, deadline, () => this.#state === 'forwarding', (link, resolved) =>
-        callChild(ctx, method.path, link, resolved, frame, request, deadline, (cancel) => (this.#cancelChild = cancel)));
+        callChild(ctx, method.path, link, resolved, frame, request, deadline, (req) => this.#opened(req)));
       if (this.#state !== 'forwarding' || this.stream.destroyed) return;
       const trailers = relayed(res.trailers, {});
       this.stream.respond(relayed(res.headers, { ':status': 200 }), { waitForTrailers: true });
@@ -202,6 +234,7 @@ class PassThroughCall {
       });
     }
     this.#endDrain();
+    this.#releaseFrame();
   }
 }
 
