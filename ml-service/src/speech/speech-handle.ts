@@ -2,7 +2,8 @@
 
 import type { RuntimeHandle } from '../runtime/loaded-model.js';
 import { stringParam, type TransformersTaskFactory } from '../runtime/task-factories.js';
-import { loadSpeechModel, type SpeechModel } from './whisper.js';
+import type { SpeechModel } from './whisper.js';
+import { WorkerSpeechModel } from './worker-speech-model.js';
 
 /** Wraps a SpeechModel so the child's LoadedModels table can dispose it. */
 export class SpeechHandle implements RuntimeHandle {
@@ -20,8 +21,8 @@ export function asSpeechHandle(handle: RuntimeHandle): SpeechHandle | undefined 
   return handle instanceof SpeechHandle ? handle : undefined;
 }
 
-/** Task factory of the transformers loader for "speech-to-text" (params.dtype picks the weights). */
+/** Task factory of the transformers loader for "speech-to-text" (params.dtype picks the weights); Whisper runs on a worker thread. */
 export const speechToTextTask: TransformersTaskFactory = async (options, params) => {
   const dtype = stringParam(params, 'dtype');
-  return new SpeechHandle(await loadSpeechModel({ ...options, ...(dtype ? { dtype } : {}) }));
+  return new SpeechHandle(await WorkerSpeechModel.load({ ...options, ...(dtype ? { dtype } : {}) }));
 };

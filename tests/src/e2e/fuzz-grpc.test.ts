@@ -40,8 +40,9 @@ describe('fuzzing the public gRPC API', () => {
   before(async () => {
     const shmDir = tempDir('tabagent-fuzz-shm-');
     writeFileSync(join(shmDir, 'cam'), Buffer.alloc(regionBytes, 7));
-    // A Whisper run blocks the child's event loop for seconds on a loaded 2-core machine; the hang
-    // watchdog (5 s by default) must not mistake that for a hang here. A crash still changes the pid.
+    // Whisper runs on a worker thread, but on a loaded 2-core machine a starved child can still miss
+    // health checks for seconds; the hang watchdog (5 s by default) must not mistake that for a
+    // hang here. A crash still changes the pid.
     server = await startServer({ args: ['--mode', 'all', '--shm-dir', shmDir, '--keep-alive', '-1', '--hang-timeout-ms', '30000'] });
     raw = new RawClient(server.address);
     const [pid] = server.childPids();

@@ -33,8 +33,9 @@ describe('fuzzing the HTTP API', () => {
   };
 
   before(async () => {
-    // A Whisper run blocks the child's event loop for seconds on a loaded 2-core machine; the hang
-    // watchdog (5 s by default) must not mistake that for a hang here. A crash still changes the pid.
+    // Whisper runs on a worker thread, but on a loaded 2-core machine a starved child can still miss
+    // health checks for seconds; the hang watchdog (5 s by default) must not mistake that for a
+    // hang here. A crash still changes the pid.
     server = await startServer({ args: ['--mode', 'all', '--keep-alive', '-1', '--auth-token', TOKEN, '--hang-timeout-ms', '30000'] });
     http = new RawHttp(server.httpPort!, TOKEN);
     const [pid] = server.childPids();

@@ -1,6 +1,7 @@
 // End-to-end: Transcribe with Whisper tiny (q8, pulled from the npm registry) through a real
 // tabagent-server, on committed speech (tests/data/speech, made once with espeak-ng): WAV at 22.05 kHz
-// (resampled), raw s16le PCM with its rate, and INVALID_ARGUMENT naming `audio` for bytes that are not audio.
+// (resampled), raw s16le PCM with its rate, and INVALID_ARGUMENT naming `audio` for bytes that are not audio;
+// Whisper runs on a worker thread, so the child's main thread spends little of a transcription's CPU.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
@@ -69,4 +70,35 @@ describe('Text.Transcribe through tabagent-server', () => {
     const odd = await expectGrpcError(transcribe({ audio: Buffer.from([1, 2, 3]), encoding: AudioEncoding.AUDIO_ENCODING_PCM_S16LE }));
     assert.match(odd.details, /^audio: s16le PCM must have an even number of bytes/);
   });
+
+  it('computes off the ML child\'s main thread: its event loop spends a small share of the CPU a transcription costs', async () => {
+    // 20 s of speech: the phrase repeated. CPU time, unlike wall time, does not depend on the load.
+    const { pcm, rate } = wavPcm(wav);
+    const audio = Buffer.concat(Array.from({ length: Math.ceil((20 * rate * 2) / pcm.length) }, () => pcm));
+    const [child] = server.childPids();
+    assert.ok(child !== undefined, 'no ML child');
+    const before = { main: threadCpu(child, child), all: processCpu(child) };
+    const r = await transcribe({ audio, encoding: AudioEncoding.AUDIO_ENCODING_PCM_S16LE, sampleRate: rate });
+    const main = threadCpu(child, child) - before.main;
+    const all = processCpu(child) - before.all;
+    console.log(`Transcribe of ${r.durationSeconds.toFixed(1)} s: ML child CPU ${all} ticks, of which its main thread ${main}`);
+    assert.ok(r.text.toLowerCase().includes('world'), `transcript "${r.text.slice(0, 80)}"`);
+    assert.ok(all >= 50, `the transcription cost only ${all} CPU ticks: too little to compare`);
+    assert.ok(main <= all * 0.15, `the child's main thread spent ${main} of ${all} CPU ticks`);
+  });
 });
+
+/** utime + stime of one thread of a process, in clock ticks. */
+function threadCpu(pid: number, tid: number): number {
+  return cpuTicks(readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8'));
+}
+
+/** utime + stime of a whole process (all its threads), in clock ticks. */
+function processCpu(pid: number): number {
+  return cpuTicks(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+}
+
+function cpuTicks(stat: string): number {
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return Number(fields[11]) + Number(fields[12]);
+}
