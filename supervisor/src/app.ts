@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { HEALTH_SERVICES, type Logger } from '@tabagent/common';
 import { capabilityStatuses } from './registry/capability-health.js';
 import { modelManagementService } from './api/model-management.js';
+import { countTypedService } from './api/request-counting.js';
 import { startPublicServer, type PublicServer } from './api/public-server.js';
 import { ChildSessions } from './api/child-sessions.js';
 import { FrameBuffers } from './api/frame-buffers.js';
@@ -21,6 +22,7 @@ import { IssuedFiles } from './files/issued-files.js';
 import { startInternalLink, type InternalLink } from './files/internal-server.js';
 import { modelFilesService } from './files/model-files-service.js';
 import { ModelFilesService } from '@tabagent/protos/v1/model_files';
+import { ModelManagementService } from '@tabagent/protos/v1/model_management';
 import { SupervisorModels, type AcquireKind } from './registry/supervisor-models.js';
 import { realClock } from './child/clock.js';
 import { NodePool } from './nodes/node-pool.js';
@@ -114,7 +116,7 @@ export async function startSupervisor(config: Config, log: Logger): Promise<Supe
   // The HTTP routes that call the Text service in process rather than over loopback.
   const textInProcess = new InProcessService(textImpl);
   const pub: PublicServer = await startPublicServer(config.host, config.port, config.authToken, {
-    modelManagement: calls.wrap(modelManagementService(registry, () => poolRuntimeStatus(nodes))),
+    modelManagement: calls.wrap(countTypedService(metrics, ModelManagementService, modelManagementService(registry, () => poolRuntimeStatus(nodes)), canonical)),
     vision: { definition: vision.definition, impl: calls.wrap(vision.impl) },
     text: { definition: text.definition, impl: textImpl },
     sharedMemory: sharedMemoryService(sharedMemory),

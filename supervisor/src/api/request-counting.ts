@@ -82,3 +82,59 @@ export function countStreaming<C extends StreamCall>(observer: CallObserver, pat
     handler(call);
   };
 }
+
+/** A method of a ts-proto service definition (its path and whether it streams responses). */
+interface MethodDef {
+  readonly path: string;
+  readonly responseStream: boolean;
+}
+
+type TypedCall = { metadata: { get(key: string): unknown[] }; request?: unknown } & Partial<Pick<ServerWritableStream<unknown, unknown>, 'once'>>;
+
+/** The canonical id of the `model` field of a decoded request ("" when it has none). */
+function typedModel(req: unknown, canonical: (name: string) => string | undefined, code: string): string {
+  const name = (req as { model?: unknown } | undefined)?.model;
+  return typeof name === 'string' && name !== '' && code !== 'NOT_FOUND' ? (canonical(name) ?? '') : '';
+}
+
+/**
+ * Counts the calls of a service with decoded (typed) handlers, such as ModelManagement: unary
+ * methods when their callback runs, server-streaming ones (PullModel) when the stream ends. The model
+ * label is the request's `model` field. Loopback calls of the HTTP routes are skipped, as above.
+ */
+export function countTypedService<T extends object>(observer: CallObserver, definition: Readonly<Record<string, MethodDef>>, impl: T, canonical: (name: string) => string | undefined): T {
+  const out: Record<string, unknown> = {};
+  for (const [key, handler] of Object.entries(impl) as [string, (...a: unknown[]) => void][]) {
+    const def = definition[key];
+    if (def === undefined) {
+      out[key] = handler;
+      continue;
+    }
+    const path = def.path;
+    const sample = (req: unknown, code: string, started: number): void =>
+      observer.request({ surface: 'grpc', method: path, model: typedModel(req, canonical, code), code, seconds: (performance.now() - started) / 1000 });
+    out[key] = def.responseStream
+      ? (call: TypedCall & ServerWritableStream<unknown, unknown>) => {
+        if (surfaceOf(call.metadata.get(SURFACE_KEY)) === 'http') return handler(call);
+        const started = performance.now();
+        let settled = false;
+        const settle = (code: string): void => {
+          if (!settled) sample(call.request, code, started);
+          settled = true;
+        };
+        call.once('error', (e: { code?: number }) => settle(codeName(e.code)));
+        call.once('cancelled', () => settle('CANCELLED'));
+        call.once('finish', () => settle('OK'));
+        handler(call);
+      }
+      : (call: TypedCall, cb: (err: { code?: number } | null, ...rest: unknown[]) => void) => {
+        if (surfaceOf(call.metadata.get(SURFACE_KEY)) === 'http') return handler(call, cb);
+        const started = performance.now();
+        handler(call, (err: { code?: number } | null, ...rest: unknown[]) => {
+          sample(call.request, err ? codeName(err.code) : 'OK', started);
+          cb(err, ...rest);
+        });
+      };
+  }
+  return out as T;
+}

@@ -183,6 +183,8 @@ describe('GET /metrics after real traffic', () => {
     const progress = await drain(c.models.pullModel({ model: PULLED, force: false }));
     assert.ok(progress.length > 0);
     await call(c.models, c.models.loadModel, { model: PULLED, options: { devices: [], threads: 0, keepAliveSeconds: -1 } }, { timeoutMs: 120_000 });
+    const missing = await call(c.models, c.models.getModel, { model: 'nobody/none' }).then(() => undefined, (e: { code?: number }) => e);
+    assert.equal(missing?.code, status.NOT_FOUND);
     const end = await scrape();
     const delta = moved(start, end);
 
@@ -197,6 +199,10 @@ describe('GET /metrics after real traffic', () => {
     assert.equal(delta('tabagent_requests_total', rpc('Text/Generate', '', 'NOT_FOUND')), 1);
     assert.equal(delta('tabagent_requests_total', rpc('Text/Embed', EMBED)), 1);
     assert.equal(delta('tabagent_requests_total', rpc('Vision/Track', '')), 1);
+    // ModelManagement calls too (the HTTP /v1/models routes' loopback calls are not counted).
+    assert.equal(delta('tabagent_requests_total', rpc('ModelManagement/PullModel', PULLED)), 1);
+    assert.equal(delta('tabagent_requests_total', rpc('ModelManagement/LoadModel', PULLED)), 1);
+    assert.equal(delta('tabagent_requests_total', rpc('ModelManagement/GetModel', '', 'NOT_FOUND')), 1);
     assert.equal(end.samples('tabagent_requests_total', { surface: 'grpc', method: '/tabagent.v1.Vision/DetectFaces' }).length, 0);
     assert.equal(delta('tabagent_request_duration_seconds_count', { surface: 'grpc', method: '/tabagent.v1.Text/Embed', model: EMBED }), 1);
     // Track frames, by the stream's kind.
