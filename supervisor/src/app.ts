@@ -115,9 +115,11 @@ export async function startSupervisor(config: Config, log: Logger): Promise<Supe
   const textImpl = calls.wrap(text.impl);
   // The HTTP routes that call the Text service in process rather than over loopback.
   const textInProcess = new InProcessService(textImpl);
+  const visionImpl = calls.wrap(vision.impl);
+  const visionInProcess = new InProcessService(visionImpl);
   const pub: PublicServer = await startPublicServer(config.host, config.port, config.authToken, {
     modelManagement: calls.wrap(countTypedService(metrics, ModelManagementService, modelManagementService(registry, () => poolRuntimeStatus(nodes)), canonical)),
-    vision: { definition: vision.definition, impl: calls.wrap(vision.impl) },
+    vision: { definition: vision.definition, impl: visionImpl },
     text: { definition: text.definition, impl: textImpl },
     sharedMemory: sharedMemoryService(sharedMemory),
     // An attached ML service runs elsewhere: it reads model files here, guarded by the shared secret.
@@ -158,7 +160,7 @@ export async function startSupervisor(config: Config, log: Logger): Promise<Supe
   log.info({ host: config.host, port: pub.port, mode: config.mode, tls: config.tls !== undefined, forwarder: pub.intercepting ? 'pass-through' : 'grpc-js' }, 'tabagent-server listening');
   const http = config.http ? await startHttpServer({
     host: config.httpHost, port: config.httpPort, authToken: config.authToken, grpcHost: config.host, grpcPort: pub.port, log, metrics,
-    grpcPrivateAddress: pub.privateAddress, tls: config.tls, text: textInProcess,
+    grpcPrivateAddress: pub.privateAddress, tls: config.tls, text: textInProcess, vision: visionInProcess.invoke,
     canonicalModel: (name) => (catalog.has(name) ? catalog.resolve(name) : undefined),
     readiness: { childReady: () => nodes.anyUp(), loadedModels: async () => (await registry.list(true)).map((m) => m.id), preload: config.preload },
   }) : undefined;
@@ -177,7 +179,7 @@ export async function startSupervisor(config: Config, log: Logger): Promise<Supe
       const after = <T>(ms: number, v: T): Promise<T> => new Promise((r) => timers.push(setTimeout(() => r(v), ms)));
       const drained = await Promise.race([
         // The gRPC server is idle, and so are the HTTP calls it does not see (made in process).
-        new Promise<void>((r) => pub.server.tryShutdown(() => r())).then(() => textInProcess.whenIdle()).then(() => true),
+        new Promise<void>((r) => pub.server.tryShutdown(() => r())).then(() => Promise.all([textInProcess.whenIdle(), visionInProcess.whenIdle()])).then(() => true),
         // The last call's status is queued when it counts as done: give it a moment on the wire.
         calls.whenIdle().then(() => after(STATUS_FLUSH_MS, true)),
         after(config.shutdownGraceMs, false),
@@ -186,6 +188,7 @@ export async function startSupervisor(config: Config, log: Logger): Promise<Supe
       if (!drained) log.warn({ inFlight: calls.count }, 'grace period over: cancelling the calls still in progress');
       pub.server.forceShutdown();
       textInProcess.close();
+      visionInProcess.close();
       childSessions.close();
       await httpClosed;
       resolver?.stop();

@@ -27,6 +27,8 @@ export interface HttpOptions {
   grpcPrivateAddress?: string;
   /** The public Text service's methods, called in process (no loopback hop). */
   text: { readonly invoke: UnaryInvoker; readonly stream: StreamInvoker };
+  /** The public Vision service's unary methods, called in process (no loopback hop). */
+  readonly vision: UnaryInvoker;
   /** Serve HTTPS with this certificate and key. */
   tls?: { cert: Buffer; key: Buffer };
   readiness: Readiness;
@@ -124,8 +126,8 @@ export async function startHttpServer(o: HttpOptions): Promise<HttpServer> {
     return reply.type(m.contentType).send(m.text);
   });
   embeddingRoutes(app, o.text.invoke);
-  await visionRoutes(app, lb);
-  await transcriptionRoutes(app, lb);
+  await visionRoutes(app, o.vision);
+  await transcriptionRoutes(app, o.text.invoke);
   await app.listen({ host: o.host, port: o.port });
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr !== null ? addr.port : o.port;

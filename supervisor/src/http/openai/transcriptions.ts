@@ -1,12 +1,12 @@
 // POST /v1/audio/transcriptions: a multipart upload (`file`, `model`, `language`, `prompt`,
-// `response_format`, `temperature`) through gRPC Transcribe, and so its queue, forwarding and retry
+// `response_format`, `temperature`) through the gRPC Transcribe handler in process, and so its queue, forwarding and retry
 // when the child is lost. Multipart parsing is registered in this route's own scope.
 import multipart from '@fastify/multipart';
 import type { FastifyInstance } from 'fastify';
-import { AudioEncoding } from '@tabagent/protos/v1/text';
+import { AudioEncoding, TranscribeRequest, TranscribeResponse } from '@tabagent/protos/v1/text';
 import { badParam } from '../core/errors.js';
 import { multipartRefusal } from '../core/multipart-errors.js';
-import { unaryCall, type LoopbackClients } from '../core/loopback.js';
+import type { UnaryInvoker } from '../core/in-process.js';
 import { TRANSCRIPT_FORMATS, formatTranscript, needsTimestamps, type TranscriptFormat } from './transcript-formats.js';
 
 const TIMEOUT_MS = 300_000;
@@ -43,7 +43,7 @@ export const transcriptionSchema = {
 } as const;
 
 /** Registers /v1/audio/transcriptions. */
-export async function transcriptionRoutes(app: FastifyInstance, lb: LoopbackClients): Promise<void> {
+export async function transcriptionRoutes(app: FastifyInstance, text: UnaryInvoker): Promise<void> {
   await app.register(async (scope) => {
     await scope.register(multipart, { attachFieldsToBody: 'keyValues', limits: { fileSize: MAX_FILE_BYTES, files: 1, fields: 16 } });
     // The body is parsed before the handler runs: errors until then are the parser's (a malformed or oversized body).
@@ -63,10 +63,11 @@ export async function transcriptionRoutes(app: FastifyInstance, lb: LoopbackClie
       const language = b.language ?? '';
       const abort = new AbortController();
       reply.raw.once('close', () => { if (!reply.raw.writableFinished) abort.abort(); });
-      const res = await unaryCall(lb, lb.text, lb.text.transcribe, {
+      const request = TranscribeRequest.encode({
         model: b.model, audio: b.file, encoding: AudioEncoding.AUDIO_ENCODING_UNSPECIFIED, sampleRate: 0, language,
         timestamps: needsTimestamps(format), temperature,
-      }, TIMEOUT_MS, abort.signal);
+      }).finish();
+      const res = TranscribeResponse.decode(await text('transcribe', Buffer.from(request.buffer, request.byteOffset, request.byteLength), new Date(Date.now() + TIMEOUT_MS), abort.signal));
       const out = formatTranscript(res, format, language, temperature);
       return reply.type(out.contentType).send(out.body);
     });

@@ -1,14 +1,13 @@
-// POST /v1/vision/{task}: one route per task, each a call of the gRPC Vision method on loopback
-// (so auth, model loading, per-model queues and the retry on a lost ML child are the gRPC API's).
+// POST /v1/vision/{task}: one route per task, each a call of the public gRPC Vision method's handler
+// in process (so model loading, per-model queues and the retry on a lost ML child are the gRPC API's).
 // The encoded image goes through untouched (the ML child decodes it); the answer is the gRPC
 // response in the proto3 JSON mapping, or for segment with Accept: image/png the mask (greyscale
 // PNG written here) or the effect image (PNG from the child).
 import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Metadata, ServiceError } from '@grpc/grpc-js';
 import type protobuf from 'protobufjs';
 import { httpRefusal } from '../core/errors.js';
-import { unaryCall, type LoopbackClients } from '../core/loopback.js';
+import type { UnaryInvoker } from '../core/in-process.js';
 import { IMAGE_FIELDS, MAX_BODY_BYTES, RAW_IMAGE_TYPES, bodyTooLarge, readImageRequest, tooLarge } from './image-body.js';
 import { greyPng } from './png.js';
 import { VisionMessages } from './proto-json.js';
@@ -18,21 +17,14 @@ import { VISION_TASKS, readOptions, type VisionTask } from './tasks.js';
 
 const TIMEOUT_MS = 120_000;
 
-const identity = (b: Buffer): Buffer => b;
-
 /** Whether the client asked for a PNG (Accept lists image/png). */
 function wantsPng(req: FastifyRequest): boolean {
   const accept = req.headers.accept ?? '';
   return accept.split(',').some((t) => t.split(';')[0]?.trim().toLowerCase() === 'image/png');
 }
 
-/** Calls one Vision method with serialized bytes; rejects with the ServiceError. */
-function callVision(lb: LoopbackClients, method: string, bytes: Buffer, signal: AbortSignal): Promise<Buffer> {
-  const path = `/tabagent.v1.Vision/${method}`;
-  const raw = (req: Buffer, meta: Metadata, opts: object, cb: (e: ServiceError | null, r: Buffer) => void): { cancel(): void } =>
-    lb.vision.makeUnaryRequest(path, identity, identity, req, meta, opts, (e, r) => cb(e, r as Buffer));
-  return unaryCall(lb, lb.vision, raw, bytes, TIMEOUT_MS, signal);
-}
+/** The Vision service's method key of a gRPC method name ("DetectFaces" → "detectFaces"). */
+const methodKey = (method: string): string => method.charAt(0).toLowerCase() + method.slice(1);
 
 /** The PNG answer of segment: the effect image when one was applied, else the mask. */
 function pngAnswer(reply: FastifyReply, res: protobuf.Message): FastifyReply {
@@ -42,14 +34,14 @@ function pngAnswer(reply: FastifyReply, res: protobuf.Message): FastifyReply {
   return reply.type('image/png').send(png);
 }
 
-async function handle(lb: LoopbackClients, messages: VisionMessages, task: VisionTask, req: FastifyRequest, reply: FastifyReply): Promise<unknown> {
+async function handle(vision: UnaryInvoker, messages: VisionMessages, task: VisionTask, req: FastifyRequest, reply: FastifyReply): Promise<unknown> {
   const input = await readImageRequest(req);
   const opts = readOptions(task, [req.query as Record<string, unknown>, input.fields], IMAGE_FIELDS);
   const png = task.name === 'segment' && wantsPng(req);
   const bytes = messages.encode(task.request, grpcRequest(task, input, opts, png));
   const abort = new AbortController();
   reply.raw.once('close', () => { if (!reply.raw.writableFinished) abort.abort(); });
-  const answer = await callVision(lb, task.method, bytes, abort.signal).catch((err: unknown) => {
+  const answer = await vision(methodKey(task.method), bytes, new Date(Date.now() + TIMEOUT_MS), abort.signal).catch((err: unknown) => {
     throw renameRefusal(err, input.imageParam);
   });
   const res = messages.decode(task.response, answer);
@@ -58,7 +50,7 @@ async function handle(lb: LoopbackClients, messages: VisionMessages, task: Visio
 }
 
 /** Registers the vision routes (in their own scope: raw image bodies and multipart parse only here). */
-export async function visionRoutes(app: FastifyInstance, lb: LoopbackClients): Promise<void> {
+export async function visionRoutes(app: FastifyInstance, vision: UnaryInvoker): Promise<void> {
   const messages = new VisionMessages();
   await app.register(async (scope) => {
     scope.addContentTypeParser([...RAW_IMAGE_TYPES], { parseAs: 'buffer', bodyLimit: MAX_BODY_BYTES }, (_req, body, done) => done(null, body));
@@ -72,7 +64,7 @@ export async function visionRoutes(app: FastifyInstance, lb: LoopbackClients): P
       scope.post(`/v1/vision/${task.name}`, {
         bodyLimit: MAX_BODY_BYTES, schema: routeSchema(task, messages),
         config: { swaggerTransform: ({ schema, url }) => ({ schema: routeDocs(task, schema), url }) },
-      }, (req, reply) => handle(lb, messages, task, req, reply));
+      }, (req, reply) => handle(vision, messages, task, req, reply));
     }
     scope.post('/v1/vision/:task', { schema: unknownTaskSchema() }, async (req) => {
       const { task } = req.params as { task: string };
