@@ -1,5 +1,7 @@
 // Error type of the llama2.c converter: malformed checkpoints or tokenizers, with a stable code.
 
+import { ConverterError } from '../core/errors.js';
+
 /** Stable error codes raised by the llama2.c converter. */
 export type Llama2cErrorCode =
   /** The checkpoint or tokenizer bytes do not match the llama2.c format (the message says where). */
@@ -10,14 +12,6 @@ export type Llama2cErrorCode =
   | 'LLAMA2C_MISSING_FILE';
 
 /** An error of the llama2.c converter; `details` names the file and field at fault. */
-export class Llama2cError extends Error {
+export class Llama2cError extends ConverterError<Llama2cErrorCode> {
   override readonly name = 'Llama2cError';
-  readonly code: Llama2cErrorCode;
-  readonly details: Readonly<Record<string, unknown>>;
-
-  constructor(code: Llama2cErrorCode, message: string, details: Record<string, unknown> = {}) {
-    super(message);
-    this.code = code;
-    this.details = Object.freeze({ ...details });
-  }
 }

@@ -1,5 +1,7 @@
 // Errors of the ONNX rewrites run at pull time, each with a stable `code`.
 
+import { ConverterError } from '../core/errors.js';
+
 /** Stable error codes of the ONNX rewrites. */
 export type OnnxRewriteErrorCode =
   /** The bytes are not an ONNX model, or the model is inconsistent. */
@@ -8,14 +10,6 @@ export type OnnxRewriteErrorCode =
   | 'ONNX_UNSUPPORTED';
 
 /** An error of an ONNX rewrite; `details` names the tensor or node at fault. */
-export class OnnxRewriteError extends Error {
+export class OnnxRewriteError extends ConverterError<OnnxRewriteErrorCode> {
   override readonly name = 'OnnxRewriteError';
-  readonly code: OnnxRewriteErrorCode;
-  readonly details: Readonly<Record<string, unknown>>;
-
-  constructor(code: OnnxRewriteErrorCode, message: string, details: Record<string, unknown> = {}) {
-    super(message);
-    this.code = code;
-    this.details = Object.freeze({ ...details });
-  }
 }

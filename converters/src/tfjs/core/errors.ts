@@ -1,5 +1,7 @@
 // Errors raised by the TFJS graph-model → ONNX converter, each with a stable `code`.
 
+import { ConverterError } from '../../core/errors.js';
+
 /** Stable error codes of the converter. */
 export type TfjsConvertErrorCode =
   /** The graph uses an op (or an op variant/attribute) the converter cannot express in ONNX. */
@@ -8,16 +10,8 @@ export type TfjsConvertErrorCode =
   | 'TFJS_INVALID_MODEL';
 
 /** An error of the TFJS → ONNX converter. `details` names the node and op when there is one. */
-export class TfjsConvertError extends Error {
+export class TfjsConvertError extends ConverterError<TfjsConvertErrorCode> {
   override readonly name = 'TfjsConvertError';
-  readonly code: TfjsConvertErrorCode;
-  readonly details: Readonly<Record<string, unknown>>;
-
-  constructor(code: TfjsConvertErrorCode, message: string, details: Record<string, unknown> = {}) {
-    super(message);
-    this.code = code;
-    this.details = Object.freeze({ ...details });
-  }
 }
 
 /** An op (or op variant) that cannot be converted; the message names both the op and the node. */
