@@ -2,7 +2,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DynamicBatcher, type BatchReport } from './batcher.js';
+import { DynamicBatcher, type BatchReport, type BatcherClock } from './batcher.js';
 import { DEFAULT_EMBED_CONFIG, embedConfig } from './config.js';
 
 /** A model call that records its batches and answers each item with `key:item`. */
@@ -12,53 +12,101 @@ function recorder(delayMs = 5): { calls: string[][]; run: (key: string, items: s
     calls,
     run: async (key, items) => {
       calls.push(items);
-      await new Promise((r) => setTimeout(r, delayMs));
+      if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
       return items.map((i) => `${key}:${i}`);
     },
   };
 }
 
+/** A clock whose time moves only when the test advances it; due timers then fire in order. */
+class FakeClock implements BatcherClock {
+  #t = 0;
+  #next = 1;
+  readonly #timers = new Map<number, { at: number; fn: () => void }>();
+
+  now(): number {
+    return this.#t;
+  }
+
+  setTimeout(fn: () => void, ms: number): unknown {
+    const id = this.#next++;
+    this.#timers.set(id, { at: this.#t + ms, fn });
+    return id;
+  }
+
+  clearTimeout(handle: unknown): void {
+    this.#timers.delete(handle as number);
+  }
+
+  /** Moves time on by `ms`, firing the timers that fall due. */
+  advance(ms: number): void {
+    this.#t += ms;
+    for (const [id, t] of [...this.#timers].sort((a, b) => a[1].at - b[1].at)) {
+      if (t.at > this.#t) break;
+      this.#timers.delete(id);
+      t.fn();
+    }
+  }
+}
+
+/** Lets the batcher's setImmediate dispatch and the answers' promise callbacks run. */
+async function settle(): Promise<void> {
+  for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+}
+
 test('concurrent requests are merged up to the batch size and answered in order', async () => {
-  const r = recorder();
+  const r = recorder(0);
+  const clock = new FakeClock();
   const reports: BatchReport[] = [];
-  const b = new DynamicBatcher(r.run, { enabled: true, maxBatchSize: 4, maxQueueDelayMs: 50 }, (x) => reports.push(x));
-  const out = await Promise.all([b.submit('k', ['a']), b.submit('k', ['b', 'c']), b.submit('k', ['d']), b.submit('k', ['e'])]);
-  assert.deepEqual(out, [['k:a'], ['k:b', 'k:c'], ['k:d'], ['k:e']]);
-  // The first four items filled a batch at once (no waiting for the delay); the fifth ran next.
+  const b = new DynamicBatcher(r.run, { enabled: true, maxBatchSize: 4, maxQueueDelayMs: 50 }, (x) => reports.push(x), clock);
+  const all = Promise.all([b.submit('k', ['a']), b.submit('k', ['b', 'c']), b.submit('k', ['d']), b.submit('k', ['e'])]);
+  await settle();
+  // The first four items filled a batch at once (no time passed: no waiting for the delay).
+  assert.deepEqual(r.calls, [['a', 'b', 'c', 'd']]);
+  // Traffic is concurrent, so the fifth, alone now, waits the delay for partners, then runs.
+  clock.advance(50);
+  assert.deepEqual(await all, [['k:a'], ['k:b', 'k:c'], ['k:d'], ['k:e']]);
   assert.deepEqual(r.calls, [['a', 'b', 'c', 'd'], ['e']]);
-  assert.deepEqual(reports.map((x) => [x.items, x.requests]), [[4, 3], [1, 1]]);
-  assert.ok(reports[0]!.queueMs < 40, `a full batch waited ${reports[0]!.queueMs} ms`);
+  assert.deepEqual(reports.map((x) => [x.items, x.requests, x.queueMs]), [[4, 3, 0], [1, 1, 50]]);
 });
 
 test('a lone request runs after the maximum queue delay', async () => {
   const r = recorder(0);
-  const b = new DynamicBatcher(r.run, { enabled: true, maxBatchSize: 8, maxQueueDelayMs: 30 });
-  const t0 = performance.now();
-  assert.deepEqual(await b.submit('k', ['x']), ['k:x']);
-  const waited = performance.now() - t0;
-  assert.ok(waited >= 28 && waited < 500, `waited ${waited} ms`);
+  const clock = new FakeClock();
+  const b = new DynamicBatcher(r.run, { enabled: true, maxBatchSize: 8, maxQueueDelayMs: 30 }, undefined, clock);
+  const answer = b.submit('k', ['x']);
+  await settle();
+  clock.advance(29);
+  await settle();
+  assert.deepEqual(r.calls, [], 'ran before the delay was over');
+  clock.advance(1);
+  assert.deepEqual(await answer, ['k:x']);
+  assert.deepEqual(r.calls, [['x']]);
 });
 
 test('after a lone request a lone request runs at once; requests that queue up together are merged', async () => {
   const r = recorder(0);
+  const clock = new FakeClock();
   const delay = 300;
-  const b = new DynamicBatcher(r.run, { enabled: true, maxBatchSize: 8, maxQueueDelayMs: delay });
-  const timed = async (items: string[][]): Promise<number> => {
-    const t0 = performance.now();
-    await Promise.all(items.map((i) => b.submit('k', i)));
-    return performance.now() - t0;
+  const b = new DynamicBatcher(r.run, { enabled: true, maxBatchSize: 8, maxQueueDelayMs: delay }, undefined, clock);
+  /** Submits the requests; true when they were answered before the clock moved, else after it moved by the delay. */
+  const ranAtOnce = async (items: string[][]): Promise<boolean> => {
+    let done = false;
+    const all = Promise.all(items.map((i) => b.submit('k', i))).then(() => (done = true));
+    await settle();
+    if (done) return true;
+    clock.advance(delay);
+    await all;
+    return false;
   };
-  const first = await timed([['a']]);
-  const second = await timed([['b']]);
-  const pair = await timed([['c'], ['d']]);
-  const afterPair = await timed([['e']]);
-  assert.deepEqual(r.calls, [['a'], ['b'], ['c', 'd'], ['e']]);
   // Nothing is known at first, so the first request waits; the second follows a lone call and does not.
-  assert.ok(first >= delay - 2, `first waited ${first} ms`);
-  assert.ok(second < delay / 2, `second waited ${second} ms`);
-  assert.ok(pair < delay / 2, `the pair waited ${pair} ms`);
+  assert.equal(await ranAtOnce([['a']]), false);
+  assert.equal(await ranAtOnce([['b']]), true);
+  assert.equal(await ranAtOnce([['c'], ['d']]), true);
+  assert.deepEqual(r.calls, [['a'], ['b'], ['c', 'd']]);
   // The pair was merged: traffic is concurrent again, so a lone request waits for partners.
-  assert.ok(afterPair >= delay - 2, `after the pair, waited ${afterPair} ms`);
+  assert.equal(await ranAtOnce([['e']]), false);
+  assert.deepEqual(r.calls, [['a'], ['b'], ['c', 'd'], ['e']]);
 });
 
 test('requests with different keys never share a call; a big request runs alone', async () => {

@@ -20,6 +20,19 @@ export interface BatchReport {
   readonly runMs: number;
 }
 
+/** The time source and timers of a batcher (real ones by default; tests pass a fake). */
+export interface BatcherClock {
+  now(): number;
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+const REAL_CLOCK: BatcherClock = {
+  now: () => performance.now(),
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout | undefined),
+};
+
 interface Pending<I, O> {
   readonly key: string;
   readonly items: readonly I[];
@@ -40,7 +53,7 @@ interface Pending<I, O> {
 export class DynamicBatcher<I, O> {
   private readonly queue: Pending<I, O>[] = [];
   private running = false;
-  private timer: NodeJS.Timeout | undefined;
+  private timer: unknown;
   /** Whether the last call merged several requests (concurrent traffic); true until the first call. */
   private concurrent = true;
 
@@ -48,13 +61,14 @@ export class DynamicBatcher<I, O> {
     private readonly run: (key: string, items: I[]) => Promise<O[]>,
     readonly options: BatchingOptions,
     private readonly onBatch?: (report: BatchReport) => void,
+    private readonly clock: BatcherClock = REAL_CLOCK,
   ) {}
 
   /** Queues one request; resolves with one output per item. */
   submit(key: string, items: readonly I[]): Promise<O[]> {
     if (items.length === 0) return Promise.resolve([]);
     return new Promise<O[]>((resolve, reject) => {
-      this.queue.push({ key, items, at: performance.now(), resolve, reject });
+      this.queue.push({ key, items, at: this.clock.now(), resolve, reject });
       this.schedule();
     });
   }
@@ -67,12 +81,12 @@ export class DynamicBatcher<I, O> {
   private schedule(): void {
     if (this.running || this.queue.length === 0) return;
     const oldest = this.queue[0]!;
-    const waited = performance.now() - oldest.at;
+    const waited = this.clock.now() - oldest.at;
     let ready = 0;
     for (const p of this.queue) if (p.key === oldest.key) ready += p.items.length;
     const alone = this.queue.length === 1 && !this.concurrent;
     if (!this.options.enabled || alone || ready >= this.options.maxBatchSize || waited >= this.options.maxQueueDelayMs) {
-      clearTimeout(this.timer);
+      this.clock.clearTimeout(this.timer);
       this.timer = undefined;
       // Start the call on the next turn of the event loop: a model call may block the thread (TFJS on wasm
       // runs synchronously), so the answers of the previous batch must reach the socket first, and requests
@@ -80,7 +94,7 @@ export class DynamicBatcher<I, O> {
       this.running = true;
       setImmediate(() => this.dispatch());
     } else {
-      this.timer ??= setTimeout(() => {
+      this.timer ??= this.clock.setTimeout(() => {
         this.timer = undefined;
         this.schedule();
       }, Math.max(0, this.options.maxQueueDelayMs - waited));
@@ -111,8 +125,8 @@ export class DynamicBatcher<I, O> {
     const batch = this.takeBatch();
     this.concurrent = batch.length > 1;
     const items = batch.flatMap((p) => p.items);
-    const started = performance.now();
-    const report = (): void => this.onBatch?.({ items: items.length, requests: batch.length, queueMs: started - batch[0]!.at, runMs: performance.now() - started });
+    const started = this.clock.now();
+    const report = (): void => this.onBatch?.({ items: items.length, requests: batch.length, queueMs: started - batch[0]!.at, runMs: this.clock.now() - started });
     this.run(batch[0]!.key, items)
       .then((out) => {
         if (out.length !== items.length) throw new Error(`batch returned ${out.length} results for ${items.length} items`);
@@ -135,7 +149,7 @@ export class DynamicBatcher<I, O> {
 
   /** Rejects everything still queued (model unloaded). */
   close(reason: Error): void {
-    clearTimeout(this.timer);
+    this.clock.clearTimeout(this.timer);
     this.timer = undefined;
     for (const p of this.queue.splice(0)) p.reject(reason);
   }
