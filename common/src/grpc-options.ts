@@ -1,7 +1,7 @@
 // Channel and server options tuned for large frames and model-file chunks on loopback.
 
 /** Maximum message size accepted by every tabagent server and client (frames, chunks). */
-const MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
+export const MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
 /** A larger HTTP/2 flow-control window speeds up big messages on loopback. */
 export const WINDOW_BYTES = 16 * 1024 * 1024;
 /** Largest HTTP/2 DATA frame our peers are told to send (1 MiB chunks plus gRPC framing; HTTP/2 allows 2^24 - 1). */

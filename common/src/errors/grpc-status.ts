@@ -64,3 +64,10 @@ function codeForStatus(s: status): ErrorCode {
     default: return 'TA_ERR_INTERNAL';
   }
 }
+
+/** A ServiceError as a grpc-js client produces it for a status (message "CODE NAME: details"). */
+export function serviceErrorOf(s: Partial<StatusObject>): ServiceError {
+  const code = s.code ?? status.UNKNOWN;
+  const details = s.details ?? '';
+  return Object.assign(new Error(`${code} ${status[code]}: ${details}`), { code, details, metadata: s.metadata ?? new Metadata() });
+}

@@ -3,9 +3,10 @@
 // way grpc-js writes and reads them (so a client sees the same status, message and metadata).
 import { Metadata, status, type ServiceError, type StatusObject } from '@grpc/grpc-js';
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http2';
+import { MAX_MESSAGE_BYTES, serviceErrorOf } from '@tabagent/common';
 
 /** Largest request message accepted (as the grpc-js servers are configured). */
-export const MAX_REQUEST_BYTES = 64 * 1024 * 1024;
+export const MAX_REQUEST_BYTES = MAX_MESSAGE_BYTES;
 /** Bytes before each gRPC message: a compressed flag and a 4-byte big-endian length. */
 export const PREFIX_BYTES = 5;
 
@@ -78,5 +79,5 @@ export function statusOf(headers: IncomingHttpHeaders): { code: status; details:
 
 /** A ServiceError as a grpc-js client would have produced it. */
 export function serviceError(code: status, details: string, metadata = new Metadata()): ServiceError {
-  return Object.assign(new Error(`${code} ${status[code]}: ${details}`), { code, details, metadata });
+  return serviceErrorOf({ code, details, metadata });
 }

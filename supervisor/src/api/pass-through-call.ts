@@ -12,7 +12,7 @@ import { SURFACE_KEY, surfaceOf, toGrpcStatus, type ModelRoles } from '@tabagent
 import type { GrpcChildLink } from '../child/child-link.js';
 import { checkAuthorization } from './auth.js';
 import type { ChildSessions } from './child-sessions.js';
-import type { FrameBuffers } from './frame-buffers.js';
+import { POOLED_MIN_BYTES, type FrameBuffers } from './frame-buffers.js';
 import { childMetadata, onChild, type ForwardDeps } from './forward.js';
 import {
   MAX_REQUEST_BYTES, PREFIX_BYTES, declaredLength, deadlineFromTimeout, isCompressed, metadataOf, serviceError, statusOf, timeoutHeader, trailersOnly,
@@ -148,10 +148,16 @@ class PassThroughCall {
       if (isCompressed(head)) return this.#refuse(serviceError(status.INTERNAL, 'compressed request message without grpc-encoding'));
       if (len > MAX_REQUEST_BYTES) return this.#refuse(serviceError(status.RESOURCE_EXHAUSTED, `Received message larger than max (${len} vs. ${MAX_REQUEST_BYTES})`));
       this.#need = PREFIX_BYTES + len;
-      this.#frame = this.ctx.buffers.acquire(this.#need);
-      head.copy(this.#frame, 0, 0, Math.min(head.length, this.#need));
-      this.#size = Math.min(head.length, this.#need);
       this.#chunks.length = 0;
+      if (head.length >= this.#need && this.#need < POOLED_MIN_BYTES) {
+        // A small message that came whole (the usual case): used where it is, never pooled.
+        this.#frame = head.subarray(0, this.#need);
+        this.#size = this.#need;
+      } else {
+        this.#frame = this.ctx.buffers.acquire(this.#need);
+        head.copy(this.#frame, 0, 0, Math.min(head.length, this.#need));
+        this.#size = Math.min(head.length, this.#need);
+      }
     } else {
       const n = Math.min(c.length, this.#need! - this.#size);
       c.copy(this.#frame, this.#size, 0, n);

@@ -4,15 +4,11 @@
 // route reads the messages it is handed; the handler's write callbacks fire as the route takes them
 // (so "delivered" counts what reached the HTTP side), and 'drain' follows when a full queue empties.
 import { EventEmitter } from 'node:events';
-import { Metadata, status, type ServiceError, type StatusObject } from '@grpc/grpc-js';
-import { SURFACE_KEY } from '@tabagent/common';
+import { Metadata, type ServiceError, type StatusObject } from '@grpc/grpc-js';
+import { SURFACE_KEY, serviceErrorOf } from '@tabagent/common';
 
 /** A grpc-js ServiceError built from a status, as a loopback client would have received it. */
-export function serviceError(s: Partial<StatusObject>): ServiceError {
-  const code = s.code ?? status.UNKNOWN;
-  const details = s.details ?? '';
-  return Object.assign(new Error(`${code} ${status[code]}: ${details}`), { code, details, metadata: s.metadata ?? new Metadata() });
-}
+export const serviceError = serviceErrorOf;
 
 /** Metadata of a call made by the HTTP routes (metrics label it "http"). */
 export function httpMetadata(): Metadata {
